@@ -1,0 +1,30 @@
+package com.sendflowr.contract;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Lifecycle of one version of a decision. The dispatcher honours only the latest version. */
+public enum DecisionStatus {
+  /** Fire at the trigger time. */
+  SCHEDULED,
+  /** Replaced by a later version of the same request. */
+  SUPERSEDED,
+  /** Withdrawn: do not send (e.g. a circuit breaker opened after the decision). */
+  CANCELLED,
+  /** Knowing when not to send: the whole window was suppressed, nothing will be sent. */
+  SUPPRESSED;
+
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static DecisionStatus fromWire(String wire) {
+    for (DecisionStatus s : values()) {
+      if (s.wire().equals(wire)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+package com.sendflowr.contract;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Final state of one dispatch attempt sequence. Every decision ends in exactly one of these. */
+public enum OutcomeState {
+  ACCEPTED,
+  FAILED,
+  DEAD_LETTERED,
+  EXPIRED,
+  UNROUTABLE,
+  SUPPRESSED,
+  DRY_RUN,
+  CANCELLED;
+
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static OutcomeState fromWire(String wire) {
+    for (OutcomeState s : values()) {
+      if (s.wire().equals(wire)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,37 @@
+package com.sendflowr.contract;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Machine-readable reason why an input record was rejected and sent to the dead letters. */
+public enum RejectReason {
+  /** The payload is not parseable JSON, or not a JSON object. */
+  MALFORMED_JSON,
+  /** The payload exceeds the maximum accepted size. */
+  PAYLOAD_TOO_LARGE,
+  /** A required field is absent or null. */
+  MISSING_FIELD,
+  /** Neither {@code universal_id} nor any identity key names the recipient. */
+  MISSING_RECIPIENT,
+  /** {@code event_type} (or another enumerated field) has a value this version does not know. */
+  UNKNOWN_TYPE,
+  /** A field has the wrong JSON type or an invalid format. */
+  INVALID_FIELD,
+  /** A timestamp is unparseable as ISO-8601 UTC or outside the accepted range. */
+  TIMESTAMP_OUT_OF_RANGE,
+  /** A string, map or list field exceeds its size limit. */
+  FIELD_TOO_LARGE,
+  /** A send request names an intent that has no configuration. */
+  UNKNOWN_INTENT,
+  /** A decision's intent has no ESP binding at fire time. */
+  UNROUTABLE,
+  /** The ESP permanently refused the call (4xx other than 429). */
+  ESP_REJECTED,
+  /** Retries were exhausted against the ESP. */
+  ESP_UNAVAILABLE;
+
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
