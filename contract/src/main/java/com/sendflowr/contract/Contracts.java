@@ -50,6 +50,8 @@ public final class Contracts {
     m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     m.setSerializationInclusion(JsonInclude.Include.NON_NULL);
     m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    // Canonical JSON is deterministic, so equal records give equal bytes (dedup, ids, tests).
+    m.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     m.registerModule(
         new SimpleModule("sendflowr-instant")
             .addSerializer(Instant.class, ToStringSerializer.instance));
