@@ -1,14 +1,19 @@
 package com.sendflowr.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +59,10 @@ public final class Contracts {
     m.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     m.registerModule(
         new SimpleModule("sendflowr-instant")
-            .addSerializer(Instant.class, ToStringSerializer.instance));
+            .addSerializer(Instant.class, ToStringSerializer.instance)
+            .addDeserializer(Instant.class, new InstantDeserializer()));
+    // Records read back by a newer version may carry fields added since (schemas only grow).
+    m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     m.getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder()
@@ -75,6 +83,30 @@ public final class Contracts {
       return MAPPER.writeValueAsString(record);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot serialise " + record.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * Reads canonical JSON that SendFlowr itself wrote (e.g. Flink state, internal topics) back into
+   * a record. Not for external input: that goes through the strict {@code parse*} methods.
+   */
+  public static <T> T fromCanonicalJson(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not canonical " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static final class InstantDeserializer extends StdDeserializer<Instant> {
+    InstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return Instant.parse(p.getValueAsString());
     }
   }
 

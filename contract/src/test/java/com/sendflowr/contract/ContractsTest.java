@@ -54,6 +54,7 @@ class ContractsTest {
     assertThat(parsed.isOk()).as("%s: %s", json, parsed).isTrue();
     assertThat(parsed.value()).isEqualTo(record);
     assertThat(Contracts.toJson(parsed.value())).isEqualTo(json);
+    assertThat(Contracts.fromCanonicalJson(json, record.getClass())).isEqualTo(record);
   }
 
   @ParameterizedTest(name = "{0} validates against its JSON Schema")

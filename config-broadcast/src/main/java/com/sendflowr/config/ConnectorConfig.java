@@ -1,0 +1,47 @@
+package com.sendflowr.config;
+
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.flink.JsonRecordTypeInfo;
+import java.util.Optional;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** How connector config lives in the jobs: broadcast state fed from the compacted config topic. */
+public final class ConnectorConfig {
+  /** intent_id -> binding. */
+  public static final MapStateDescriptor<String, IntentBinding> BINDINGS =
+      new MapStateDescriptor<>(
+          "intent-bindings", Types.STRING, JsonRecordTypeInfo.of(IntentBinding.class));
+
+  private ConnectorConfig() {}
+
+  /** What applying one change does to the bindings. */
+  public sealed interface Update permits Put, Remove, Ignore {}
+
+  public record Put(IntentBinding binding) implements Update {}
+
+  public record Remove(String intentId) implements Update {}
+
+  /** Stale (older or same version), or an entity type the dispatcher does not use. */
+  public record Ignore(String why) implements Update {}
+
+  /**
+   * Decides how a change applies, given the binding currently held for its intent. Versions only
+   * move forward, so a replayed or reordered older change never undoes a newer one.
+   *
+   * @throws IllegalArgumentException when the change is a malformed binding
+   */
+  public static Update apply(Optional<IntentBinding> current, ConfigChange change) {
+    if (!IntentBinding.ENTITY_TYPE.equals(change.entityType())) {
+      return new Ignore("entity type " + change.entityType() + " is not used by the dispatcher");
+    }
+    if (current.isPresent() && current.get().version() >= change.version()) {
+      return new Ignore(
+          "version " + change.version() + " is not newer than " + current.get().version());
+    }
+    if (change.tombstone()) {
+      return new Remove(change.entityId());
+    }
+    return new Put(IntentBinding.fromChange(change));
+  }
+}

@@ -1,0 +1,78 @@
+package com.sendflowr.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sendflowr.contract.ConfigChange;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConnectorConfigTest {
+  static final Instant T = Instant.parse("2026-01-05T09:00:00Z");
+
+  static ConfigChange klaviyo(long version) {
+    return new ConfigChange(
+        IntentBinding.ENTITY_TYPE,
+        "promo_jan",
+        version,
+        T,
+        false,
+        Map.of(
+            "esp", "klaviyo",
+            "credential_ref", "brand-a-klaviyo",
+            "metric_name", "Promo Jan",
+            "campaign_id", "abc123",
+            "template_id", "promo-drip",
+            "max_lateness_seconds", 120));
+  }
+
+  @Test
+  void aBindingIsReadFromItsSnapshot() {
+    IntentBinding b = IntentBinding.fromChange(klaviyo(1));
+    assertThat(b.intentId()).isEqualTo("promo_jan");
+    assertThat(b.esp()).isEqualTo("klaviyo");
+    assertThat(b.bindingId()).isEqualTo("promo_jan@klaviyo");
+    assertThat(b.metricName()).isEqualTo("Promo Jan");
+    assertThat(b.maxLatenessSeconds()).isEqualTo(120);
+    assertThat(b.account()).isEqualTo("default");
+  }
+
+  @Test
+  void newerVersionsReplaceOlderOnesAndNeverTheReverse() {
+    IntentBinding v2 = IntentBinding.fromChange(klaviyo(2));
+    assertThat(ConnectorConfig.apply(Optional.empty(), klaviyo(1)))
+        .isInstanceOf(ConnectorConfig.Put.class);
+    assertThat(ConnectorConfig.apply(Optional.of(v2), klaviyo(1)))
+        .isInstanceOf(ConnectorConfig.Ignore.class);
+    assertThat(ConnectorConfig.apply(Optional.of(v2), klaviyo(2)))
+        .isInstanceOf(ConnectorConfig.Ignore.class);
+    assertThat(ConnectorConfig.apply(Optional.of(v2), klaviyo(3)))
+        .isEqualTo(new ConnectorConfig.Put(IntentBinding.fromChange(klaviyo(3))));
+  }
+
+  @Test
+  void tombstonesRemoveTheBinding() {
+    ConfigChange gone =
+        new ConfigChange(IntentBinding.ENTITY_TYPE, "promo_jan", 5, T, true, Map.of());
+    assertThat(ConnectorConfig.apply(Optional.of(IntentBinding.fromChange(klaviyo(2))), gone))
+        .isEqualTo(new ConnectorConfig.Remove("promo_jan"));
+  }
+
+  @Test
+  void otherEntityTypesAreIgnored() {
+    ConfigChange intent = new ConfigChange("intent", "promo_jan", 1, T, false, Map.of());
+    assertThat(ConnectorConfig.apply(Optional.empty(), intent))
+        .isInstanceOf(ConnectorConfig.Ignore.class);
+  }
+
+  @Test
+  void malformedBindingsNameTheField() {
+    ConfigChange noCredential =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE, "promo_jan", 1, T, false, Map.of("esp", "klaviyo"));
+    assertThatThrownBy(() -> ConnectorConfig.apply(Optional.empty(), noCredential))
+        .hasMessageContaining("credential_ref");
+  }
+}

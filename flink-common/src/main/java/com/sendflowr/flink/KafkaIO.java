@@ -1,0 +1,109 @@
+package com.sendflowr.flink;
+
+import com.sendflowr.contract.Contracts;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The one way SendFlowr jobs read and write Kafka. */
+public final class KafkaIO {
+  /**
+   * Kept below the broker's default {@code transaction.max.timeout.ms} (15 min) and well above the
+   * checkpoint interval, so a slow checkpoint never aborts an open transaction.
+   */
+  public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+  private KafkaIO() {}
+
+  /**
+   * A source of raw records that only sees committed transactions, starting from the group's
+   * committed offsets (earliest on first start), so nothing produced before the job started is
+   * missed.
+   */
+  public static KafkaSource<RawRecord> rawSource(
+      String bootstrapServers, String topic, String groupId) {
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .setDeserializer(new RawRecordDeserializer())
+        .build();
+  }
+
+  /**
+   * A sink writing records as canonical JSON, keyed by {@code keyOf}.
+   *
+   * @param transactionalIdPrefix unique per sink and job; required for exactly-once
+   */
+  public static <T> KafkaSink<T> jsonSink(
+      String bootstrapServers,
+      String topic,
+      SerializableFunction<T, String> keyOf,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new JsonRecordSerialization<>(topic, keyOf))
+        .setDeliveryGuarantee(guarantee)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
+        .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()))
+        .build();
+  }
+
+  static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+      out.collect(
+          new RawRecord(
+              record.topic(), utf8(record.key()), utf8(record.value()), record.timestamp()));
+    }
+
+    private static String utf8(byte[] bytes) {
+      return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+      return TypeInformation.of(RawRecord.class);
+    }
+  }
+
+  static final class JsonRecordSerialization<T> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private final SerializableFunction<T, String> keyOf;
+
+    JsonRecordSerialization(String topic, SerializableFunction<T, String> keyOf) {
+      this.topic = topic;
+      this.keyOf = keyOf;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        T element, KafkaSinkContext context, Long timestamp) {
+      String key = keyOf.apply(element);
+      return new ProducerRecord<>(
+          topic,
+          null,
+          timestamp,
+          key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+          Contracts.toJson(element).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}
