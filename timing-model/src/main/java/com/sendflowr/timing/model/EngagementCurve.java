@@ -1,0 +1,279 @@
+package com.sendflowr.timing.model;
+
+import com.sendflowr.contract.MinuteOfWeek;
+
+/**
+ * A smooth, normalised probability density over the week (per minute, so it integrates to 1 over
+ * [0, 10080)), evaluable at any fractional minute and periodic across the week boundary.
+ *
+ * <p>It is the Gaussian-smoothed Fourier series of a recipient's (prior-blended) event measure,
+ * clamped at zero and mixed with a small flat share so that no minute is impossible. Immutable
+ * apart from a lazily computed coarse grid.
+ */
+public final class EngagementCurve {
+
+  /** Points of the coarse weekly grid (about 9.8 minutes apart); a power of two for the FFT. */
+  public static final int GRID = 1024;
+
+  public static final double GRID_STEP_MINUTES = (double) MinuteOfWeek.MINUTES_PER_WEEK / GRID;
+
+  private static final double W = MinuteOfWeek.MINUTES_PER_WEEK;
+  private static final Fft FFT = new Fft(GRID);
+  private static final int HOURS_PER_WEEK = 168;
+
+  private final double[] a;
+  private final double[] b;
+  private final double uniformMix;
+  private final double recipientWeight;
+  private double[] grid;
+
+  private EngagementCurve(double[] a, double[] b, double uniformMix, double recipientWeight) {
+    if (a.length >= GRID / 2) {
+      throw new IllegalArgumentException("too many harmonics for the grid: " + a.length);
+    }
+    this.a = a;
+    this.b = b;
+    this.uniformMix = uniformMix;
+    this.recipientWeight = recipientWeight;
+  }
+
+  /** The flat curve: every minute equally likely. */
+  public static EngagementCurve uniform() {
+    return new EngagementCurve(new double[0], new double[0], 1.0, 0.0);
+  }
+
+  /**
+   * The recipient's curve as of the moment its decayed evidence is {@code evidence}, blended with
+   * the prior by pseudo-counts: the recipient's share is {@code evidence / (evidence +
+   * priorStrength)}, so it grows as evidence accumulates. A null or empty state gives the prior.
+   */
+  public static EngagementCurve blend(
+      RecipientState state, double evidence, PopulationPrior prior, ModelConfig config) {
+    int k = state != null ? state.harmonics() : prior != null ? prior.harmonics() : 0;
+    if (prior != null) {
+      k = Math.max(k, prior.harmonics());
+    }
+    double m = state == null || state.isEmpty() ? 0 : Math.max(0, evidence);
+    double kappa = prior == null || prior.isEmpty() ? 0 : config.priorStrength();
+    if (m + kappa <= 0) {
+      return new EngagementCurve(new double[0], new double[0], config.uniformMix(), 0);
+    }
+    double rw = m / (m + kappa);
+    double pw = 1 - rw;
+    double[] ca = new double[k];
+    double[] cb = new double[k];
+    for (int i = 1; i <= k; i++) {
+      double ra = 0;
+      double rb = 0;
+      if (rw > 0 && i <= state.harmonics()) {
+        ra = state.normalisedCos(i);
+        rb = state.normalisedSin(i);
+      }
+      double pa = 0;
+      double pb = 0;
+      if (pw > 0 && i <= prior.harmonics()) {
+        pa = prior.cos(i);
+        pb = prior.sin(i);
+      }
+      ca[i - 1] = rw * ra + pw * pa;
+      cb[i - 1] = rw * rb + pw * pb;
+    }
+    smooth(ca, cb, config.smoothingMinutes());
+    return new EngagementCurve(ca, cb, config.uniformMix(), rw);
+  }
+
+  /** The prior's own curve (what a recipient with no history gets). */
+  public static EngagementCurve ofPrior(PopulationPrior prior, ModelConfig config) {
+    return blend(null, 0, prior, config);
+  }
+
+  /** Multiplies harmonic k by the Gaussian kernel's spectrum exp(-(omega k sigma)^2 / 2). */
+  private static void smooth(double[] ca, double[] cb, double sigmaMinutes) {
+    for (int i = 0; i < ca.length; i++) {
+      double x = RecipientState.OMEGA * (i + 1) * sigmaMinutes;
+      double g = Math.exp(-0.5 * x * x);
+      ca[i] *= g;
+      cb[i] *= g;
+    }
+  }
+
+  /** Share of the curve that comes from the recipient's own history (the rest is prior). */
+  public double recipientWeight() {
+    return recipientWeight;
+  }
+
+  public int harmonics() {
+    return a.length;
+  }
+
+  /** Probability density per minute at a fractional minute of the week (any real number). */
+  public double density(double minute) {
+    double theta = RecipientState.OMEGA * minute;
+    double c1 = Math.cos(theta);
+    double s1 = Math.sin(theta);
+    double c = c1;
+    double s = s1;
+    double sum = 0;
+    for (int k = 0; k < a.length; k++) {
+      sum += a[k] * c + b[k] * s;
+      double nc = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = nc;
+    }
+    return finish(sum);
+  }
+
+  private double finish(double harmonicSum) {
+    double raw = (1 + 2 * harmonicSum) / W;
+    return (1 - uniformMix) * Math.max(0, raw) + uniformMix / W;
+  }
+
+  /** {@code density * 10080}: 1 means "as likely as a uniformly random minute". */
+  public double lift(double minute) {
+    return density(minute) * W;
+  }
+
+  /** log2 of the lift: the information gain, in bits, of an event at this minute vs uniform. */
+  public double logLiftBits(double minute) {
+    return Math.log(lift(minute)) / Math.log(2);
+  }
+
+  /**
+   * Densities at {@code count} consecutive whole minutes starting at minute-of-week {@code
+   * firstMinute} (wrapping past the week end), into {@code out[0..count)}. Rotating one phasor per
+   * harmonic keeps this free of trigonometric calls in the loop.
+   */
+  public void densities(long firstMinute, int count, double[] out) {
+    java.util.Arrays.fill(out, 0, count, 0.0);
+    double theta = RecipientState.OMEGA * Math.floorMod(firstMinute, MinuteOfWeek.MINUTES_PER_WEEK);
+    double c1 = Math.cos(theta);
+    double s1 = Math.sin(theta);
+    double st1 = Math.cos(RecipientState.OMEGA);
+    double ss1 = Math.sin(RecipientState.OMEGA);
+    double c = c1;
+    double s = s1;
+    double sc = st1;
+    double ss = ss1;
+    for (int k = 0; k < a.length; k++) {
+      double ak = a[k];
+      double bk = b[k];
+      double pc = c;
+      double ps = s;
+      for (int j = 0; j < count; j++) {
+        out[j] += ak * pc + bk * ps;
+        double npc = pc * sc - ps * ss;
+        ps = ps * sc + pc * ss;
+        pc = npc;
+      }
+      double nc = c * c1 - s * s1;
+      s = s * c1 + c * s1;
+      c = nc;
+      double nsc = sc * st1 - ss * ss1;
+      ss = ss * st1 + sc * ss1;
+      sc = nsc;
+    }
+    for (int j = 0; j < count; j++) {
+      out[j] = finish(out[j]);
+    }
+  }
+
+  /**
+   * The density sampled at {@code j * GRID_STEP_MINUTES} for j in [0, GRID). Exact at the samples
+   * (not an approximation of the series), computed once per curve by one FFT.
+   */
+  public double[] grid() {
+    double[] g = grid;
+    if (g == null) {
+      double[] re = new double[GRID];
+      double[] im = new double[GRID];
+      for (int k = 1; k <= a.length; k++) {
+        re[k] = a[k - 1];
+        im[k] = -b[k - 1];
+      }
+      FFT.inverse(re, im);
+      for (int j = 0; j < GRID; j++) {
+        re[j] = finish(re[j]);
+      }
+      grid = g = re;
+    }
+    return g;
+  }
+
+  /** Density at a fractional minute by linear interpolation of {@link #grid()}: coarse search. */
+  public double gridDensity(double minute) {
+    double[] g = grid();
+    double x = minute - W * Math.floor(minute / W);
+    double pos = x / GRID_STEP_MINUTES;
+    int i = Math.min((int) pos, GRID - 1);
+    double f = pos - i;
+    int i1 = (i + 1) % GRID;
+    return g[i] + f * (g[i1] - g[i]);
+  }
+
+  /** Peak lift over the week, read from the coarse grid. */
+  public double peakLift() {
+    double[] g = grid();
+    double max = 0;
+    for (double v : g) {
+      max = Math.max(max, v);
+    }
+    return max * W;
+  }
+
+  /** The whole minute of the week with the highest density: coarse grid, then exact refinement. */
+  public int peakMinute() {
+    double[] g = grid();
+    int best = 0;
+    for (int j = 1; j < GRID; j++) {
+      if (g[j] > g[best]) {
+        best = j;
+      }
+    }
+    int from = (int) Math.floor(best * GRID_STEP_MINUTES - GRID_STEP_MINUTES) - 1;
+    int count = (int) Math.ceil(2 * GRID_STEP_MINUTES) + 3;
+    double[] d = new double[count];
+    densities(from, count, d);
+    int bi = 0;
+    for (int j = 1; j < count; j++) {
+      if (d[j] > d[bi]) {
+        bi = j;
+      }
+    }
+    return Math.floorMod(from + bi, MinuteOfWeek.MINUTES_PER_WEEK);
+  }
+
+  /**
+   * Hour-level projection (the legacy send-time-optimisation view): probability of each of the 168
+   * hours of the week, hour 0 = Monday 00:00-01:00 UTC. Integrates the smooth series exactly (the
+   * zero clamp is ignored, which only matters for curves that ring), so the values sum to 1.
+   */
+  public double[] hourly() {
+    double[] p = new double[HOURS_PER_WEEK];
+    double step = RecipientState.OMEGA * 60;
+    for (int k = 1; k <= a.length; k++) {
+      double wk = RecipientState.OMEGA * k;
+      double ak = a[k - 1];
+      double bk = b[k - 1];
+      if (ak == 0 && bk == 0) {
+        continue;
+      }
+      double sc = Math.cos(step * k);
+      double ss = Math.sin(step * k);
+      double c0 = 1;
+      double s0 = 0;
+      for (int h = 0; h < HOURS_PER_WEEK; h++) {
+        double c1 = c0 * sc - s0 * ss;
+        double s1 = s0 * sc + c0 * ss;
+        // integral over the hour of (a cos + b sin)(wk t) dt
+        p[h] += 2 * (ak * (s1 - s0) - bk * (c1 - c0)) / wk;
+        c0 = c1;
+        s0 = s1;
+      }
+    }
+    for (int h = 0; h < HOURS_PER_WEEK; h++) {
+      double raw = (60 + p[h]) / W;
+      p[h] = (1 - uniformMix) * raw + uniformMix * 60 / W;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,202 @@
+package com.sendflowr.timing.model;
+
+import com.sendflowr.contract.SignalType;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every tunable of the timing model in one immutable value. The defaults were chosen with the
+ * backtest on simulator output; docs/timing-model.md records the sweep.
+ *
+ * @param halfLife recency half-life of engagement evidence
+ * @param smoothingMinutes standard deviation of the Gaussian kernel the curve is smoothed with
+ * @param signalWeights evidence weight per engagement type; types absent here add nothing
+ * @param priorStrength pseudo-events of population prior mixed into every recipient curve
+ * @param uniformMix share of a flat curve mixed in, so no minute ever has zero density
+ * @param evidenceHalfSaturation decayed evidence at which the evidence component of confidence is
+ *     0.5
+ * @param spreadTolerance minutes scoring at least {@code (1 - spreadTolerance) * best} count as
+ *     near-optimal for shadow segmentation
+ * @param spreadRadiusMinutes how far from the best minute shadow segmentation may move a send
+ * @param runnersUp how many runner-up minutes an explanation lists
+ * @param context which signal types act as hot paths or circuit breakers, and how strongly
+ */
+public record ModelConfig(
+    Duration halfLife,
+    double smoothingMinutes,
+    Map<SignalType, Double> signalWeights,
+    double priorStrength,
+    double uniformMix,
+    double evidenceHalfSaturation,
+    double spreadTolerance,
+    int spreadRadiusMinutes,
+    int runnersUp,
+    ContextRules context) {
+
+  /** Bumped whenever a default changes, so decisions say which model produced them. */
+  public static final String MODEL_VERSION = "fourier-k240-v1";
+
+  public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(21);
+  public static final double DEFAULT_SMOOTHING_MINUTES = 30.0;
+  public static final double DEFAULT_PRIOR_STRENGTH = 3.0;
+
+  public ModelConfig {
+    Objects.requireNonNull(halfLife, "halfLife");
+    if (halfLife.isNegative() || halfLife.isZero()) {
+      throw new IllegalArgumentException("halfLife must be positive");
+    }
+    if (!(smoothingMinutes >= RecipientState.MIN_SMOOTHING_MINUTES) || smoothingMinutes > 1440) {
+      throw new IllegalArgumentException(
+          "smoothingMinutes must be in ["
+              + RecipientState.MIN_SMOOTHING_MINUTES
+              + ", 1440] but was "
+              + smoothingMinutes);
+    }
+    signalWeights = Map.copyOf(new EnumMap<>(Objects.requireNonNull(signalWeights)));
+    for (Map.Entry<SignalType, Double> e : signalWeights.entrySet()) {
+      if (!(e.getValue() >= 0)) {
+        throw new IllegalArgumentException("weight of " + e.getKey() + " must be >= 0");
+      }
+    }
+    requireRange("priorStrength", priorStrength, 0, 1e6);
+    requireRange("uniformMix", uniformMix, 0, 1);
+    requireRange("evidenceHalfSaturation", evidenceHalfSaturation, 1e-9, 1e6);
+    requireRange("spreadTolerance", spreadTolerance, 0, 1);
+    if (spreadRadiusMinutes < 0 || spreadRadiusMinutes > 720) {
+      throw new IllegalArgumentException("spreadRadiusMinutes must be in [0, 720]");
+    }
+    if (runnersUp < 0 || runnersUp > 20) {
+      throw new IllegalArgumentException("runnersUp must be in [0, 20]");
+    }
+    Objects.requireNonNull(context, "context");
+  }
+
+  private static void requireRange(String name, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      throw new IllegalArgumentException(
+          name + " must be in [" + lo + ", " + hi + "] but was " + v);
+    }
+  }
+
+  /**
+   * Clicks, conversions, replies and live activity dominate; opens are weak because Apple MPP
+   * pre-fetches them at delivery time, not when a person reads.
+   */
+  public static Map<SignalType, Double> defaultSignalWeights() {
+    EnumMap<SignalType, Double> w = new EnumMap<>(SignalType.class);
+    w.put(SignalType.CLICK, 1.0);
+    w.put(SignalType.CONVERSION, 1.5);
+    w.put(SignalType.REPLY, 1.5);
+    w.put(SignalType.SITE_VISIT, 0.8);
+    w.put(SignalType.SMS_CLICK, 1.0);
+    w.put(SignalType.APP_OPEN, 0.8);
+    w.put(SignalType.OPEN, 0.1);
+    return w;
+  }
+
+  public static ModelConfig defaults() {
+    return new ModelConfig(
+        DEFAULT_HALF_LIFE,
+        DEFAULT_SMOOTHING_MINUTES,
+        defaultSignalWeights(),
+        DEFAULT_PRIOR_STRENGTH,
+        0.02,
+        4.0,
+        0.03,
+        30,
+        3,
+        ContextRules.defaults());
+  }
+
+  /** Evidence weight of a signal type; 0 for types that carry no timing evidence. */
+  public double weightOf(SignalType type) {
+    Double w = signalWeights.get(type);
+    return w == null ? 0.0 : w;
+  }
+
+  public ModelConfig withHalfLife(Duration v) {
+    return new ModelConfig(
+        v,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withSmoothingMinutes(double v) {
+    return new ModelConfig(
+        halfLife,
+        v,
+        signalWeights,
+        priorStrength,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withSignalWeights(Map<SignalType, Double> v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        v,
+        priorStrength,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withPriorStrength(double v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        v,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withSpreadTolerance(double v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        uniformMix,
+        evidenceHalfSaturation,
+        v,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withContext(ContextRules v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        v);
+  }
+}

@@ -1,0 +1,556 @@
+package com.sendflowr.timing.model;
+
+import com.sendflowr.contract.MinuteOfWeek;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Chooses the target minute for one send request: the one implementation of the decision math,
+ * shared by the streaming job, the backtest, the simulator and the benchmarks.
+ *
+ * <p>Search: P_final is scored on a 10-minute coarse grid of the window (base density read from the
+ * curve's FFT grid) plus every breaker edge, the best few distinct coarse peaks are refined at
+ * exact minute resolution, then shadow segmentation picks, from a hash of the recipient id, one of
+ * the near-optimal minutes around the best. Stateless and thread-safe.
+ */
+public final class TimingEngine {
+
+  private static final double W = MinuteOfWeek.MINUTES_PER_WEEK;
+  private static final int COARSE_STEP = 10;
+  private static final int REFINE_RADIUS = 10;
+  private static final int PEAK_SEPARATION = 60;
+
+  /** Windows up to this many minutes are scored exactly at every minute, without a coarse pass. */
+  private static final int EXACT_LIMIT = 240;
+
+  private final ModelConfig config;
+  private final PopulationPrior prior;
+
+  public TimingEngine(ModelConfig config, PopulationPrior prior) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.prior = prior == null ? PopulationPrior.empty() : prior;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public PopulationPrior prior() {
+    return prior;
+  }
+
+  /** The recipient's blended curve as of {@code now} (the prior alone for an unknown one). */
+  public EngagementCurve curveAt(RecipientState state, Instant now) {
+    double evidence = state == null ? 0 : state.massAt(now, config.halfLife());
+    return EngagementCurve.blend(state, evidence, prior, config);
+  }
+
+  public TimingChoice decide(DecisionRequest r) {
+    Instant now = r.now();
+    RecipientState st = r.state();
+    double evidence = st == null ? 0 : st.massAt(now, config.halfLife());
+    EngagementCurve personal = EngagementCurve.blend(st, evidence, prior, config);
+    Confidence confidence =
+        Confidence.of(evidence, config.evidenceHalfSaturation(), personal.peakLift());
+    IntentPolicy ip = r.policy();
+    boolean fallback = confidence.score() < ip.confidenceThreshold();
+    Scorer scorer;
+    String policy;
+    String reason;
+    if (!fallback) {
+      scorer = new CurveScorer(personal);
+      policy = "personal";
+      reason =
+          String.format(
+              "confidence %.3f >= threshold %.3f", confidence.score(), ip.confidenceThreshold());
+    } else {
+      policy = "fallback:" + ip.fallback().wire();
+      reason =
+          String.format(
+              "confidence %.3f < threshold %.3f of intent %s",
+              confidence.score(), ip.confidenceThreshold(), ip.intentId());
+      scorer =
+          switch (ip.fallback()) {
+            case POPULATION_PRIOR -> new CurveScorer(EngagementCurve.ofPrior(prior, config));
+            case HOURLY_PROJECTION -> new HourlyScorer(personal.hourly());
+            case WINDOW_START -> new FlatScorer();
+          };
+    }
+    int basePeak = scorer.peakMinute();
+    double basePeakLift = scorer.peakLift();
+    InputSummary inputs =
+        new InputSummary(
+            st != null && !st.isEmpty(),
+            st == null ? 0 : st.signalCount(),
+            evidence,
+            st == null ? null : st.lastUpdate(),
+            personal.recipientWeight(),
+            prior.members(),
+            config.halfLife().toMinutes() / 60.0,
+            config.smoothingMinutes(),
+            r.context().signals().size());
+
+    ContextWeights ctx = r.context();
+    LatencyEstimate latencyNow = r.latency().estimateAt(now);
+    Instant earliest = later(r.notBefore(), now.plus(latencyNow.value()));
+    long startMin = Math.floorDiv(earliest.getEpochSecond() + 59, 60L);
+    long endMin = Math.floorDiv(r.notAfter().getEpochSecond(), 60L);
+    if (startMin > endMin) {
+      Explanation ex =
+          explanation(
+              r,
+              earliest,
+              DecisionOutcome.WINDOW_UNREACHABLE,
+              policy,
+              reason,
+              inputs,
+              basePeak,
+              basePeakLift,
+              null,
+              null,
+              List.of(),
+              null,
+              List.of(),
+              List.of(),
+              null,
+              latencyNow,
+              false,
+              confidence);
+      return new TimingChoice(
+          DecisionOutcome.WINDOW_UNREACHABLE, null, -1, null, latencyNow, confidence, fallback, ex);
+    }
+    Instant startI = Instant.ofEpochSecond(startMin * 60);
+    Instant endI = Instant.ofEpochSecond(endMin * 60);
+    List<ContextSignal> breakers = ctx.breakersOverlapping(startI, endI);
+    List<AppliedWeight> breakerWeights = new ArrayList<>();
+    for (ContextSignal b : breakers) {
+      breakerWeights.add(new AppliedWeight(b.type(), b.role(), -1, b.from(), b.until()));
+    }
+    Instant free = ctx.firstUnsuppressed(startI, endI);
+    if (free == null) {
+      Instant until = startI;
+      for (ContextSignal b : breakers) {
+        until = later(until, b.until());
+      }
+      Explanation ex =
+          explanation(
+              r,
+              earliest,
+              DecisionOutcome.SUPPRESSED,
+              policy,
+              reason,
+              inputs,
+              basePeak,
+              basePeakLift,
+              null,
+              null,
+              List.of(),
+              null,
+              List.of(),
+              breakerWeights,
+              until,
+              latencyNow,
+              false,
+              confidence);
+      return new TimingChoice(
+          DecisionOutcome.SUPPRESSED, null, -1, null, latencyNow, confidence, fallback, ex);
+    }
+
+    Window w = new Window(startMin, (int) (endMin - startMin + 1), MinuteOfWeek.of(startI), ctx);
+    List<ScoredMinute> peaks = findPeaks(w, scorer, breakers, free);
+    ScoredMinute best = peaks.get(0);
+    List<ScoredMinute> runnersUp = peaks.subList(1, peaks.size());
+
+    long hash = mix(r.recipientId());
+    double bucket = (hash >>> 11) * 0x1.0p-53;
+    int second = (int) Math.floorMod(mix64(hash), 60L);
+    int bestOff = (int) (best.instant().getEpochSecond() / 60 - startMin);
+    int lo = Math.max(0, bestOff - config.spreadRadiusMinutes());
+    int hi = Math.min(w.count - 1, bestOff + config.spreadRadiusMinutes());
+    double[] scores = w.exact(scorer, lo, hi - lo + 1);
+    double cutoff = (1 - config.spreadTolerance()) * best.score();
+    int near = 0;
+    for (double s : scores) {
+      if (s > 0 && s >= cutoff) {
+        near++;
+      }
+    }
+    int chosenOff = bestOff;
+    if (near > 0) {
+      int pick = Math.min(near - 1, (int) (bucket * near));
+      for (int j = 0; j < scores.length; j++) {
+        if (scores[j] > 0 && scores[j] >= cutoff && pick-- == 0) {
+          chosenOff = lo + j;
+          break;
+        }
+      }
+    }
+    ScoredMinute chosen = w.scored(scorer, chosenOff);
+    Instant target = chosen.instant().plusSeconds(second);
+    if (target.isAfter(r.notAfter())) {
+      target = r.notAfter();
+    }
+    int offsetSeconds = (int) (target.getEpochSecond() - chosen.instant().getEpochSecond());
+    ShadowSpread spread =
+        new ShadowSpread(
+            bucket,
+            Math.max(near, 1),
+            chosenOff - bestOff,
+            offsetSeconds,
+            config.spreadTolerance());
+
+    LatencyEstimate first = r.latency().estimateAt(target);
+    LatencyEstimate latency = r.latency().estimateAt(target.minus(first.value()));
+    Instant trigger = target.minus(latency.value());
+    boolean clamped = trigger.isBefore(now);
+    if (clamped) {
+      trigger = now;
+    }
+    Explanation ex =
+        explanation(
+            r,
+            earliest,
+            DecisionOutcome.SCHEDULED,
+            policy,
+            reason,
+            inputs,
+            basePeak,
+            basePeakLift,
+            best,
+            chosen,
+            runnersUp,
+            spread,
+            ctx.appliedAt(target),
+            breakerWeights,
+            null,
+            latency,
+            clamped,
+            confidence);
+    return new TimingChoice(
+        DecisionOutcome.SCHEDULED,
+        target,
+        chosen.minuteOfWeek(),
+        trigger,
+        latency,
+        confidence,
+        fallback,
+        ex);
+  }
+
+  private Explanation explanation(
+      DecisionRequest r,
+      Instant earliest,
+      DecisionOutcome outcome,
+      String policy,
+      String reason,
+      InputSummary inputs,
+      int basePeak,
+      double basePeakLift,
+      ScoredMinute best,
+      ScoredMinute chosen,
+      List<ScoredMinute> runnersUp,
+      ShadowSpread spread,
+      List<AppliedWeight> applied,
+      List<AppliedWeight> breakers,
+      Instant suppressedUntil,
+      LatencyEstimate latency,
+      boolean clamped,
+      Confidence confidence) {
+    return new Explanation(
+        r.recipientId(),
+        r.intentId(),
+        ModelConfig.MODEL_VERSION,
+        r.now(),
+        r.notBefore(),
+        r.notAfter(),
+        earliest,
+        outcome,
+        policy,
+        reason,
+        inputs,
+        basePeak,
+        basePeakLift,
+        best,
+        chosen,
+        runnersUp,
+        spread,
+        applied,
+        breakers,
+        suppressedUntil,
+        latency,
+        clamped,
+        confidence,
+        r.policy().confidenceThreshold());
+  }
+
+  /** Distinct local optima of P_final, best first (ties: earliest), at most 1 + runnersUp. */
+  private List<ScoredMinute> findPeaks(
+      Window w, Scorer scorer, List<ContextSignal> breakers, Instant firstFree) {
+    int want = 1 + config.runnersUp();
+    List<Integer> seeds = new ArrayList<>();
+    double[] seedScore;
+    int[] seedOff;
+    if (w.count <= EXACT_LIMIT) {
+      seedOff = new int[w.count];
+      for (int i = 0; i < w.count; i++) {
+        seedOff[i] = i;
+      }
+      seedScore = w.exact(scorer, 0, w.count);
+    } else {
+      List<Integer> offs = new ArrayList<>();
+      for (int o = 0; o < w.count; o += COARSE_STEP) {
+        offs.add(o);
+      }
+      offs.add(w.count - 1);
+      // A breaker edge can be the best minute and fall between coarse points.
+      for (ContextSignal b : breakers) {
+        offs.add((int) (Math.floorDiv(b.until().getEpochSecond() + 59, 60L) - w.startMin));
+        offs.add((int) (Math.floorDiv(b.from().getEpochSecond(), 60L) - 1 - w.startMin));
+      }
+      offs.add((int) (Math.floorDiv(firstFree.getEpochSecond() + 59, 60L) - w.startMin));
+      seedOff =
+          offs.stream().mapToInt(Integer::intValue).filter(o -> o >= 0 && o < w.count).toArray();
+      seedScore = new double[seedOff.length];
+      for (int i = 0; i < seedOff.length; i++) {
+        seedScore[i] = w.coarse(scorer, seedOff[i]);
+      }
+    }
+    boolean[] used = new boolean[seedOff.length];
+    for (int n = 0; n < want; n++) {
+      int bi = -1;
+      for (int i = 0; i < seedOff.length; i++) {
+        if (used[i] || seedScore[i] <= 0) {
+          continue;
+        }
+        if (bi < 0
+            || seedScore[i] > seedScore[bi]
+            || (seedScore[i] == seedScore[bi] && seedOff[i] < seedOff[bi])) {
+          bi = i;
+        }
+      }
+      if (bi < 0) {
+        break;
+      }
+      seeds.add(seedOff[bi]);
+      for (int i = 0; i < seedOff.length; i++) {
+        if (Math.abs(seedOff[i] - seedOff[bi]) < PEAK_SEPARATION) {
+          used[i] = true;
+        }
+      }
+    }
+    List<ScoredMinute> peaks = new ArrayList<>();
+    List<Integer> peakOffs = new ArrayList<>();
+    for (int seed : seeds) {
+      int off = seed;
+      if (w.count > EXACT_LIMIT) {
+        int lo = Math.max(0, seed - REFINE_RADIUS);
+        int hi = Math.min(w.count - 1, seed + REFINE_RADIUS);
+        double[] s = w.exact(scorer, lo, hi - lo + 1);
+        int bj = 0;
+        for (int j = 1; j < s.length; j++) {
+          if (s[j] > s[bj]) {
+            bj = j;
+          }
+        }
+        off = lo + bj;
+      }
+      ScoredMinute sm = w.scored(scorer, off);
+      if (sm.score() <= 0) {
+        continue;
+      }
+      boolean duplicate = false;
+      for (int i = 0; i < peaks.size(); i++) {
+        if (Math.abs(peakOffs.get(i) - off) < PEAK_SEPARATION) {
+          duplicate = true;
+          if (sm.score() > peaks.get(i).score()) {
+            peaks.set(i, sm);
+            peakOffs.set(i, off);
+          }
+        }
+      }
+      if (!duplicate) {
+        peaks.add(sm);
+        peakOffs.add(off);
+      }
+    }
+    if (peaks.isEmpty()) {
+      // Only reachable with uniformMix = 0 and a curve that is zero on the unsuppressed minutes.
+      long off = Math.floorDiv(firstFree.getEpochSecond() + 59, 60L) - w.startMin;
+      peaks.add(w.scored(scorer, (int) Math.min(off, w.count - 1)));
+    }
+    peaks.sort(
+        (x, y) ->
+            x.score() != y.score()
+                ? Double.compare(y.score(), x.score())
+                : x.instant().compareTo(y.instant()));
+    return peaks;
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /** FNV-1a over the UTF-8 id, then a SplitMix64 finaliser: stable across JVMs and releases. */
+  static long mix(String id) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return mix64(h);
+  }
+
+  private static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  /** The reachable whole minutes of a request window. */
+  private static final class Window {
+    final long startMin;
+    final int count;
+    final int startMinuteOfWeek;
+    final ContextWeights ctx;
+
+    Window(long startMin, int count, int startMinuteOfWeek, ContextWeights ctx) {
+      this.startMin = startMin;
+      this.count = count;
+      this.startMinuteOfWeek = startMinuteOfWeek;
+      this.ctx = ctx;
+    }
+
+    int minuteOfWeek(int off) {
+      return (int) ((startMinuteOfWeek + (long) off) % MinuteOfWeek.MINUTES_PER_WEEK);
+    }
+
+    double factor(int off) {
+      return ctx.isEmpty() ? 1 : ctx.factorAt((startMin + off) * 60);
+    }
+
+    double coarse(Scorer s, int off) {
+      double f = factor(off);
+      return f == 0 ? 0 : s.coarseLift(minuteOfWeek(off)) * f;
+    }
+
+    double[] exact(Scorer s, int off, int n) {
+      double[] out = new double[n];
+      s.exactLifts(minuteOfWeek(off), n, out);
+      for (int j = 0; j < n; j++) {
+        out[j] *= factor(off + j);
+      }
+      return out;
+    }
+
+    ScoredMinute scored(Scorer s, int off) {
+      double[] one = new double[1];
+      s.exactLifts(minuteOfWeek(off), 1, one);
+      double f = factor(off);
+      return new ScoredMinute(
+          Instant.ofEpochSecond((startMin + off) * 60), minuteOfWeek(off), one[0], f, one[0] * f);
+    }
+  }
+
+  /** Base propensity in lift units (density x 10,080). */
+  private interface Scorer {
+    double coarseLift(int minuteOfWeek);
+
+    void exactLifts(int firstMinuteOfWeek, int n, double[] out);
+
+    int peakMinute();
+
+    double peakLift();
+  }
+
+  private static final class CurveScorer implements Scorer {
+    private final EngagementCurve curve;
+
+    CurveScorer(EngagementCurve curve) {
+      this.curve = curve;
+    }
+
+    @Override
+    public double coarseLift(int m) {
+      return curve.gridDensity(m) * W;
+    }
+
+    @Override
+    public void exactLifts(int first, int n, double[] out) {
+      curve.densities(first, n, out);
+      for (int j = 0; j < n; j++) {
+        out[j] *= W;
+      }
+    }
+
+    @Override
+    public int peakMinute() {
+      return curve.peakMinute();
+    }
+
+    @Override
+    public double peakLift() {
+      return curve.lift(curve.peakMinute());
+    }
+  }
+
+  private static final class HourlyScorer implements Scorer {
+    private final double[] hourly;
+
+    HourlyScorer(double[] hourly) {
+      this.hourly = hourly;
+    }
+
+    @Override
+    public double coarseLift(int m) {
+      return hourly[m / 60] * W / 60;
+    }
+
+    @Override
+    public void exactLifts(int first, int n, double[] out) {
+      for (int j = 0; j < n; j++) {
+        out[j] = coarseLift((first + j) % MinuteOfWeek.MINUTES_PER_WEEK);
+      }
+    }
+
+    @Override
+    public int peakMinute() {
+      int best = 0;
+      for (int h = 1; h < hourly.length; h++) {
+        if (hourly[h] > hourly[best]) {
+          best = h;
+        }
+      }
+      return best * 60;
+    }
+
+    @Override
+    public double peakLift() {
+      return coarseLift(peakMinute());
+    }
+  }
+
+  private static final class FlatScorer implements Scorer {
+    @Override
+    public double coarseLift(int m) {
+      return 1;
+    }
+
+    @Override
+    public void exactLifts(int first, int n, double[] out) {
+      java.util.Arrays.fill(out, 0, n, 1.0);
+    }
+
+    @Override
+    public int peakMinute() {
+      return 0;
+    }
+
+    @Override
+    public double peakLift() {
+      return 1;
+    }
+  }
+}
