@@ -190,8 +190,10 @@ public final class TimingEngine {
     }
     ScoredMinute chosen = w.scored(scorer, chosenOff);
     Instant target = chosen.instant().plusSeconds(second);
-    if (target.isAfter(r.notAfter())) {
-      target = r.notAfter();
+    if (target.isAfter(r.notAfter()) || ctx.factorAt(target.getEpochSecond()) == 0) {
+      // Minutes are scored at their first second; a breaker starting inside the minute or the
+      // window ending inside it leaves only that first second safe.
+      target = chosen.instant();
     }
     int offsetSeconds = (int) (target.getEpochSecond() - chosen.instant().getEpochSecond());
     ShadowSpread spread =
