@@ -1,0 +1,16 @@
+package com.sendflowr.contract;
+
+/** Default Kafka topic names; every job takes overrides. Keys are the recipient's id. */
+public final class Topics {
+  public static final String SIGNALS = "sendflowr.signals";
+  public static final String SEND_REQUESTS = "sendflowr.send-requests";
+  public static final String DECISIONS = "sendflowr.decisions";
+  public static final String DISPATCH_OUTCOMES = "sendflowr.dispatch-outcomes";
+
+  /** Compacted: the latest config change per entity. */
+  public static final String CONNECTOR_CONFIG = "sendflowr.connector-config";
+
+  public static final String DEAD_LETTERS = "sendflowr.dead-letters";
+
+  private Topics() {}
+}

@@ -1,0 +1,83 @@
+package com.sendflowr.flink;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Job arguments as {@code --name value} pairs, each falling back to an environment variable {@code
+ * SENDFLOWR_NAME} (upper case, dashes and dots as underscores) and then to a default — so the same
+ * jar is configured by flags on a session cluster and by env/Secrets on Kubernetes.
+ */
+public final class JobArgs {
+  private final Map<String, String> values;
+  private final Map<String, String> env;
+
+  private JobArgs(Map<String, String> values, Map<String, String> env) {
+    this.values = values;
+    this.env = env;
+  }
+
+  public static JobArgs parse(String[] args) {
+    return parse(args, System.getenv());
+  }
+
+  public static JobArgs parse(String[] args, Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || a.length() < 3) {
+        throw new IllegalArgumentException("expected --name value but got '" + a + "'");
+      }
+      String name = a.substring(2);
+      int eq = name.indexOf('=');
+      if (eq > 0) {
+        values.put(name.substring(0, eq), name.substring(eq + 1));
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        values.put(name, args[++i]);
+      } else {
+        values.put(name, "true");
+      }
+    }
+    return new JobArgs(values, env);
+  }
+
+  static String envName(String name) {
+    return "SENDFLOWR_" + name.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+  }
+
+  public String get(String name, String fallback) {
+    String v = values.get(name);
+    if (v == null) {
+      v = env.get(envName(name));
+    }
+    return v == null ? fallback : v;
+  }
+
+  public String require(String name) {
+    String v = get(name, null);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(
+          "missing --" + name + " (or environment variable " + envName(name) + ")");
+    }
+    return v;
+  }
+
+  public Duration duration(String name, Duration fallback) {
+    String v = get(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Duration.parse(v.startsWith("P") || v.startsWith("p") ? v : "PT" + v);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--" + name + " must be a duration like 30s, 5m or PT1H but was '" + v + "'");
+    }
+  }
+
+  public boolean has(String name) {
+    return get(name, null) != null;
+  }
+}
