@@ -33,11 +33,29 @@ public final class KafkaIO {
    */
   public static KafkaSource<RawRecord> rawSource(
       String bootstrapServers, String topic, String groupId) {
+    return rawSource(
+        bootstrapServers,
+        topic,
+        groupId,
+        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+  }
+
+  /**
+   * A source for a compacted topic that is state, not events (connector config): without a
+   * checkpoint to restore, the whole topic must be read again, whatever offsets a group committed.
+   */
+  public static KafkaSource<RawRecord> compactedStateSource(
+      String bootstrapServers, String topic, String groupId) {
+    return rawSource(bootstrapServers, topic, groupId, OffsetsInitializer.earliest());
+  }
+
+  private static KafkaSource<RawRecord> rawSource(
+      String bootstrapServers, String topic, String groupId, OffsetsInitializer start) {
     return KafkaSource.<RawRecord>builder()
         .setBootstrapServers(bootstrapServers)
         .setTopics(topic)
         .setGroupId(groupId)
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setStartingOffsets(start)
         .setProperty("isolation.level", "read_committed")
         .setProperty("partition.discovery.interval.ms", "60000")
         .setDeserializer(new RawRecordDeserializer())

@@ -1,0 +1,90 @@
+package com.sendflowr.dispatch;
+
+import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.Topics;
+import com.sendflowr.dispatch.esp.KlaviyoAdapter;
+import com.sendflowr.dispatch.esp.RetryPolicy;
+import com.sendflowr.flink.JobArgs;
+import com.sendflowr.flink.JobEnvironment;
+import com.sendflowr.flink.KafkaIO;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Entry point: parse configuration, build the real connectors, define the topology.
+ *
+ * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
+ * (required), topics {@code decisions-topic}, {@code connector-config-topic}, {@code
+ * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code klaviyo-base-url}, {@code
+ * credentials-file} (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}),
+ * {@code max-attempts} (5), {@code request-timeout} (10s), {@code checkpoint-interval} (10s).
+ */
+public final class DispatchJob {
+  private DispatchJob() {}
+
+  public static void main(String[] args) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    JobArgs jobArgs = JobArgs.parse(args);
+    CredentialStore credentials =
+        jobArgs.has("credentials-file")
+            ? CredentialStore.fromFile(Path.of(jobArgs.get("credentials-file", null)))
+            : CredentialStore.fromEnvironment();
+    wire(env, jobArgs, credentials);
+    env.execute("sendflowr-dispatch");
+  }
+
+  public static void wire(
+      StreamExecutionEnvironment env, JobArgs args, CredentialStore credentials) {
+    String bootstrap = args.require("kafka-bootstrap");
+    String groupId = args.get("group-id", "sendflowr-dispatch");
+    JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
+
+    Map<String, String> baseUrls = new HashMap<>();
+    if (args.has("klaviyo-base-url")) {
+      baseUrls.put(KlaviyoAdapter.NAME, args.get("klaviyo-base-url", null));
+    }
+    RetryPolicy defaults = RetryPolicy.defaults();
+    Duration requestTimeout = args.duration("request-timeout", Duration.ofSeconds(10));
+    int maxAttempts =
+        Integer.parseInt(args.get("max-attempts", String.valueOf(defaults.maxAttempts())));
+    DispatchTopology.Settings settings =
+        new DispatchTopology.Settings(
+            List.of(new KlaviyoAdapter()),
+            baseUrls,
+            credentials,
+            new RetryPolicy(maxAttempts, defaults.baseDelay(), defaults.maxDelay()),
+            requestTimeout,
+            // every attempt may time out and wait the longest backoff before the next one
+            requestTimeout.plus(defaults.maxDelay()).multipliedBy(maxAttempts),
+            1_000);
+
+    DispatchTopology.define(
+        env,
+        new DispatchTopology.Sources(
+            KafkaIO.rawSource(bootstrap, args.get("decisions-topic", Topics.DECISIONS), groupId),
+            KafkaIO.compactedStateSource(
+                bootstrap,
+                args.get("connector-config-topic", Topics.CONNECTOR_CONFIG),
+                groupId + "-config")),
+        new DispatchTopology.Sinks(
+            KafkaIO.<DispatchOutcome>jsonSink(
+                bootstrap,
+                args.get("outcomes-topic", Topics.DISPATCH_OUTCOMES),
+                DispatchOutcome::universalId,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                args.get("transactional-id-prefix", groupId + "-outcomes")),
+            KafkaIO.<DeadLetter>jsonSink(
+                bootstrap,
+                args.get("dead-letters-topic", Topics.DEAD_LETTERS),
+                DeadLetter::key,
+                DeliveryGuarantee.AT_LEAST_ONCE,
+                groupId + "-dead-letters")),
+        settings);
+  }
+}

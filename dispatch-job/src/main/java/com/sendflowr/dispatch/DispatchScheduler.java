@@ -1,0 +1,201 @@
+package com.sendflowr.dispatch;
+
+import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.esp.IdempotencyKeys;
+import com.sendflowr.flink.JsonRecordTypeInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed by request: holds the latest decision version with an event-time timer at its trigger, and
+ * at fire time resolves the intent to the ESP binding in force <em>then</em> (so an ESP switch
+ * applies to decisions already scheduled). A ledger of the dispatched decision keeps a request from
+ * ever being sent twice. Decisions that will not be sent are recorded as outcomes, never dropped.
+ */
+public final class DispatchScheduler
+    extends KeyedBroadcastProcessFunction<String, TimingDecision, ConfigChange, DispatchCommand> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchScheduler.class);
+
+  public static final OutputTag<DispatchOutcome> OUTCOMES =
+      new OutputTag<>("outcomes", JsonRecordTypeInfo.of(DispatchOutcome.class));
+
+  /** State is kept this long after the last possible fire time, to recognise late versions. */
+  static final Duration RETENTION = Duration.ofHours(1);
+
+  private transient ValueState<TimingDecision> latest;
+  private transient ValueState<String> dispatchedDecisionId;
+  private transient ValueState<Long> cleanupAt;
+
+  @Override
+  public void open(OpenContext openContext) {
+    latest =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "latest-decision", JsonRecordTypeInfo.of(TimingDecision.class)));
+    dispatchedDecisionId =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("dispatched", Types.STRING));
+    cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+  }
+
+  @Override
+  public void processElement(TimingDecision d, ReadOnlyContext ctx, Collector<DispatchCommand> out)
+      throws Exception {
+    TimingDecision current = latest.value();
+    if (current != null && current.version() >= d.version()) {
+      return; // a replayed or older version: the latest one rules
+    }
+    Instant now = Instant.ofEpochMilli(ctx.currentProcessingTime());
+    if (dispatchedDecisionId.value() != null) {
+      ctx.output(
+          OUTCOMES,
+          Outcomes.withoutCall(
+              d,
+              null,
+              now,
+              OutcomeState.CANCELLED,
+              "request already dispatched as decision " + dispatchedDecisionId.value()));
+      return;
+    }
+    if (current != null) {
+      ctx.timerService().deleteEventTimeTimer(current.triggerTimestampUtc().toEpochMilli());
+    }
+    latest.update(d);
+    if (d.status() == DecisionStatus.SCHEDULED) {
+      ctx.timerService().registerEventTimeTimer(d.triggerTimestampUtc().toEpochMilli());
+    } else {
+      OutcomeState state =
+          d.status() == DecisionStatus.SUPPRESSED
+              ? OutcomeState.SUPPRESSED
+              : OutcomeState.CANCELLED;
+      ctx.output(
+          OUTCOMES, Outcomes.withoutCall(d, null, now, state, "decision " + d.status().wire()));
+    }
+    scheduleCleanup(ctx, d);
+  }
+
+  private void scheduleCleanup(ReadOnlyContext ctx, TimingDecision d) throws Exception {
+    Instant lastFire = d.notAfter() == null ? d.triggerTimestampUtc() : d.notAfter();
+    if (lastFire.isBefore(d.triggerTimestampUtc())) {
+      lastFire = d.triggerTimestampUtc();
+    }
+    long at = lastFire.plus(RETENTION).toEpochMilli();
+    Long previous = cleanupAt.value();
+    if (previous == null || previous < at) {
+      if (previous != null) {
+        ctx.timerService().deleteEventTimeTimer(previous);
+      }
+      cleanupAt.update(at);
+      ctx.timerService().registerEventTimeTimer(at);
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(
+      ConfigChange change, Context ctx, Collector<DispatchCommand> out) throws Exception {
+    BroadcastState<String, IntentBinding> bindings =
+        ctx.getBroadcastState(ConnectorConfig.BINDINGS);
+    ConnectorConfig.Update update;
+    try {
+      update = ConnectorConfig.apply(Optional.ofNullable(bindings.get(change.entityId())), change);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("ignoring malformed config change {}: {}", change.key(), e.getMessage());
+      return;
+    }
+    if (update instanceof ConnectorConfig.Put put) {
+      bindings.put(put.binding().intentId(), put.binding());
+    } else if (update instanceof ConnectorConfig.Remove remove) {
+      bindings.remove(remove.intentId());
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DispatchCommand> out)
+      throws Exception {
+    Long cleanup = cleanupAt.value();
+    if (cleanup != null && cleanup == timestamp) {
+      latest.clear();
+      dispatchedDecisionId.clear();
+      cleanupAt.clear();
+      return;
+    }
+    TimingDecision d = latest.value();
+    if (d == null
+        || d.status() != DecisionStatus.SCHEDULED
+        || d.triggerTimestampUtc().toEpochMilli() != timestamp
+        || dispatchedDecisionId.value() != null) {
+      return;
+    }
+    long nowMillis = ctx.timerService().currentProcessingTime();
+    if (nowMillis < timestamp) {
+      // The watermark ran ahead of the wall clock (an event from a fast clock): never fire early.
+      ctx.timerService().registerProcessingTimeTimer(timestamp);
+      return;
+    }
+    Instant now = Instant.ofEpochMilli(nowMillis);
+    ReadOnlyBroadcastState<String, IntentBinding> bindings =
+        ctx.getBroadcastState(ConnectorConfig.BINDINGS);
+    IntentBinding binding = bindings.get(d.intentId());
+    if (binding == null) {
+      ctx.output(
+          OUTCOMES,
+          Outcomes.withoutCall(
+              d, null, now, OutcomeState.UNROUTABLE, "no ESP binding for intent " + d.intentId()));
+      return;
+    }
+    Duration lateness = Duration.between(d.triggerTimestampUtc(), now);
+    if (lateness.toSeconds() > binding.maxLatenessSeconds()) {
+      ctx.output(
+          OUTCOMES,
+          Outcomes.withoutCall(
+              d,
+              binding,
+              now,
+              OutcomeState.EXPIRED,
+              "fired "
+                  + lateness.toMillis()
+                  + " ms after its trigger, beyond the intent's max lateness of "
+                  + binding.maxLatenessSeconds()
+                  + " s; needs a new decision"));
+      return;
+    }
+    dispatchedDecisionId.update(d.decisionId());
+    if (binding.dryRun()) {
+      ctx.output(
+          OUTCOMES,
+          Outcomes.of(
+              d,
+              binding,
+              IdempotencyKeys.of(d.decisionId(), binding.bindingId()),
+              0,
+              null,
+              null,
+              now,
+              OutcomeState.DRY_RUN,
+              "dry run: ESP not called"));
+      return;
+    }
+    out.collect(
+        new DispatchCommand(
+            d, binding, IdempotencyKeys.of(d.decisionId(), binding.bindingId()), now));
+  }
+}

@@ -1,0 +1,164 @@
+package com.sendflowr.dispatch;
+
+import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.contract.RejectReason;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.esp.EspAdapter;
+import com.sendflowr.dispatch.esp.RetryPolicy;
+import com.sendflowr.flink.DeadLetters;
+import com.sendflowr.flink.JsonRecordTypeInfo;
+import com.sendflowr.flink.ParseOrDeadLetter;
+import com.sendflowr.flink.RawRecord;
+import com.sendflowr.flink.WallClockWatermarks;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The dispatch job's dataflow, defined from injected sources and sinks.
+ *
+ * <pre>
+ * decisions ─parse─keyBy(request)─┐
+ *                                 ├─ schedule (timer at trigger) ─ async ESP call ─┐
+ * connector config ─parse─broadcast┘        │ unroutable/expired/cancelled          ├─> outcomes
+ *                                           └───────────────────────────────────────┘
+ *                                             rejected input, permanent ESP errors ──> dead letters
+ * </pre>
+ */
+public final class DispatchTopology {
+  public static final String UID_DECISIONS_SOURCE = "dispatch-decisions-source";
+  public static final String UID_CONFIG_SOURCE = "dispatch-config-source";
+  public static final String UID_PARSE_DECISIONS = "dispatch-parse-decisions";
+  public static final String UID_PARSE_CONFIG = "dispatch-parse-config";
+  public static final String UID_SCHEDULE = "dispatch-schedule";
+  public static final String UID_ESP_CALL = "dispatch-esp-call";
+  public static final String UID_OUTCOME_DEAD_LETTERS = "dispatch-outcome-dead-letters";
+  public static final String UID_OUTCOMES_SINK = "dispatch-outcomes-sink";
+  public static final String UID_DEAD_LETTERS_SINK = "dispatch-dead-letters-sink";
+
+  private DispatchTopology() {}
+
+  public record Sources(
+      Source<RawRecord, ?, ?> decisions, Source<RawRecord, ?, ?> connectorConfig) {}
+
+  public record Sinks(Sink<DispatchOutcome> outcomes, Sink<DeadLetter> deadLetters) {}
+
+  /**
+   * @param baseUrls per ESP name, overriding production API roots (e.g. the sandbox)
+   * @param asyncTimeout upper bound for one dispatch including all its retries
+   */
+  public record Settings(
+      List<EspAdapter> adapters,
+      Map<String, String> baseUrls,
+      CredentialStore credentials,
+      RetryPolicy retryPolicy,
+      Duration requestTimeout,
+      Duration asyncTimeout,
+      int asyncCapacity)
+      implements Serializable {}
+
+  public static void define(
+      StreamExecutionEnvironment env, Sources sources, Sinks sinks, Settings settings) {
+    // A small idle lag: timers fire at most ~lag + watermark interval after their trigger.
+    WatermarkStrategy<RawRecord> watermarks =
+        WallClockWatermarks.strategy(
+            (raw, ts) -> raw.timestamp(), Duration.ofSeconds(5), Duration.ofMillis(100));
+
+    SingleOutputStreamOperator<TimingDecision> decisions =
+        env.fromSource(sources.decisions(), watermarks, "decisions")
+            .uid(UID_DECISIONS_SOURCE)
+            .process(new ParseOrDeadLetter<>("dispatch-job/decisions", Contracts::parseDecision))
+            .returns(JsonRecordTypeInfo.of(TimingDecision.class))
+            .name("parse decisions")
+            .uid(UID_PARSE_DECISIONS);
+
+    SingleOutputStreamOperator<ConfigChange> config =
+        env.fromSource(sources.connectorConfig(), watermarks, "connector config")
+            .uid(UID_CONFIG_SOURCE)
+            // Null-valued records are compaction tombstones, already expressed as tombstone
+            // changes.
+            .filter(raw -> raw.value() != null)
+            .name("skip compaction tombstones")
+            .uid(UID_CONFIG_SOURCE + "-filter")
+            .process(
+                new ParseOrDeadLetter<>(
+                    "dispatch-job/connector-config", Contracts::parseConfigChange))
+            .returns(JsonRecordTypeInfo.of(ConfigChange.class))
+            .name("parse connector config")
+            .uid(UID_PARSE_CONFIG);
+    BroadcastStream<ConfigChange> bindings = config.broadcast(ConnectorConfig.BINDINGS);
+
+    SingleOutputStreamOperator<DispatchCommand> due =
+        decisions
+            .keyBy(TimingDecision::requestId)
+            .connect(bindings)
+            .process(new DispatchScheduler())
+            .returns(JsonRecordTypeInfo.of(DispatchCommand.class))
+            .name("schedule at trigger time")
+            .uid(UID_SCHEDULE);
+
+    DataStream<DispatchOutcome> called =
+        AsyncDataStream.unorderedWait(
+                due,
+                new EspCaller(
+                    settings.adapters(),
+                    settings.baseUrls(),
+                    settings.credentials(),
+                    settings.retryPolicy(),
+                    settings.requestTimeout()),
+                settings.asyncTimeout().toMillis(),
+                TimeUnit.MILLISECONDS,
+                settings.asyncCapacity())
+            .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+            .name("call ESP")
+            .uid(UID_ESP_CALL);
+
+    DataStream<DispatchOutcome> outcomes =
+        called.union(due.getSideOutput(DispatchScheduler.OUTCOMES));
+    outcomes.sinkTo(sinks.outcomes()).name("dispatch outcomes").uid(UID_OUTCOMES_SINK);
+
+    DataStream<DeadLetter> espRejections =
+        outcomes
+            .filter(o -> o.state() == OutcomeState.DEAD_LETTERED)
+            .name("permanent ESP errors")
+            .uid(UID_OUTCOME_DEAD_LETTERS + "-filter")
+            .map(DispatchTopology::deadLetterOf)
+            .returns(JsonRecordTypeInfo.of(DeadLetter.class))
+            .name("to dead letters")
+            .uid(UID_OUTCOME_DEAD_LETTERS);
+
+    decisions
+        .getSideOutput(DeadLetters.TAG)
+        .union(config.getSideOutput(DeadLetters.TAG), espRejections)
+        .sinkTo(sinks.deadLetters())
+        .name("dead letters")
+        .uid(UID_DEAD_LETTERS_SINK);
+  }
+
+  static DeadLetter deadLetterOf(DispatchOutcome o) {
+    return Contracts.deadLetter(
+        "dispatch-job/esp",
+        null,
+        o.universalId(),
+        Contracts.toJson(o),
+        RejectReason.ESP_REJECTED,
+        o.detail(),
+        Instant.now());
+  }
+}

@@ -1,0 +1,60 @@
+package com.sendflowr.dispatch;
+
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.contract.TimingDecision;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Builds outcome records, so every path that ends a decision records it the same way. */
+final class Outcomes {
+  private Outcomes() {}
+
+  static DispatchOutcome of(
+      TimingDecision d,
+      IntentBinding binding,
+      String idempotencyKey,
+      int attempts,
+      Integer espStatus,
+      String espResponseId,
+      Instant firedAt,
+      OutcomeState state,
+      String detail) {
+    long lateness =
+        firedAt == null ? 0 : Duration.between(d.triggerTimestampUtc(), firedAt).toMillis();
+    String outcomeId =
+        UUID.nameUUIDFromBytes(
+                ("outcome|" + d.decisionId() + "|" + state.wire()).getBytes(StandardCharsets.UTF_8))
+            .toString();
+    return new DispatchOutcome(
+        outcomeId,
+        d.decisionId(),
+        d.version(),
+        d.requestId(),
+        d.intentId(),
+        d.universalId(),
+        binding == null ? null : binding.bindingId(),
+        idempotencyKey,
+        binding == null ? null : binding.esp(),
+        binding == null ? null : binding.campaignId(),
+        binding == null ? null : binding.templateId(),
+        binding == null ? null : binding.notificationId(),
+        attempts,
+        espStatus,
+        espResponseId,
+        d.triggerTimestampUtc(),
+        firedAt,
+        lateness,
+        state,
+        detail);
+  }
+
+  /** An outcome for a decision that never reached an ESP. */
+  static DispatchOutcome withoutCall(
+      TimingDecision d, IntentBinding binding, Instant at, OutcomeState state, String detail) {
+    return of(d, binding, null, 0, null, null, at, state, detail);
+  }
+}
