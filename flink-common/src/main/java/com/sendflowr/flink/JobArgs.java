@@ -69,13 +69,32 @@ public final class JobArgs {
     if (v == null) {
       return fallback;
     }
+    return parseDuration(name, v);
+  }
+
+  /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, or ISO-8601 like PT1H. */
+  public static Duration parseDuration(String name, String v) {
+    var m = SIMPLE_DURATION.matcher(v.trim());
     try {
-      return Duration.parse(v.startsWith("P") || v.startsWith("p") ? v : "PT" + v);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      return Duration.parse(v.trim());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--" + name + " must be a duration like 30s, 5m or PT1H but was '" + v + "'");
+          "--" + name + " must be a duration like 500ms, 30s, 5m, 2h or PT1H but was '" + v + "'");
     }
   }
+
+  private static final java.util.regex.Pattern SIMPLE_DURATION =
+      java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   public boolean has(String name) {
     return get(name, null) != null;

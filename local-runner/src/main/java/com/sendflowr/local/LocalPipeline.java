@@ -1,0 +1,70 @@
+package com.sendflowr.local;
+
+import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.dispatch.DispatchJob;
+import com.sendflowr.flink.JobArgs;
+import com.sendflowr.timing.job.TimingJob;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Starts both jobs through the same {@code wire} methods their mains use, on whatever Flink runtime
+ * the given environments point at (a MiniCluster in tests, local runtimes in the runner).
+ *
+ * @param explanationsJdbcUrl ClickHouse or H2
+ * @param klaviyoBaseUrl the Klaviyo API root to call (the sandbox locally)
+ */
+public record LocalPipeline(
+    String kafkaBootstrap,
+    PipelineTopics topics,
+    String explanationsJdbcUrl,
+    String klaviyoBaseUrl,
+    CredentialStore credentials,
+    Duration checkpointInterval,
+    String groupPrefix) {
+
+  public JobClient startTiming(StreamExecutionEnvironment env) throws Exception {
+    TimingJob.wire(
+        env,
+        args(
+            "signals-topic", topics.signals(),
+            "send-requests-topic", topics.sendRequests(),
+            "decisions-topic", topics.decisions(),
+            "dead-letters-topic", topics.deadLetters(),
+            "explanations-jdbc-url", explanationsJdbcUrl,
+            "group-id", groupPrefix + "-timing"));
+    return env.executeAsync("sendflowr-timing");
+  }
+
+  public JobClient startDispatch(StreamExecutionEnvironment env) throws Exception {
+    DispatchJob.wire(
+        env,
+        args(
+            "decisions-topic", topics.decisions(),
+            "connector-config-topic", topics.connectorConfig(),
+            "outcomes-topic", topics.outcomes(),
+            "dead-letters-topic", topics.deadLetters(),
+            "klaviyo-base-url", klaviyoBaseUrl,
+            "group-id", groupPrefix + "-dispatch"),
+        credentials);
+    return env.executeAsync("sendflowr-dispatch");
+  }
+
+  private JobArgs args(String... pairs) {
+    List<String> argv = new ArrayList<>();
+    argv.add("--kafka-bootstrap");
+    argv.add(kafkaBootstrap);
+    argv.add("--checkpoint-interval");
+    argv.add(checkpointInterval.toMillis() + "ms");
+    for (int i = 0; i < pairs.length; i += 2) {
+      argv.add("--" + pairs[i]);
+      argv.add(pairs[i + 1]);
+    }
+    // Only the flags above: a developer's SENDFLOWR_* environment must not leak into the runner.
+    return JobArgs.parse(argv.toArray(String[]::new), Map.of());
+  }
+}

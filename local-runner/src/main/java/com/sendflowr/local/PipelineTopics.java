@@ -1,0 +1,29 @@
+package com.sendflowr.local;
+
+import com.sendflowr.contract.Topics;
+import java.util.List;
+
+/** The topic names one running pipeline uses; tests give each test its own. */
+public record PipelineTopics(
+    String signals,
+    String sendRequests,
+    String decisions,
+    String outcomes,
+    String connectorConfig,
+    String deadLetters) {
+
+  public static PipelineTopics defaults() {
+    return new PipelineTopics(
+        Topics.SIGNALS,
+        Topics.SEND_REQUESTS,
+        Topics.DECISIONS,
+        Topics.DISPATCH_OUTCOMES,
+        Topics.CONNECTOR_CONFIG,
+        Topics.DEAD_LETTERS);
+  }
+
+  /** Every topic but the compacted config topic. */
+  public List<String> eventTopics() {
+    return List.of(signals, sendRequests, decisions, outcomes, deadLetters);
+  }
+}

@@ -1,0 +1,215 @@
+package com.sendflowr.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.contract.RejectReason;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.sandbox.esp.AcceptedEvent;
+import com.sendflowr.sandbox.esp.RecordedCall;
+import com.sendflowr.sandbox.esp.SandboxEsp;
+import com.sendflowr.testkit.ClickHouseExtension;
+import com.sendflowr.testkit.KafkaBrokerExtension;
+import com.sendflowr.testkit.SendFlowrMiniCluster;
+import com.sendflowr.timing.job.ExplanationStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The walking skeleton end to end on real components: a real Kafka broker, a real ClickHouse, both
+ * jobs on a Flink MiniCluster, and the sandbox Klaviyo speaking Klaviyo's wire format.
+ */
+class EndToEndPipelineTest {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final ClickHouseExtension CLICKHOUSE = new ClickHouseExtension();
+
+  @RegisterExtension static final MiniClusterExtension FLINK = SendFlowrMiniCluster.extension();
+
+  static final String API_KEY = "pk_sandbox_e2e_1234";
+
+  private SandboxEsp klaviyo;
+  private JobClient timing;
+  private JobClient dispatch;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (JobClient job : new JobClient[] {timing, dispatch}) {
+      if (job != null) {
+        job.cancel().get();
+      }
+    }
+    if (klaviyo != null) {
+      klaviyo.close();
+    }
+  }
+
+  @Test
+  void aSendRequestBecomesExactlyOneKlaviyoCallAtItsTriggerTime() throws Exception {
+    PipelineTopics topics =
+        new PipelineTopics(
+            KAFKA.uniqueTopic("signals"),
+            KAFKA.uniqueTopic("send-requests"),
+            KAFKA.uniqueTopic("decisions"),
+            KAFKA.uniqueTopic("outcomes"),
+            KAFKA.uniqueTopic("connector-config"),
+            KAFKA.uniqueTopic("dead-letters"));
+    KAFKA.createTopics(topics.eventTopics().toArray(String[]::new));
+    KAFKA.createTopic(topics.connectorConfig(), 1, Map.of("cleanup.policy", "compact"));
+
+    String database = CLICKHOUSE.freshDatabase();
+    CLICKHOUSE.execute(database, ExplanationStore.CLICKHOUSE_DDL);
+
+    klaviyo = SandboxEsp.start(0, java.util.Set.of(API_KEY));
+    ConfigChange binding =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_jan",
+            1,
+            Instant.now(),
+            false,
+            Map.of(
+                "esp", "klaviyo",
+                "credential_ref", "brand-a-klaviyo",
+                "metric_name", "SendFlowr Promo Jan",
+                "campaign_id", "abc123",
+                "template_id", "promo-drip"));
+    KAFKA.produce(topics.connectorConfig(), binding.key(), Contracts.toJson(binding));
+
+    LocalPipeline pipeline =
+        new LocalPipeline(
+            KAFKA.bootstrapServers(),
+            topics,
+            CLICKHOUSE.jdbcUrl(database),
+            klaviyo.baseUrl(),
+            CredentialStore.of(Map.of("brand-a-klaviyo", API_KEY)),
+            Duration.ofMillis(500),
+            "e2e");
+    timing = pipeline.startTiming(env());
+    dispatch = pipeline.startDispatch(env());
+    awaitRunning(timing);
+    awaitRunning(dispatch);
+
+    // A malformed signal first: it must be dead-lettered and must not stop what follows.
+    KAFKA.produce(topics.signals(), "u-1", "{\"event_id\": \"broken\", \"event_type\": ");
+    KAFKA.produce(
+        topics.signals(),
+        "u-1",
+        "{\"event_id\":\"e-1\",\"event_type\":\"click\",\"occurred_at\":\""
+            + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            + "\",\"universal_id\":\"u-1\",\"source\":\"shopify\"}");
+    Instant notBefore = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+    KAFKA.produce(
+        topics.sendRequests(),
+        "u-1",
+        "{\"request_id\":\"req-1\",\"universal_id\":\"u-1\",\"intent_id\":\"promo_jan\","
+            + "\"not_before\":\""
+            + notBefore
+            + "\",\"not_after\":\""
+            + notBefore.plus(Duration.ofHours(2))
+            + "\",\"metadata\":{\"email\":\"sarah@example.com\",\"campaign_hint\":\"jan\"}}");
+
+    TimingDecision decision =
+        Contracts.parseDecision(
+                KAFKA.consumeAtLeast(topics.decisions(), 1, Duration.ofSeconds(60)).get(0).value())
+            .value();
+    assertThat(decision.intentId()).isEqualTo("promo_jan");
+    assertThat(decision.triggerTimestampUtc())
+        .isEqualTo(
+            decision
+                .targetTimestampUtc()
+                .minusMillis((long) (decision.latencyEstimateSeconds() * 1000)));
+
+    List<AcceptedEvent> events = klaviyo.awaitEvents(1, Duration.ofSeconds(60));
+    AcceptedEvent event = events.get(0);
+    assertThat(event.receivedAt())
+        .as("fired no earlier than the trigger time")
+        .isAfterOrEqualTo(decision.triggerTimestampUtc());
+    assertThat(Duration.between(decision.triggerTimestampUtc(), event.receivedAt()))
+        .as("fired within 2 s after the trigger time")
+        .isLessThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(event.metricName()).isEqualTo("SendFlowr Promo Jan");
+    JsonNode properties = event.properties();
+    assertThat(properties.path("sendflowr_intent_id").asText()).isEqualTo("promo_jan");
+    assertThat(properties.path("sendflowr_request_id").asText()).isEqualTo("req-1");
+    assertThat(properties.path("sendflowr_decision_id").asText()).isEqualTo(decision.decisionId());
+    assertThat(properties.path("sendflowr_explanation_ref").asText())
+        .isEqualTo(decision.explanationRef());
+    assertThat(properties.path("campaign_id").asText()).isEqualTo("abc123");
+    assertThat(properties.path("template").asText()).isEqualTo("promo-drip");
+    assertThat(properties.path("metadata").path("campaign_hint").asText()).isEqualTo("jan");
+    assertThat(event.profileEmail()).isEqualTo("sarah@example.com");
+    RecordedCall call = klaviyo.calls().get(0);
+    assertThat(call.status()).isEqualTo(202);
+    assertThat(call.header("revision")).isEqualTo("2026-07-15");
+
+    DispatchOutcome outcome =
+        Contracts.parseDispatchOutcome(
+                KAFKA.consumeAtLeast(topics.outcomes(), 1, Duration.ofSeconds(30)).get(0).value())
+            .value();
+    assertThat(outcome.state()).isEqualTo(OutcomeState.ACCEPTED);
+    assertThat(outcome.espStatus()).isEqualTo(202);
+    assertThat(outcome.idempotencyKey()).isEqualTo(event.uniqueId());
+
+    List<Map<String, Object>> rows =
+        CLICKHOUSE.query(
+            database,
+            "SELECT decision_id, intent_id, explanation_ref, target_minute_utc, trigger_timestamp_ms"
+                + " FROM timing_explanations FINAL WHERE decision_id = '"
+                + decision.decisionId()
+                + "'");
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0))
+        .containsEntry("intent_id", "promo_jan")
+        .containsEntry("explanation_ref", decision.explanationRef());
+    assertThat(((Number) rows.get(0).get("target_minute_utc")).intValue())
+        .isEqualTo(decision.targetMinuteUtc());
+
+    List<ConsumerRecord<String, String>> deadLetters =
+        KAFKA.consumeAtLeast(topics.deadLetters(), 1, Duration.ofSeconds(30));
+    DeadLetter dead = Contracts.parseDeadLetter(deadLetters.get(0).value()).value();
+    assertThat(dead.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+    assertThat(dead.stage()).isEqualTo("timing-job/signals");
+    assertThat(dead.payload()).contains("broken");
+
+    // Exactly one call: nothing else arrives once the pipeline has settled.
+    Thread.sleep(3_000);
+    assertThat(klaviyo.calls()).hasSize(1);
+    assertThat(klaviyo.duplicateUniqueIds()).isZero();
+    assertThat(timing.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    assertThat(dispatch.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  private static StreamExecutionEnvironment env() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    return env;
+  }
+
+  private static void awaitRunning(JobClient job) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (job.getJobStatus().get() != JobStatus.RUNNING) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("job " + job.getJobID() + " did not start");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
