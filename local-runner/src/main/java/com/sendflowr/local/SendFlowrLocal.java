@@ -1,0 +1,290 @@
+package com.sendflowr.local;
+
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.Parsed;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.flink.JobArgs;
+import com.sendflowr.sandbox.esp.SandboxEsp;
+import com.sendflowr.testkit.KafkaBrokerExtension;
+import com.sendflowr.timing.job.ExplanationStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The whole system in one process on embedded defaults: a Kafka broker, both jobs on local Flink
+ * runtimes, the sandbox Klaviyo, an embedded explanation store (H2, or ClickHouse when {@code
+ * --clickhouse-jdbc-url} is given) and demo traffic. Prints signals in, decisions, ESP calls and
+ * dead letters until stopped or {@code --duration} ends.
+ *
+ * <p>Flags: {@code --duration 2m}, {@code --clickhouse-jdbc-url jdbc:clickhouse://...}, {@code
+ * --sandbox-port 18080}, {@code --demo-interval 3s}, {@code --quiet-demo} (no demo traffic: feed
+ * the topics yourself).
+ */
+public final class SendFlowrLocal {
+  static final String SANDBOX_KEY = "pk_local_sandbox_key";
+  static final String CREDENTIAL_REF = "local-klaviyo";
+
+  private final AtomicLong signals = new AtomicLong();
+  private final AtomicLong decisions = new AtomicLong();
+  private final AtomicLong espCalls = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private volatile boolean running = true;
+
+  public static void main(String[] args) throws Exception {
+    JobArgs flags = JobArgs.parse(args, Map.of());
+    if (flags.has("help")) {
+      System.out.println(
+          "usage: sendflowr local [--duration 2m] [--clickhouse-jdbc-url URL]"
+              + " [--sandbox-port N] [--demo-interval 3s] [--quiet-demo]");
+      return;
+    }
+    new SendFlowrLocal().run(flags);
+    System.exit(0); // Flink's and Kafka's non-daemon threads would otherwise keep the JVM alive
+  }
+
+  void run(JobArgs flags) throws Exception {
+    Duration duration = flags.has("duration") ? flags.duration("duration", null) : null;
+    Duration demoInterval = flags.duration("demo-interval", Duration.ofSeconds(3));
+    PipelineTopics topics = PipelineTopics.defaults();
+    List<AutoCloseable> toClose = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "sendflowr-stop"));
+
+    say("starting an embedded Kafka broker ...");
+    KafkaBrokerExtension broker = new KafkaBrokerExtension();
+    broker.start();
+    toClose.add(broker::stop);
+    broker.createTopics(topics.eventTopics().toArray(String[]::new));
+    broker.createTopic(topics.connectorConfig(), 1, Map.of("cleanup.policy", "compact"));
+    say("  broker at " + broker.bootstrapServers());
+
+    SandboxEsp sandbox =
+        SandboxEsp.start(Integer.parseInt(flags.get("sandbox-port", "0")), Set.of(SANDBOX_KEY));
+    toClose.add(sandbox);
+    sandbox.onCall(
+        call -> {
+          espCalls.incrementAndGet();
+          say("ESP call " + call.summary() + " at " + call.receivedAt());
+        });
+    say("sandbox Klaviyo at " + sandbox.baseUrl());
+
+    String jdbcUrl = flags.get("clickhouse-jdbc-url", "jdbc:h2:mem:sendflowr;DB_CLOSE_DELAY=-1");
+    Connection store = DriverManager.getConnection(jdbcUrl);
+    toClose.add(store);
+    try (Statement st = store.createStatement()) {
+      st.execute(ExplanationStore.ddlFor(jdbcUrl));
+    }
+    say("explanation store: " + (jdbcUrl.startsWith("jdbc:h2:") ? "embedded H2" : jdbcUrl));
+
+    KafkaProducer<String, String> producer = broker.newProducer(new Properties());
+    toClose.add(producer);
+    publishDemoBinding(producer, topics);
+
+    LocalPipeline pipeline =
+        new LocalPipeline(
+            broker.bootstrapServers(),
+            topics,
+            jdbcUrl,
+            sandbox.baseUrl(),
+            CredentialStore.of(Map.of(CREDENTIAL_REF, SANDBOX_KEY)),
+            Duration.ofSeconds(1),
+            "sendflowr-local");
+    say("starting the timing job and the dispatch job on local Flink runtimes ...");
+    JobClient timing = pipeline.startTiming(localFlink(8081));
+    JobClient dispatch = pipeline.startDispatch(localFlink(8082));
+    toClose.add(0, () -> dispatch.cancel().get(30, TimeUnit.SECONDS));
+    toClose.add(0, () -> timing.cancel().get(30, TimeUnit.SECONDS));
+    say("  Flink web UIs: http://127.0.0.1:8081 (timing), http://127.0.0.1:8082 (dispatch)");
+
+    Thread watcher = new Thread(() -> watch(broker, topics), "sendflowr-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+
+    if (!flags.has("quiet-demo")) {
+      DemoTraffic demo =
+          new DemoTraffic(
+              topics,
+              (topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+      Thread generator =
+          new Thread(
+              () -> {
+                demo.sendMalformedSignal(this::announceInput);
+                while (running) {
+                  demo.tick(this::announceInput);
+                  sleep(demoInterval);
+                }
+              },
+              "sendflowr-demo");
+      generator.setDaemon(true);
+      generator.start();
+    }
+
+    if (duration != null) {
+      say("running for " + duration + " (Ctrl-C to stop earlier)");
+      stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      say("running until Ctrl-C");
+      stopped.await();
+    }
+    running = false;
+    say(
+        String.format(
+            "stopping: %d signals in, %d decisions, %d ESP calls, %d dead letters",
+            signals.get(), decisions.get(), espCalls.get(), deadLetters.get()));
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        say("  while stopping: " + e);
+      }
+    }
+  }
+
+  private void announceInput(String what, String json) {
+    if (what.startsWith("signal")) {
+      signals.incrementAndGet();
+    }
+    say("in      " + what);
+  }
+
+  private void publishDemoBinding(KafkaProducer<String, String> producer, PipelineTopics topics)
+      throws Exception {
+    ConfigChange binding =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            DemoTraffic.INTENT,
+            1,
+            Instant.now(),
+            false,
+            Map.of(
+                "esp", "klaviyo",
+                "credential_ref", CREDENTIAL_REF,
+                "metric_name", "SendFlowr Promo Jan",
+                "campaign_id", "abc123",
+                "template_id", "promo-drip"));
+    producer
+        .send(
+            new ProducerRecord<>(
+                topics.connectorConfig(), binding.key(), Contracts.toJson(binding)))
+        .get();
+    say("config  intent promo_jan -> Klaviyo metric 'SendFlowr Promo Jan' (campaign abc123)");
+  }
+
+  /** Prints what the jobs write: decisions, outcomes and dead letters (committed only). */
+  private void watch(KafkaBrokerExtension broker, PipelineTopics topics) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "sendflowr-local-watch");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<String, String> consumer = broker.newConsumer(props)) {
+      consumer.subscribe(List.of(topics.decisions(), topics.outcomes(), topics.deadLetters()));
+      while (running) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          describe(topics, r);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (running) {
+        say("watcher stopped: " + e);
+      }
+    }
+  }
+
+  private void describe(PipelineTopics topics, ConsumerRecord<String, String> r) {
+    if (r.topic().equals(topics.decisions())) {
+      decisions.incrementAndGet();
+      Parsed<TimingDecision> p = Contracts.parseDecision(r.value());
+      if (p.isOk()) {
+        TimingDecision d = p.value();
+        say(
+            String.format(
+                "decide  %s for %s: target %s (minute %d), trigger %s, latency %.1fs [%s]",
+                d.requestId(),
+                d.universalId(),
+                d.targetTimestampUtc(),
+                d.targetMinuteUtc(),
+                d.triggerTimestampUtc(),
+                d.latencyEstimateSeconds(),
+                d.modelVersion()));
+      }
+    } else if (r.topic().equals(topics.outcomes())) {
+      Parsed<DispatchOutcome> p = Contracts.parseDispatchOutcome(r.value());
+      if (p.isOk()) {
+        DispatchOutcome o = p.value();
+        say(
+            String.format(
+                "outcome %s: %s via %s (HTTP %s, %d attempt(s), %d ms after trigger)",
+                o.requestId(),
+                o.state().wire(),
+                o.esp(),
+                o.espStatus(),
+                o.attempts(),
+                o.latenessMillis()));
+      }
+    } else {
+      deadLetters.incrementAndGet();
+      Parsed<DeadLetter> p = Contracts.parseDeadLetter(r.value());
+      if (p.isOk()) {
+        say(
+            "dead    "
+                + p.value().stage()
+                + ": "
+                + p.value().reason().wire()
+                + " - "
+                + p.value().detail());
+      }
+    }
+  }
+
+  private static StreamExecutionEnvironment localFlink(int webUiPort) {
+    Configuration config = new Configuration();
+    config.set(RestOptions.PORT, webUiPort);
+    config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
+    env.setParallelism(1);
+    return env;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void say(String line) {
+    System.out.println(LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS) + "  " + line);
+  }
+}
