@@ -60,6 +60,7 @@ public final class EngagementCurve {
     }
     double rw = m / (m + kappa);
     double pw = 1 - rw;
+    double dayOfWeek = config.dayOfWeekEvidence() == 0 ? 1 : m / (m + config.dayOfWeekEvidence());
     double[] ca = new double[k];
     double[] cb = new double[k];
     for (int i = 1; i <= k; i++) {
@@ -68,6 +69,12 @@ public final class EngagementCurve {
       if (rw > 0 && i <= state.harmonics()) {
         ra = state.normalisedCos(i);
         rb = state.normalisedSin(i);
+        if (i % 7 != 0) {
+          // Harmonics that are multiples of 7 are the daily-periodic part; the rest is what makes
+          // one weekday differ from another, shrunk toward the pooled daily profile.
+          ra *= dayOfWeek;
+          rb *= dayOfWeek;
+        }
       }
       double pa = 0;
       double pb = 0;

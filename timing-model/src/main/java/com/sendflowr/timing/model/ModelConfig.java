@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param smoothingMinutes standard deviation of the Gaussian kernel the curve is smoothed with
  * @param signalWeights evidence weight per engagement type; types absent here add nothing
  * @param priorStrength pseudo-events of population prior mixed into every recipient curve
+ * @param dayOfWeekEvidence decayed evidence at which half of a recipient's day-of-week specific
+ *     structure is trusted; below it the recipient's curve leans on its own time-of-day profile
+ *     pooled over all seven days (a few events cannot tell Tuesdays from Wednesdays)
  * @param uniformMix share of a flat curve mixed in, so no minute ever has zero density
  * @param evidenceHalfSaturation decayed evidence at which the evidence component of confidence is
  *     0.5
@@ -28,6 +31,7 @@ public record ModelConfig(
     double smoothingMinutes,
     Map<SignalType, Double> signalWeights,
     double priorStrength,
+    double dayOfWeekEvidence,
     double uniformMix,
     double evidenceHalfSaturation,
     double spreadTolerance,
@@ -41,6 +45,7 @@ public record ModelConfig(
   public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(21);
   public static final double DEFAULT_SMOOTHING_MINUTES = 30.0;
   public static final double DEFAULT_PRIOR_STRENGTH = 3.0;
+  public static final double DEFAULT_DAY_OF_WEEK_EVIDENCE = 30.0;
 
   public ModelConfig {
     Objects.requireNonNull(halfLife, "halfLife");
@@ -61,6 +66,7 @@ public record ModelConfig(
       }
     }
     requireRange("priorStrength", priorStrength, 0, 1e6);
+    requireRange("dayOfWeekEvidence", dayOfWeekEvidence, 0, 1e9);
     requireRange("uniformMix", uniformMix, 0, 1);
     requireRange("evidenceHalfSaturation", evidenceHalfSaturation, 1e-9, 1e6);
     requireRange("spreadTolerance", spreadTolerance, 0, 1);
@@ -102,6 +108,7 @@ public record ModelConfig(
         DEFAULT_SMOOTHING_MINUTES,
         defaultSignalWeights(),
         DEFAULT_PRIOR_STRENGTH,
+        DEFAULT_DAY_OF_WEEK_EVIDENCE,
         0.02,
         4.0,
         0.03,
@@ -122,6 +129,7 @@ public record ModelConfig(
         smoothingMinutes,
         signalWeights,
         priorStrength,
+        dayOfWeekEvidence,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -136,6 +144,7 @@ public record ModelConfig(
         v,
         signalWeights,
         priorStrength,
+        dayOfWeekEvidence,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -150,6 +159,7 @@ public record ModelConfig(
         smoothingMinutes,
         v,
         priorStrength,
+        dayOfWeekEvidence,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -163,6 +173,22 @@ public record ModelConfig(
         halfLife,
         smoothingMinutes,
         signalWeights,
+        v,
+        dayOfWeekEvidence,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withDayOfWeekEvidence(double v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
         v,
         uniformMix,
         evidenceHalfSaturation,
@@ -178,6 +204,7 @@ public record ModelConfig(
         smoothingMinutes,
         signalWeights,
         priorStrength,
+        dayOfWeekEvidence,
         uniformMix,
         evidenceHalfSaturation,
         v,
@@ -192,6 +219,7 @@ public record ModelConfig(
         smoothingMinutes,
         signalWeights,
         priorStrength,
+        dayOfWeekEvidence,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,

@@ -1,0 +1,557 @@
+package com.sendflowr.timing.tools;
+
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.MinuteOfWeek;
+import com.sendflowr.contract.Signal;
+import com.sendflowr.contract.SignalType;
+import com.sendflowr.timing.model.DecisionRequest;
+import com.sendflowr.timing.model.IntentPolicy;
+import com.sendflowr.timing.model.LatencyTracker;
+import com.sendflowr.timing.model.ModelConfig;
+import com.sendflowr.timing.model.PopulationPrior;
+import com.sendflowr.timing.model.RecipientState;
+import com.sendflowr.timing.model.TimingChoice;
+import com.sendflowr.timing.model.TimingEngine;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Generates synthetic recipients with known ("latent") weekly rhythms, writes their signals as
+ * canonical JSONL, and scores the engine and the baselines against an oracle that knows each
+ * rhythm: {@code oracle_uplift_captured = (policy - random) / (oracle - random)} of the expected
+ * click probability of the message at its arrival minute.
+ *
+ * <p>Everything is reproducible from {@code --seed}: each recipient's persona and events come from
+ * its own random stream, so the rhythm can be regenerated for scoring instead of being kept.
+ */
+final class Simulator {
+
+  static final String USAGE =
+      """
+      Usage: simulate --out DIR [--recipients N] [--weeks W] [--seed S]
+                      [--sessions-per-week X] [--mpp-share F] [--day-noise F] [--window-days D]
+                      [--start ISO_INSTANT] [model overrides as for backtest]
+
+        --out                directory for signals.jsonl and simulation.json
+        --recipients         synthetic recipients (default 5000)
+        --weeks              weeks of history before the decision cutoff (default 8)
+        --seed               random seed; same seed, same data and report (default 42)
+        --sessions-per-week  mean engagement sessions per recipient and week (default 3)
+        --mpp-share          share of recipients whose opens are Apple-MPP proxy opens (default 0.4)
+        --day-noise          log-normal spread of one weekday's activity level around the
+                             recipient's weekday routine (default 0.1; 0.4 = every day differs)
+        --window-days        decision window after the cutoff, 1..28 (default 7)
+        --start              first simulated instant, a Monday 00:00 UTC (default 2026-01-05T00:00:00Z)
+      """;
+
+  static final Set<String> OPTIONS =
+      Set.of(
+          "out",
+          "recipients",
+          "weeks",
+          "seed",
+          "sessions-per-week",
+          "mpp-share",
+          "day-noise",
+          "window-days",
+          "start",
+          "half-life",
+          "smoothing",
+          "prior-strength",
+          "day-of-week-evidence",
+          "spread-tolerance",
+          "weights");
+
+  /** Click probability at the least and most responsive minute of a recipient's week. */
+  static final double RESPONSE_FLOOR = 0.005;
+
+  static final double RESPONSE_PEAK = 0.12;
+
+  record Options(
+      Path out,
+      int recipients,
+      int weeks,
+      long seed,
+      double sessionsPerWeek,
+      double mppShare,
+      double dayNoise,
+      int windowDays,
+      Instant start,
+      ModelConfig config) {}
+
+  static Options parse(CliArgs a) {
+    Instant start = a.has("start") ? a.instant("start") : Instant.parse("2026-01-05T00:00:00Z");
+    if (!MinuteOfWeek.weekStart(start).equals(start)) {
+      throw new UsageException("--start must be a Monday 00:00 UTC, got " + start);
+    }
+    ModelConfig config;
+    try {
+      config = a.modelConfig();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid model option: " + e.getMessage());
+    }
+    return new Options(
+        a.path("out"),
+        (int) a.longValue("recipients", 5000, 1, 10_000_000),
+        (int) a.longValue("weeks", 8, 1, 520),
+        a.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
+        a.doubleValue("sessions-per-week", 3, 0.1, 100),
+        a.doubleValue("mpp-share", 0.4, 0, 1),
+        a.doubleValue("day-noise", 0.1, 0, 3),
+        (int) a.longValue("window-days", 7, 1, 28),
+        start,
+        config);
+  }
+
+  private final Options o;
+  private final PrintStream log;
+  private final Instant cutoff;
+  private final Instant windowEnd;
+
+  Simulator(Options o, PrintStream log) {
+    this.o = o;
+    this.log = log;
+    this.cutoff = o.start().plus(Duration.ofDays(7L * o.weeks()));
+    this.windowEnd = cutoff.plus(Duration.ofDays(o.windowDays()));
+  }
+
+  /** True mean ESP latency for a dispatch: slow during the afternoon campaign rush (UTC). */
+  static double trueLatencySeconds(Instant dispatch) {
+    int hour = (int) Math.floorMod(Math.floorDiv(dispatch.getEpochSecond(), 3600L), 24L);
+    double rush = hour >= 13 && hour < 18 ? 1.0 : hour >= 8 && hour < 13 ? 0.3 : 0.05;
+    return 20 + 400 * rush;
+  }
+
+  /** A recipient's latent rhythm: arrival-minute density over the UTC week, and its response. */
+  static final class Persona {
+    final double[] density = new double[MinuteOfWeek.MINUTES_PER_WEEK];
+    final double[] cumulative = new double[MinuteOfWeek.MINUTES_PER_WEEK];
+    final double maxDensity;
+    final double sessionsPerWeek;
+    final boolean mpp;
+    final boolean appUser;
+
+    Persona(SplittableRandom r, double meanSessions, double mppShare, double dayNoise) {
+      int[] tzChoices = {-480, -420, -360, -300, -180, 0, 60, 120, 330, 480, 540, 600};
+      double[] tzWeights = {12, 4, 10, 20, 3, 12, 16, 6, 6, 5, 4, 2};
+      int tz = tzChoices[pick(r, tzWeights)];
+      int peaks = 1 + pick(r, new double[] {4, 4, 2});
+      double[] anchors = {7.5 * 60, 12.5 * 60, 18 * 60, 21 * 60};
+      double[] centre = new double[peaks];
+      double[] sigma = new double[peaks];
+      double[] weight = new double[peaks];
+      for (int p = 0; p < peaks; p++) {
+        centre[p] = anchors[r.nextInt(anchors.length)] + (r.nextDouble() * 180 - 90);
+        sigma[p] = 15 + r.nextDouble() * 45;
+        weight[p] = 0.3 + r.nextDouble() * 0.7;
+      }
+      // Weekdays share one routine (small day-to-day noise); the weekend has its own level.
+      double weekend = 0.4 + r.nextDouble();
+      double[] day = new double[7];
+      for (int d = 0; d < 7; d++) {
+        day[d] = (d >= 5 ? weekend : 1.0) * Math.exp(dayNoise * gaussian(r));
+      }
+      double weekendShift = 30 + r.nextDouble() * 120;
+      double background = 0.1;
+      double sum = 0;
+      for (int m = 0; m < MinuteOfWeek.MINUTES_PER_WEEK; m++) {
+        int local = Math.floorMod(m + tz, MinuteOfWeek.MINUTES_PER_WEEK);
+        int d = local / 1440;
+        double mod = local % 1440;
+        double shift = d >= 5 ? weekendShift : 0;
+        double v = 0;
+        for (int p = 0; p < peaks; p++) {
+          double x = mod - (centre[p] + shift);
+          x -= 1440 * Math.rint(x / 1440);
+          v += weight[p] * Math.exp(-0.5 * x * x / (sigma[p] * sigma[p])) / sigma[p];
+        }
+        density[m] = day[d] * v;
+        sum += density[m];
+      }
+      double max = 0;
+      double acc = 0;
+      for (int m = 0; m < density.length; m++) {
+        density[m] =
+            (1 - background) * density[m] / sum + background / MinuteOfWeek.MINUTES_PER_WEEK;
+        max = Math.max(max, density[m]);
+        acc += density[m];
+        cumulative[m] = acc;
+      }
+      maxDensity = max;
+      sessionsPerWeek = meanSessions * Math.exp(0.5 * gaussian(r) - 0.125);
+      mpp = r.nextDouble() < mppShare;
+      appUser = r.nextDouble() < 0.2;
+    }
+
+    /** The click probability of a message that arrives at {@code t}. */
+    double response(Instant t) {
+      return response(MinuteOfWeek.of(t));
+    }
+
+    double response(int minuteOfWeek) {
+      return RESPONSE_FLOOR + (RESPONSE_PEAK - RESPONSE_FLOOR) * density[minuteOfWeek] / maxDensity;
+    }
+
+    /** A session start minute-of-week (fractional) drawn from the latent rhythm. */
+    double sampleMinute(SplittableRandom r) {
+      double u = r.nextDouble() * cumulative[cumulative.length - 1];
+      int i = Arrays.binarySearch(cumulative, u);
+      int m = i >= 0 ? i : -i - 1;
+      return Math.min(m, cumulative.length - 1) + r.nextDouble();
+    }
+  }
+
+  private static int pick(SplittableRandom r, double[] weights) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    double u = r.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    double u1 = 1 - r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static double exponential(SplittableRandom r, double mean) {
+    return -mean * Math.log(1 - r.nextDouble());
+  }
+
+  private SplittableRandom personaRandom(int i) {
+    return new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + i);
+  }
+
+  private SplittableRandom eventRandom(int i) {
+    return new SplittableRandom((o.seed() ^ 0x5DEECE66DL) * 0xBF58476D1CE4E5B9L + i);
+  }
+
+  static String recipientId(int i) {
+    return String.format("sim-%07d", i);
+  }
+
+  /** One generated event before it is written. */
+  record Event(SignalType type, Instant at, Map<String, Object> properties) {}
+
+  /** All events of one recipient from start to the end of the decision window, in time order. */
+  List<Event> events(Persona p, SplittableRandom r) {
+    List<Event> out = new ArrayList<>();
+    int weeks = o.weeks() + (o.windowDays() + 6) / 7;
+    for (int w = 0; w < weeks; w++) {
+      Instant weekStart = o.start().plus(Duration.ofDays(7L * w));
+      double expected = p.sessionsPerWeek;
+      int n = poisson(r, expected);
+      for (int s = 0; s < n; s++) {
+        Instant t = weekStart.plusMillis((long) (p.sampleMinute(r) * 60_000));
+        session(p, r, t, out);
+      }
+      // Two weekly campaigns at fixed UTC times: the source of MPP-inflated opens.
+      for (Duration offset : List.of(Duration.ofHours(24 + 14), Duration.ofHours(4 * 24 + 16))) {
+        Instant dispatch = weekStart.plus(offset).plusSeconds(r.nextInt(20 * 60));
+        double latency = trueLatencySeconds(dispatch) * (0.8 + 0.4 * r.nextDouble());
+        Instant delivered = dispatch.plusMillis((long) (latency * 1000));
+        out.add(
+            new Event(
+                SignalType.DELIVERED, delivered, Map.of("dispatched_at", dispatch.toString())));
+        if (p.mpp) {
+          out.add(new Event(SignalType.OPEN, delivered.plusSeconds(r.nextInt(120)), Map.of()));
+        } else if (r.nextDouble() < 0.35) {
+          out.add(
+              new Event(
+                  SignalType.OPEN,
+                  delivered.plusMillis((long) (exponential(r, 4 * 3600) * 1000)),
+                  Map.of()));
+        }
+        if (r.nextDouble() < p.response(delivered)) {
+          out.add(
+              new Event(
+                  SignalType.CLICK,
+                  delivered.plusMillis((long) (exponential(r, 600) * 1000)),
+                  Map.of("campaign", "weekly")));
+        }
+      }
+    }
+    out.removeIf(e -> !e.at().isBefore(windowEnd));
+    out.sort((a, b) -> a.at().compareTo(b.at()));
+    return out;
+  }
+
+  /** A bursty session: arrival (site visit or app open), clicks, sometimes a conversion. */
+  private static void session(Persona p, SplittableRandom r, Instant t, List<Event> out) {
+    if (r.nextDouble() < 0.6) {
+      out.add(new Event(p.appUser ? SignalType.APP_OPEN : SignalType.SITE_VISIT, t, Map.of()));
+    }
+    if (r.nextDouble() < 0.8) {
+      out.add(
+          new Event(SignalType.CLICK, t.plusMillis((long) (exponential(r, 180) * 1000)), Map.of()));
+    }
+    if (r.nextDouble() < 0.3) {
+      out.add(
+          new Event(SignalType.CLICK, t.plusMillis((long) (exponential(r, 480) * 1000)), Map.of()));
+    }
+    if (r.nextDouble() < 0.1) {
+      out.add(
+          new Event(
+              SignalType.CONVERSION, t.plusMillis((long) (exponential(r, 900) * 1000)), Map.of()));
+    }
+  }
+
+  private static int poisson(SplittableRandom r, double mean) {
+    double l = Math.exp(-mean);
+    int k = 0;
+    double p = 1;
+    do {
+      k++;
+      p *= r.nextDouble();
+    } while (p > l);
+    return k - 1;
+  }
+
+  /** Sums of expected click probability per policy, for all recipients or a subgroup. */
+  static final class Scores {
+    final Map<String, Double> sum = new LinkedHashMap<>();
+    long recipients;
+
+    void add(String policy, double v) {
+      sum.merge(policy, v, Double::sum);
+    }
+
+    Map<String, Object> toMap(List<String> policies) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      double random = sum.getOrDefault("uniform_random", 0.0);
+      double oracle = sum.getOrDefault("oracle", 0.0);
+      for (String p : policies) {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        double v = sum.getOrDefault(p, 0.0);
+        pm.put("mean_click_probability", PolicyMetrics.round(recipients == 0 ? 0 : v / recipients));
+        pm.put(
+            "oracle_uplift_captured",
+            PolicyMetrics.round(oracle > random ? (v - random) / (oracle - random) : 0));
+        m.put(p, pm);
+      }
+      m.put("recipients", recipients);
+      return m;
+    }
+
+    double captured(String p) {
+      double random = sum.getOrDefault("uniform_random", 0.0);
+      double oracle = sum.getOrDefault("oracle", 0.0);
+      return oracle > random ? (sum.getOrDefault(p, 0.0) - random) / (oracle - random) : 0;
+    }
+  }
+
+  Map<String, Object> run() throws IOException {
+    long t0 = System.nanoTime();
+    Files.createDirectories(o.out());
+    ModelConfig cfg = o.config();
+    int n = o.recipients();
+    RecipientState[] states = new RecipientState[n];
+    HourHistogram[] histograms = new HourHistogram[n];
+    int[] engagementCounts = new int[n];
+    HourHistogram global = new HourHistogram();
+    LatencyTracker tracker = LatencyTracker.withDefaults();
+    long written = 0;
+    Path signals = o.out().resolve("signals.jsonl");
+    try (BufferedWriter out = Files.newBufferedWriter(signals, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < n; i++) {
+        Persona p = new Persona(personaRandom(i), o.sessionsPerWeek(), o.mppShare(), o.dayNoise());
+        String id = recipientId(i);
+        RecipientState st = new RecipientState();
+        HourHistogram h = new HourHistogram();
+        int seq = 0;
+        for (Event e : events(p, eventRandom(i))) {
+          Signal s =
+              new Signal(
+                  id + "-" + seq++,
+                  e.type().wire(),
+                  e.at(),
+                  id,
+                  Map.of(),
+                  "simulator",
+                  e.properties());
+          out.write(Contracts.toJson(s));
+          out.newLine();
+          written++;
+          if (!e.at().isBefore(cutoff)) {
+            continue;
+          }
+          if (e.type().category() == SignalType.Category.ENGAGEMENT) {
+            st.update(e.type(), e.at(), cfg);
+            h.add(e.at());
+            global.add(e.at());
+            if (e.type() != SignalType.OPEN) {
+              engagementCounts[i]++;
+            }
+          } else if (e.type() == SignalType.DELIVERED) {
+            tracker.observe(Instant.parse((String) e.properties().get("dispatched_at")), e.at());
+          }
+        }
+        st.decayTo(cutoff, cfg.halfLife());
+        states[i] = st;
+        histograms[i] = h;
+        if ((i + 1) % 10_000 == 0) {
+          log.printf("simulate: %,d recipients, %,d signals written%n", i + 1, written);
+        }
+      }
+    }
+    PopulationPrior.Builder pb = PopulationPrior.builder();
+    for (RecipientState s : states) {
+      pb.add(s);
+    }
+    TimingEngine engine = new TimingEngine(cfg, pb.build());
+    IntentPolicy intent = IntentPolicy.defaults("simulated_promo");
+    Instant to = windowEnd.minusSeconds(1);
+    Scores all = new Scores();
+    Scores rich = new Scores();
+    long fallbacks = 0;
+    int windowMinutes = (int) Duration.between(cutoff, windowEnd).toMinutes();
+    int cutoffMinute = MinuteOfWeek.of(cutoff);
+    for (int i = 0; i < n; i++) {
+      Persona p = new Persona(personaRandom(i), o.sessionsPerWeek(), o.mppShare(), o.dayNoise());
+      String id = recipientId(i);
+      double random = 0;
+      double oracle = 0;
+      for (int m = 0; m < windowMinutes; m++) {
+        double v = p.response((cutoffMinute + m) % MinuteOfWeek.MINUTES_PER_WEEK);
+        random += v;
+        oracle = Math.max(oracle, v);
+      }
+      random /= windowMinutes;
+      DecisionRequest req =
+          new DecisionRequest(
+              id, intent.intentId(), cutoff, cutoff, to, states[i], null, tracker, intent);
+      TimingChoice c = engine.decide(req);
+      if (c.fallback()) {
+        fallbacks++;
+      }
+      TimingChoice prior = Policies.populationPrior(engine, req);
+      Instant hourly = Policies.hourlyHistogram(histograms[i], global, cutoff, to);
+      Instant best = Policies.globalBestHour(global, cutoff, to);
+      Map<String, Double> v = new LinkedHashMap<>();
+      v.put(Policies.ENGINE, p.response(arrival(c.trigger())));
+      v.put(Policies.UNIFORM_RANDOM, random);
+      v.put(Policies.POPULATION_PRIOR, p.response(arrival(prior.trigger())));
+      v.put(Policies.HOURLY_HISTOGRAM, p.response(arrival(hourly)));
+      v.put(Policies.GLOBAL_BEST_HOUR, p.response(arrival(best)));
+      v.put("oracle", oracle);
+      v.put("engine_without_latency_compensation", p.response(arrival(c.target())));
+      for (Map.Entry<String, Double> e : v.entrySet()) {
+        all.add(e.getKey(), e.getValue());
+        if (engagementCounts[i] >= 10) {
+          rich.add(e.getKey(), e.getValue());
+        }
+      }
+      all.recipients++;
+      if (engagementCounts[i] >= 10) {
+        rich.recipients++;
+      }
+    }
+
+    List<String> policies = new ArrayList<>(Policies.ALL);
+    policies.add("oracle");
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("command", "simulate");
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("recipients", n);
+    opts.put("weeks", o.weeks());
+    opts.put("seed", o.seed());
+    opts.put("sessions_per_week", o.sessionsPerWeek());
+    opts.put("mpp_share", o.mppShare());
+    opts.put("day_noise", o.dayNoise());
+    opts.put("window_days", o.windowDays());
+    opts.put("start", o.start().toString());
+    report.put("options", opts);
+    report.put("model", Backtest.modelSummary(cfg));
+    report.put("signals_file", signals.toString());
+    report.put("signals_written", written);
+    report.put("cutoff", cutoff.toString());
+    report.put("window_end", windowEnd.toString());
+    int[] sorted = engagementCounts.clone();
+    Arrays.sort(sorted);
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("mean", PolicyMetrics.round(Arrays.stream(sorted).average().orElse(0)));
+    ev.put("p10", sorted[n / 10]);
+    ev.put("median", sorted[n / 2]);
+    ev.put("share_with_10_or_more", PolicyMetrics.round((double) rich.recipients / n));
+    report.put("history_engagement_events_per_recipient_excluding_opens", ev);
+    report.put("latency_observations", tracker.observations());
+    report.put("engine_fallback_share", PolicyMetrics.round((double) fallbacks / n));
+    report.put("policies", all.toMap(policies));
+    report.put("policies_recipients_with_10_or_more_events", rich.toMap(policies));
+    Map<String, Object> ablation = new LinkedHashMap<>();
+    ablation.put(
+        "engine_without_latency_compensation_uplift_captured",
+        PolicyMetrics.round(all.captured("engine_without_latency_compensation")));
+    report.put("ablation", ablation);
+    boolean beats = true;
+    for (String b : Policies.BASELINES) {
+      beats &= all.captured(Policies.ENGINE) > all.captured(b);
+    }
+    Map<String, Object> targets = new LinkedHashMap<>();
+    targets.put("engine_captures_at_least_80_percent", all.captured(Policies.ENGINE) >= 0.8);
+    targets.put(
+        "engine_captures_at_least_80_percent_with_10_or_more_events",
+        rich.captured(Policies.ENGINE) >= 0.8);
+    targets.put("engine_beats_every_baseline", beats);
+    report.put("targets", targets);
+    report.put(
+        "backtest_command",
+        String.format(
+            "java -jar timing-model/target/timing-model-cli.jar backtest --signals %s --cutoff %s"
+                + " --horizon P%dD --out %s",
+            signals, cutoff, o.windowDays(), o.out().resolve("backtest")));
+    report.put("elapsed_seconds", PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
+    Files.writeString(
+        o.out().resolve("simulation.json"),
+        Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
+    return report;
+  }
+
+  /** When a message triggered at {@code trigger} actually lands (mean true latency). */
+  private static Instant arrival(Instant trigger) {
+    return trigger.plusMillis((long) (trueLatencySeconds(trigger) * 1000));
+  }
+
+  @SuppressWarnings("unchecked")
+  static String summary(Map<String, Object> report) {
+    StringBuilder sb = new StringBuilder();
+    Map<String, Object> policies = (Map<String, Object>) report.get("policies");
+    sb.append(String.format("%-18s %12s %14s%n", "policy", "mean_click_p", "uplift_captured"));
+    for (Map.Entry<String, Object> e : policies.entrySet()) {
+      if (!(e.getValue() instanceof Map)) {
+        continue;
+      }
+      Map<String, Object> m = (Map<String, Object>) e.getValue();
+      sb.append(
+          String.format(
+              "%-18s %12.5f %14.4f%n",
+              e.getKey(),
+              (Double) m.get("mean_click_probability"),
+              (Double) m.get("oracle_uplift_captured")));
+    }
+    sb.append("targets: ").append(report.get("targets")).append('\n');
+    sb.append("backtest: ").append(report.get("backtest_command"));
+    return sb.toString();
+  }
+}
