@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test against real infrastructure: starts ClickHouse and PostgreSQL as local processes
+# (installing them with apt when missing), runs the Maven build with its tests, stops the servers.
+# Kafka and Flink run inside the test JVMs. Extra arguments go to Maven, e.g.
+#   scripts/test.sh -pl dispatch-job -am -Dtest=DispatchSchedulerTest -Dsurefire.failIfNoSpecifiedTests=false
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export SENDFLOWR_RUN_DIR="${SENDFLOWR_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/sendflowr-test.XXXXXX")}"
+cleanup() {
+  scripts/clickhouse.sh stop || true
+  scripts/postgres.sh stop || true
+}
+trap cleanup EXIT
+
+scripts/clickhouse.sh start
+scripts/postgres.sh start
+set -a
+# shellcheck disable=SC1091
+. "$SENDFLOWR_RUN_DIR/clickhouse.env"
+# shellcheck disable=SC1091
+. "$SENDFLOWR_RUN_DIR/postgres.env"
+set +a
+
+mvn -B -ntp verify "$@"
