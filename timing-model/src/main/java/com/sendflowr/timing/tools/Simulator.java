@@ -42,7 +42,8 @@ final class Simulator {
   static final String USAGE =
       """
       Usage: simulate --out DIR [--recipients N] [--weeks W] [--seed S]
-                      [--sessions-per-week X] [--mpp-share F] [--day-noise F] [--window-days D]
+                      [--sessions-per-week X] [--mpp-share F] [--day-noise F]
+                      [--response-minutes M] [--drift-share F] [--window-days D]
                       [--start ISO_INSTANT] [model overrides as for backtest]
 
         --out                directory for signals.jsonl and simulation.json
@@ -53,6 +54,12 @@ final class Simulator {
         --mpp-share          share of recipients whose opens are Apple-MPP proxy opens (default 0.4)
         --day-noise          log-normal spread of one weekday's activity level around the
                              recipient's weekday routine (default 0.1; 0.4 = every day differs)
+        --response-minutes   attention window of the response model: a message arriving at t is
+                             clicked in proportion to the recipient's activity after t,
+                             discounted with this e-folding time (default 20; 0 = activity at
+                             the arrival minute only)
+        --drift-share        share of recipients who change routine once during the history
+                             (default 0.3); makes the recency half-life matter
         --window-days        decision window after the cutoff, 1..28 (default 7)
         --start              first simulated instant, a Monday 00:00 UTC (default 2026-01-05T00:00:00Z)
       """;
@@ -66,6 +73,8 @@ final class Simulator {
           "sessions-per-week",
           "mpp-share",
           "day-noise",
+          "response-minutes",
+          "drift-share",
           "window-days",
           "start",
           "half-life",
@@ -88,6 +97,8 @@ final class Simulator {
       double sessionsPerWeek,
       double mppShare,
       double dayNoise,
+      double responseMinutes,
+      double driftShare,
       int windowDays,
       Instant start,
       ModelConfig config) {}
@@ -111,6 +122,8 @@ final class Simulator {
         a.doubleValue("sessions-per-week", 3, 0.1, 100),
         a.doubleValue("mpp-share", 0.4, 0, 1),
         a.doubleValue("day-noise", 0.1, 0, 3),
+        a.doubleValue("response-minutes", 20, 0, 1440),
+        a.doubleValue("drift-share", 0.3, 0, 1),
         (int) a.longValue("window-days", 7, 1, 28),
         start,
         config);
@@ -135,19 +148,68 @@ final class Simulator {
     return 20 + 400 * rush;
   }
 
-  /** A recipient's latent rhythm: arrival-minute density over the UTC week, and its response. */
+  /**
+   * A recipient's latent rhythm: arrival-minute density over the UTC week, and its response. Some
+   * recipients change routine once during the history (a new job, a move); their sessions before
+   * {@code switchWeek} follow the old rhythm, and the decision window follows the new one.
+   */
   static final class Persona {
-    final double[] density = new double[MinuteOfWeek.MINUTES_PER_WEEK];
-    final double[] cumulative = new double[MinuteOfWeek.MINUTES_PER_WEEK];
-    final double maxDensity;
+    final double[] density;
+    final double[] cumulative;
+    final double[] earlierCumulative;
+    final int switchWeek;
+    final double[] attention;
+    final double maxAttention;
     final double sessionsPerWeek;
     final boolean mpp;
     final boolean appUser;
 
-    Persona(SplittableRandom r, double meanSessions, double mppShare, double dayNoise) {
+    Persona(SplittableRandom r, Options o) {
       int[] tzChoices = {-480, -420, -360, -300, -180, 0, 60, 120, 330, 480, 540, 600};
       double[] tzWeights = {12, 4, 10, 20, 3, 12, 16, 6, 6, 5, 4, 2};
       int tz = tzChoices[pick(r, tzWeights)];
+      density = rhythm(r, tz, o.dayNoise());
+      cumulative = cumulative(density);
+      if (o.weeks() > 1 && r.nextDouble() < o.driftShare()) {
+        earlierCumulative = cumulative(rhythm(r, tz, o.dayNoise()));
+        switchWeek = 1 + r.nextInt(o.weeks() - 1);
+      } else {
+        earlierCumulative = null;
+        switchWeek = 0;
+      }
+      // A message is seen at the recipient's next look at the inbox and loses the top spot as
+      // time passes: its click chance is the activity over the following minutes, discounted
+      // with an e-folding time of responseMinutes (0 = only the arrival minute counts).
+      attention = new double[density.length];
+      double responseMinutes = o.responseMinutes();
+      if (responseMinutes <= 0) {
+        System.arraycopy(density, 0, attention, 0, density.length);
+      } else {
+        double keep = Math.exp(-1 / responseMinutes);
+        double acc = 0;
+        for (int pass = 0; pass < 2; pass++) {
+          for (int m = density.length - 1; m >= 0; m--) {
+            acc = density[m] * (1 - keep) + keep * acc;
+            attention[m] = acc;
+          }
+        }
+      }
+      double maxA = 0;
+      for (double v : attention) {
+        maxA = Math.max(maxA, v);
+      }
+      maxAttention = maxA;
+      sessionsPerWeek = o.sessionsPerWeek() * Math.exp(0.5 * gaussian(r) - 0.125);
+      mpp = r.nextDouble() < o.mppShare();
+      appUser = r.nextDouble() < 0.2;
+    }
+
+    /**
+     * One to three daily peaks (commute, lunch, evening) in local time, 15 to 60 minutes wide; a
+     * weekday routine with small day-to-day noise, a weekend level of its own and later weekend
+     * peaks; 10 % of activity at random times. Normalised to sum 1 over the UTC week.
+     */
+    private static double[] rhythm(SplittableRandom r, int tz, double dayNoise) {
       int peaks = 1 + pick(r, new double[] {4, 4, 2});
       double[] anchors = {7.5 * 60, 12.5 * 60, 18 * 60, 21 * 60};
       double[] centre = new double[peaks];
@@ -158,7 +220,6 @@ final class Simulator {
         sigma[p] = 15 + r.nextDouble() * 45;
         weight[p] = 0.3 + r.nextDouble() * 0.7;
       }
-      // Weekdays share one routine (small day-to-day noise); the weekend has its own level.
       double weekend = 0.4 + r.nextDouble();
       double[] day = new double[7];
       for (int d = 0; d < 7; d++) {
@@ -166,6 +227,7 @@ final class Simulator {
       }
       double weekendShift = 30 + r.nextDouble() * 120;
       double background = 0.1;
+      double[] density = new double[MinuteOfWeek.MINUTES_PER_WEEK];
       double sum = 0;
       for (int m = 0; m < MinuteOfWeek.MINUTES_PER_WEEK; m++) {
         int local = Math.floorMod(m + tz, MinuteOfWeek.MINUTES_PER_WEEK);
@@ -181,19 +243,21 @@ final class Simulator {
         density[m] = day[d] * v;
         sum += density[m];
       }
-      double max = 0;
-      double acc = 0;
       for (int m = 0; m < density.length; m++) {
         density[m] =
             (1 - background) * density[m] / sum + background / MinuteOfWeek.MINUTES_PER_WEEK;
-        max = Math.max(max, density[m]);
-        acc += density[m];
-        cumulative[m] = acc;
       }
-      maxDensity = max;
-      sessionsPerWeek = meanSessions * Math.exp(0.5 * gaussian(r) - 0.125);
-      mpp = r.nextDouble() < mppShare;
-      appUser = r.nextDouble() < 0.2;
+      return density;
+    }
+
+    private static double[] cumulative(double[] density) {
+      double[] c = new double[density.length];
+      double acc = 0;
+      for (int m = 0; m < density.length; m++) {
+        acc += density[m];
+        c[m] = acc;
+      }
+      return c;
     }
 
     /** The click probability of a message that arrives at {@code t}. */
@@ -202,15 +266,17 @@ final class Simulator {
     }
 
     double response(int minuteOfWeek) {
-      return RESPONSE_FLOOR + (RESPONSE_PEAK - RESPONSE_FLOOR) * density[minuteOfWeek] / maxDensity;
+      return RESPONSE_FLOOR
+          + (RESPONSE_PEAK - RESPONSE_FLOOR) * attention[minuteOfWeek] / maxAttention;
     }
 
-    /** A session start minute-of-week (fractional) drawn from the latent rhythm. */
-    double sampleMinute(SplittableRandom r) {
-      double u = r.nextDouble() * cumulative[cumulative.length - 1];
-      int i = Arrays.binarySearch(cumulative, u);
+    /** A session start minute-of-week (fractional) drawn from the rhythm active in that week. */
+    double sampleMinute(SplittableRandom r, int week) {
+      double[] c = week < switchWeek ? earlierCumulative : cumulative;
+      double u = r.nextDouble() * c[c.length - 1];
+      int i = Arrays.binarySearch(c, u);
       int m = i >= 0 ? i : -i - 1;
-      return Math.min(m, cumulative.length - 1) + r.nextDouble();
+      return Math.min(m, c.length - 1) + r.nextDouble();
     }
   }
 
@@ -263,7 +329,7 @@ final class Simulator {
       double expected = p.sessionsPerWeek;
       int n = poisson(r, expected);
       for (int s = 0; s < n; s++) {
-        Instant t = weekStart.plusMillis((long) (p.sampleMinute(r) * 60_000));
+        Instant t = weekStart.plusMillis((long) (p.sampleMinute(r, w) * 60_000));
         session(p, r, t, out);
       }
       // Two weekly campaigns at fixed UTC times: the source of MPP-inflated opens.
@@ -375,7 +441,7 @@ final class Simulator {
     Path signals = o.out().resolve("signals.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(signals, StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
-        Persona p = new Persona(personaRandom(i), o.sessionsPerWeek(), o.mppShare(), o.dayNoise());
+        Persona p = new Persona(personaRandom(i), o);
         String id = recipientId(i);
         RecipientState st = new RecipientState();
         HourHistogram h = new HourHistogram();
@@ -428,7 +494,7 @@ final class Simulator {
     int windowMinutes = (int) Duration.between(cutoff, windowEnd).toMinutes();
     int cutoffMinute = MinuteOfWeek.of(cutoff);
     for (int i = 0; i < n; i++) {
-      Persona p = new Persona(personaRandom(i), o.sessionsPerWeek(), o.mppShare(), o.dayNoise());
+      Persona p = new Persona(personaRandom(i), o);
       String id = recipientId(i);
       double random = 0;
       double oracle = 0;
@@ -479,6 +545,8 @@ final class Simulator {
     opts.put("sessions_per_week", o.sessionsPerWeek());
     opts.put("mpp_share", o.mppShare());
     opts.put("day_noise", o.dayNoise());
+    opts.put("response_minutes", o.responseMinutes());
+    opts.put("drift_share", o.driftShare());
     opts.put("window_days", o.windowDays());
     opts.put("start", o.start().toString());
     report.put("options", opts);
