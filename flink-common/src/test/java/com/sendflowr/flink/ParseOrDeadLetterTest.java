@@ -1,0 +1,110 @@
+package com.sendflowr.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.RejectReason;
+import com.sendflowr.contract.Signal;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ParseOrDeadLetterTest {
+  private static final String STAGE = "timing-job/signals";
+  private static final String TOPIC = "sendflowr.signals";
+
+  private final CapturingTaskMetrics metrics = new CapturingTaskMetrics();
+  private OneInputStreamOperatorTestHarness<RawRecord, Signal> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    MockEnvironment env = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
+    harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new ParseOrDeadLetter<>(STAGE, Contracts::parseSignal)), env);
+    harness.open();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private Counter deadLetterCounter() {
+    return (Counter) metrics.operator.get("deadLetters");
+  }
+
+  @Test
+  void validInputPassesThroughUnchangedWithItsTimestamp() throws Exception {
+    Signal signal = Samples.signal();
+    harness.processElement(new RawRecord(TOPIC, "u-42", Contracts.toJson(signal), 77L), 77L);
+
+    assertThat(harness.extractOutputStreamRecords())
+        .containsExactly(new StreamRecord<>(signal, 77L));
+    assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+    assertThat(deadLetterCounter().getCount()).isZero();
+  }
+
+  @Test
+  void invalidInputIsDeadLetteredWithReasonStageAndOriginAndCounted() throws Exception {
+    harness.processElement(new RawRecord(TOPIC, "u-42", "{not json", 1L), 1L);
+    String noEventId = "{\"event_type\":\"click\",\"occurred_at\":\"2026-01-05T09:30:00Z\"}";
+    harness.processElement(new RawRecord(TOPIC, "u-43", noEventId, 2L), 2L);
+    harness.processElement(new RawRecord(TOPIC, null, "[1,2]", 3L), 3L);
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    List<DeadLetter> dead =
+        harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+    assertThat(dead)
+        .extracting(DeadLetter::reason)
+        .containsExactly(
+            RejectReason.MALFORMED_JSON, RejectReason.MISSING_FIELD, RejectReason.MALFORMED_JSON);
+    assertThat(dead).allSatisfy(d -> assertThat(d.stage()).isEqualTo(STAGE));
+    assertThat(dead).allSatisfy(d -> assertThat(d.sourceTopic()).isEqualTo(TOPIC));
+    assertThat(dead).allSatisfy(d -> assertThat(d.rejectedAt()).isNotNull());
+    assertThat(dead).extracting(DeadLetter::key).containsExactly("u-42", "u-43", null);
+    assertThat(dead)
+        .extracting(DeadLetter::payload)
+        .containsExactly("{not json", noEventId, "[1,2]");
+    assertThat(dead.get(1).detail()).contains("event_id");
+    assertThat(deadLetterCounter().getCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aBadRecordDoesNotStopTheGoodOnesAroundIt() throws Exception {
+    Signal first = Samples.signal("evt-1", "u-1");
+    Signal second = Samples.signal("evt-2", "u-2");
+    harness.processElement(new RawRecord(TOPIC, "u-1", Contracts.toJson(first), 1L), 1L);
+    harness.processElement(new RawRecord(TOPIC, "u-1", "", 2L), 2L);
+    harness.processElement(new RawRecord(TOPIC, "u-2", Contracts.toJson(second), 3L), 3L);
+
+    assertThat(harness.extractOutputValues()).containsExactly(first, second);
+    assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
+    assertThat(deadLetterCounter().getCount()).isEqualTo(1);
+  }
+
+  /** Hands every operator the same intercepting metric group, so the test can read counters. */
+  static final class CapturingTaskMetrics
+      extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+    final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
+
+    @Override
+    public InternalOperatorMetricGroup getOrAddOperator(
+        OperatorID operatorID, String name, Map<String, String> additionalVariables) {
+      return operator;
+    }
+  }
+}
