@@ -1,0 +1,456 @@
+package com.sendflowr.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.MinuteOfWeek;
+import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.esp.IdempotencyKeys;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DispatchSchedulerTest {
+  private static final Instant T0 = Instant.parse("2026-01-05T09:30:00Z");
+  private static final Instant TRIGGER = T0.plus(Duration.ofMinutes(10));
+  private static final Instant NOT_AFTER = T0.plus(Duration.ofHours(2));
+  private static final Instant CLEANUP = NOT_AFTER.plus(DispatchScheduler.RETENTION);
+  private static final String INTENT = "promo_jan";
+
+  private KeyedBroadcastOperatorTestHarness<String, TimingDecision, ConfigChange, DispatchCommand>
+      harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new DispatchScheduler(),
+            TimingDecision::requestId,
+            Types.STRING,
+            ConnectorConfig.BINDINGS);
+    harness.setProcessingTime(T0.toEpochMilli());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  // ---------------------------------------------------------------- fixtures
+
+  static ConfigChange binding(long version, String bindingId, Map<String, Object> extra) {
+    Map<String, Object> snapshot = new HashMap<>();
+    snapshot.put("esp", "klaviyo");
+    snapshot.put("binding_id", bindingId);
+    snapshot.put("account", "brand-a");
+    snapshot.put("credential_ref", "brand-a-klaviyo");
+    snapshot.put("metric_name", "SendFlowr promo_jan v" + version);
+    snapshot.putAll(extra);
+    return new ConfigChange(
+        IntentBinding.ENTITY_TYPE, INTENT, version, T0.minusSeconds(60), false, snapshot);
+  }
+
+  static ConfigChange binding(long version, String bindingId) {
+    return binding(version, bindingId, Map.of());
+  }
+
+  static TimingDecision decision(
+      String requestId, int version, DecisionStatus status, Instant trigger) {
+    Instant target = trigger.plusSeconds(2);
+    return new TimingDecision(
+        "dec-" + requestId + "-v" + version,
+        requestId,
+        INTENT,
+        "u-42",
+        version,
+        status,
+        version > 1 ? "dec-" + requestId + "-v" + (version - 1) : null,
+        MinuteOfWeek.of(target),
+        target,
+        trigger,
+        2.0,
+        "configured_default",
+        0.5,
+        "test",
+        "expl-" + requestId + "-v" + version,
+        T0,
+        NOT_AFTER,
+        Map.of("email", "a@b.co"),
+        null);
+  }
+
+  static TimingDecision scheduled(String requestId, int version, Instant trigger) {
+    return decision(requestId, version, DecisionStatus.SCHEDULED, trigger);
+  }
+
+  /** Moves the wall clock first, then event time on both inputs, as a live job would. */
+  private void advanceTo(Instant t) throws Exception {
+    harness.setProcessingTime(t.toEpochMilli());
+    harness.processWatermark(t.toEpochMilli());
+    harness.processBroadcastWatermark(t.toEpochMilli());
+  }
+
+  private void watermark(Instant t) throws Exception {
+    harness.processWatermark(t.toEpochMilli());
+    harness.processBroadcastWatermark(t.toEpochMilli());
+  }
+
+  private List<DispatchCommand> commands() {
+    return harness.extractOutputValues();
+  }
+
+  private List<DispatchOutcome> outcomes() {
+    var side = harness.getSideOutput(DispatchScheduler.OUTCOMES);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  private int keyedStateEntries() {
+    return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
+        .numKeyValueStateEntries();
+  }
+
+  // ---------------------------------------------------------------- firing
+
+  @Test
+  void aScheduledDecisionFiresOnceAtItsTriggerWithTheBindingInForceThen() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+    assertThat(harness.numEventTimeTimers()).as("trigger + cleanup").isEqualTo(2);
+
+    // The brand moves to another binding after the decision was scheduled ...
+    harness.processBroadcastElement(binding(2, "b-v2"), T0.plusSeconds(60).toEpochMilli());
+    // ... and a replayed old config change does not undo it.
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.plusSeconds(61).toEpochMilli());
+    assertThat(harness.getBroadcastState(ConnectorConfig.BINDINGS).get(INTENT).bindingId())
+        .isEqualTo("b-v2");
+
+    advanceTo(TRIGGER.minusMillis(1));
+    assertThat(commands()).isEmpty();
+
+    advanceTo(TRIGGER);
+    assertThat(commands()).hasSize(1);
+    DispatchCommand c = commands().get(0);
+    assertThat(c.decision()).isEqualTo(d);
+    assertThat(c.binding().bindingId()).isEqualTo("b-v2");
+    assertThat(c.binding().version()).isEqualTo(2);
+    assertThat(c.binding().metricName()).isEqualTo("SendFlowr promo_jan v2");
+    assertThat(c.idempotencyKey())
+        .isEqualTo(IdempotencyKeys.of(d.decisionId(), "b-v2"))
+        .isNotEqualTo(IdempotencyKeys.of(d.decisionId(), "b-v1"));
+    assertThat(c.firedAt()).isEqualTo(TRIGGER);
+    assertThat(outcomes()).isEmpty();
+    assertThat(harness.numEventTimeTimers()).as("only the cleanup timer is left").isEqualTo(1);
+
+    advanceTo(TRIGGER.plusSeconds(30));
+    assertThat(commands()).hasSize(1);
+  }
+
+  @Test
+  void itNeverFiresBeforeTheWallClockEvenWhenTheWatermarkRunsAhead() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+
+    watermark(TRIGGER.plusSeconds(5)); // an event from a fast clock; the wall clock is still T0
+    assertThat(commands()).isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    harness.setProcessingTime(TRIGGER.minusMillis(1).toEpochMilli());
+    assertThat(commands()).isEmpty();
+
+    harness.setProcessingTime(TRIGGER.toEpochMilli());
+    assertThat(commands()).hasSize(1);
+    assertThat(commands().get(0).firedAt()).isEqualTo(TRIGGER);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void aNewerVersionSupersedesTheScheduledOne() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    TimingDecision v2 = scheduled("req-1", 2, TRIGGER.plus(Duration.ofMinutes(10)));
+    harness.processElement(v2, T0.plusSeconds(1).toEpochMilli());
+
+    assertThat(harness.numEventTimeTimers())
+        .as("the old trigger timer is deleted: new trigger + cleanup")
+        .isEqualTo(2);
+    assertThat(outcomes()).isEmpty();
+
+    advanceTo(TRIGGER);
+    assertThat(commands()).isEmpty();
+
+    advanceTo(v2.triggerTimestampUtc());
+    assertThat(commands())
+        .extracting(c -> c.decision().decisionId())
+        .containsExactly("dec-req-1-v2");
+  }
+
+  @Test
+  void anOlderOrReplayedVersionIsIgnored() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    TimingDecision v2 = scheduled("req-1", 2, TRIGGER);
+    harness.processElement(v2, T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER.minusSeconds(60)), T0.toEpochMilli());
+    harness.processElement(
+        decision("req-1", 1, DecisionStatus.CANCELLED, TRIGGER), T0.toEpochMilli());
+    harness.processElement(v2, T0.toEpochMilli()); // redelivered
+
+    assertThat(outcomes()).isEmpty();
+    assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+
+    advanceTo(TRIGGER.minusSeconds(60));
+    assertThat(commands()).isEmpty();
+    advanceTo(TRIGGER);
+    assertThat(commands()).extracting(DispatchCommand::decision).containsExactly(v2);
+  }
+
+  // ---------------------------------------------------------------- outcomes without a call
+
+  @Test
+  void withoutABindingTheDecisionIsUnroutable() throws Exception {
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+    advanceTo(TRIGGER.plusMillis(250));
+
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes()).hasSize(1);
+    DispatchOutcome o = outcomes().get(0);
+    assertThat(o.state()).isEqualTo(OutcomeState.UNROUTABLE);
+    assertThat(o.decisionId()).isEqualTo(d.decisionId());
+    assertThat(o.requestId()).isEqualTo("req-1");
+    assertThat(o.intentId()).isEqualTo(INTENT);
+    assertThat(o.detail()).contains(INTENT);
+    assertThat(o.bindingId()).isNull();
+    assertThat(o.attempts()).isZero();
+    assertThat(o.firedAt()).isEqualTo(TRIGGER.plusMillis(250));
+    assertThat(o.latenessMillis()).isEqualTo(250);
+  }
+
+  @Test
+  void aBindingRemovedBeforeTheTriggerMakesTheDecisionUnroutable() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    harness.processBroadcastElement(
+        new ConfigChange(IntentBinding.ENTITY_TYPE, INTENT, 2, T0, true, Map.of()),
+        T0.toEpochMilli());
+    advanceTo(TRIGGER);
+
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes())
+        .extracting(DispatchOutcome::state)
+        .containsExactly(OutcomeState.UNROUTABLE);
+  }
+
+  @Test
+  void aMalformedConfigChangeKeepsTheCurrentBinding() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processBroadcastElement(
+        new ConfigChange(IntentBinding.ENTITY_TYPE, INTENT, 2, T0, false, Map.of("esp", "klaviyo")),
+        T0.toEpochMilli()); // no credential_ref
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    advanceTo(TRIGGER);
+
+    assertThat(commands()).extracting(c -> c.binding().bindingId()).containsExactly("b-v1");
+  }
+
+  @Test
+  void firingLaterThanTheMaxLatenessExpiresTheDecision() throws Exception {
+    harness.processBroadcastElement(
+        binding(1, "b-v1", Map.of("max_lateness_seconds", 60)), T0.toEpochMilli());
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+
+    advanceTo(TRIGGER.plusSeconds(61)); // e.g. the job was down
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes()).hasSize(1);
+    DispatchOutcome o = outcomes().get(0);
+    assertThat(o.state()).isEqualTo(OutcomeState.EXPIRED);
+    assertThat(o.bindingId()).isEqualTo("b-v1");
+    assertThat(o.latenessMillis()).isEqualTo(61_000);
+    assertThat(o.detail()).contains("max lateness");
+  }
+
+  @Test
+  void firingWithinTheMaxLatenessStillSends() throws Exception {
+    harness.processBroadcastElement(
+        binding(1, "b-v1", Map.of("max_lateness_seconds", 60)), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+
+    advanceTo(TRIGGER.plusSeconds(60));
+    assertThat(outcomes()).isEmpty();
+    assertThat(commands()).hasSize(1);
+    assertThat(commands().get(0).firedAt()).isEqualTo(TRIGGER.plusSeconds(60));
+  }
+
+  @Test
+  void aDryRunBindingRecordsWhatWouldBeSentWithoutACommand() throws Exception {
+    harness.processBroadcastElement(
+        binding(1, "b-dry", Map.of("dry_run", true, "campaign_id", "c-1")), T0.toEpochMilli());
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+    advanceTo(TRIGGER);
+
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes()).hasSize(1);
+    DispatchOutcome o = outcomes().get(0);
+    assertThat(o.state()).isEqualTo(OutcomeState.DRY_RUN);
+    assertThat(o.bindingId()).isEqualTo("b-dry");
+    assertThat(o.esp()).isEqualTo("klaviyo");
+    assertThat(o.espCampaignId()).isEqualTo("c-1");
+    assertThat(o.idempotencyKey()).isEqualTo(IdempotencyKeys.of(d.decisionId(), "b-dry"));
+    assertThat(o.attempts()).isZero();
+    assertThat(o.espStatus()).isNull();
+  }
+
+  @Test
+  void cancelledAndSuppressedDecisionsAreRecordedAndNeverScheduled() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(
+        decision("req-c", 1, DecisionStatus.CANCELLED, TRIGGER), T0.toEpochMilli());
+    harness.processElement(
+        decision("req-s", 1, DecisionStatus.SUPPRESSED, TRIGGER), T0.toEpochMilli());
+
+    assertThat(outcomes())
+        .extracting(DispatchOutcome::requestId, DispatchOutcome::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("req-c", OutcomeState.CANCELLED),
+            org.assertj.core.groups.Tuple.tuple("req-s", OutcomeState.SUPPRESSED));
+    assertThat(outcomes()).allSatisfy(o -> assertThat(o.firedAt()).isEqualTo(T0));
+    assertThat(harness.numEventTimeTimers())
+        .as("cleanup timers only, one per request")
+        .isEqualTo(2);
+
+    advanceTo(TRIGGER.plusSeconds(1));
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes()).hasSize(2);
+  }
+
+  @Test
+  void aCancellationWithdrawsAScheduledDecision() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    harness.processElement(
+        decision("req-1", 2, DecisionStatus.CANCELLED, TRIGGER), T0.plusSeconds(1).toEpochMilli());
+
+    assertThat(outcomes())
+        .extracting(DispatchOutcome::decisionId, DispatchOutcome::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("dec-req-1-v2", OutcomeState.CANCELLED));
+    assertThat(harness.numEventTimeTimers()).as("cleanup only").isEqualTo(1);
+
+    advanceTo(TRIGGER);
+    assertThat(commands()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- ledger and cleanup
+
+  @Test
+  void aDecisionArrivingAfterTheDispatchIsCancelledAsAlreadyDispatched() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    advanceTo(TRIGGER);
+    assertThat(commands()).hasSize(1);
+    int timers = harness.numEventTimeTimers();
+
+    TimingDecision late = scheduled("req-1", 2, TRIGGER.plusSeconds(300));
+    harness.processElement(late, TRIGGER.plusSeconds(5).toEpochMilli());
+
+    assertThat(outcomes()).hasSize(1);
+    DispatchOutcome o = outcomes().get(0);
+    assertThat(o.state()).isEqualTo(OutcomeState.CANCELLED);
+    assertThat(o.decisionId()).isEqualTo("dec-req-1-v2");
+    assertThat(o.detail()).contains("already dispatched").contains("dec-req-1-v1");
+    assertThat(harness.numEventTimeTimers()).isEqualTo(timers);
+
+    advanceTo(late.triggerTimestampUtc());
+    assertThat(commands()).hasSize(1);
+  }
+
+  @Test
+  void afterTheCleanupTimerNoKeyedStateIsLeft() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    advanceTo(TRIGGER);
+    assertThat(commands()).hasSize(1);
+    assertThat(keyedStateEntries()).as("latest, dispatched, cleanup-at").isEqualTo(3);
+
+    advanceTo(CLEANUP.minusMillis(1));
+    assertThat(keyedStateEntries()).isEqualTo(3);
+    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+    advanceTo(CLEANUP);
+    assertThat(keyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(commands()).hasSize(1);
+    assertThat(outcomes()).isEmpty();
+    // the bindings are broadcast state, not keyed: they stay
+    assertThat(harness.getBroadcastState(ConnectorConfig.BINDINGS).get(INTENT)).isNotNull();
+  }
+
+  @Test
+  void anUndispatchedRequestIsCleanedUpToo() throws Exception {
+    harness.processElement(
+        decision("req-s", 1, DecisionStatus.SUPPRESSED, TRIGGER), T0.toEpochMilli());
+    assertThat(keyedStateEntries()).isEqualTo(2); // latest, cleanup-at
+
+    advanceTo(CLEANUP);
+    assertThat(keyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aLaterWindowMovesTheCleanupWithoutLeavingTheOldTimer() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-1", 1, TRIGGER), T0.toEpochMilli());
+    TimingDecision v1 = scheduled("req-1", 1, TRIGGER);
+    Instant laterEnd = NOT_AFTER.plus(Duration.ofHours(5));
+    TimingDecision v2 =
+        new TimingDecision(
+            "dec-req-1-v2",
+            "req-1",
+            INTENT,
+            "u-42",
+            2,
+            DecisionStatus.SCHEDULED,
+            v1.decisionId(),
+            v1.targetMinuteUtc(),
+            v1.targetTimestampUtc(),
+            TRIGGER.plusSeconds(60),
+            2.0,
+            "configured_default",
+            0.5,
+            "test",
+            "expl-2",
+            T0,
+            laterEnd,
+            Map.of(),
+            null);
+    harness.processElement(v2, T0.toEpochMilli());
+    assertThat(harness.numEventTimeTimers()).as("new trigger + moved cleanup").isEqualTo(2);
+
+    advanceTo(v2.triggerTimestampUtc());
+    assertThat(commands()).extracting(DispatchCommand::decision).containsExactly(v2);
+    advanceTo(CLEANUP);
+    assertThat(keyedStateEntries()).as("the old cleanup time no longer clears").isEqualTo(3);
+
+    advanceTo(laterEnd.plus(DispatchScheduler.RETENTION));
+    assertThat(keyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+}
