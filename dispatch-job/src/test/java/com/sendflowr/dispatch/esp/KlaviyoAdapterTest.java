@@ -1,0 +1,169 @@
+package com.sendflowr.dispatch.esp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.MinuteOfWeek;
+import com.sendflowr.contract.TimingDecision;
+import com.sendflowr.dispatch.DispatchCommand;
+import com.sendflowr.sandbox.esp.KlaviyoSpec;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KlaviyoAdapterTest {
+  private static final String API_KEY = "pk_live_0123456789abcdef";
+  private static final Instant TRIGGER = Instant.parse("2026-01-05T09:39:58Z");
+  private static final Instant FIRED = TRIGGER.plusMillis(742);
+
+  private final KlaviyoAdapter adapter = new KlaviyoAdapter();
+
+  static TimingDecision decision(Map<String, String> metadata) {
+    Instant target = TRIGGER.plusSeconds(2);
+    return new TimingDecision(
+        "dec-1",
+        "req-1",
+        "promo_jan",
+        "u-42",
+        2,
+        DecisionStatus.SCHEDULED,
+        "dec-0",
+        MinuteOfWeek.of(target),
+        target,
+        TRIGGER,
+        2.0,
+        "configured_default",
+        0.25,
+        "asap-rule-v1",
+        "expl-dec-1",
+        TRIGGER.minusSeconds(600),
+        TRIGGER.plusSeconds(3600),
+        metadata,
+        null);
+  }
+
+  static IntentBinding binding(String campaignId, String templateId) {
+    return new IntentBinding(
+        "promo_jan@klaviyo",
+        "promo_jan",
+        "klaviyo",
+        "brand-a",
+        "brand-a-klaviyo",
+        "SendFlowr Promo Jan",
+        campaignId,
+        templateId,
+        null,
+        300,
+        false,
+        4);
+  }
+
+  static DispatchCommand command(TimingDecision d, IntentBinding b) {
+    return new DispatchCommand(d, b, IdempotencyKeys.of(d.decisionId(), b.bindingId()), FIRED);
+  }
+
+  private EspRequest build(DispatchCommand c) {
+    return adapter.build(c, "https://a.klaviyo.com", API_KEY);
+  }
+
+  private static JsonNode body(EspRequest r) throws Exception {
+    return Contracts.mapper().readTree(r.body());
+  }
+
+  @Test
+  void theRequestPassesKlaviyosPublishedCreateEventSchema() {
+    EspRequest full =
+        build(
+            command(
+                decision(
+                    Map.of("email", "ann@example.com", "phone_number", "+14155550100", "x", "y")),
+                binding("camp-1", "tmpl-1")));
+    EspRequest minimal = build(command(decision(Map.of()), binding(null, null)));
+
+    assertThat(KlaviyoSpec.get().validateCreateEvent(full.body())).isEmpty();
+    assertThat(KlaviyoSpec.get().validateCreateEvent(minimal.body())).isEmpty();
+  }
+
+  @Test
+  void theSchemaCheckWouldCatchABrokenBody() throws Exception {
+    ObjectNode broken = (ObjectNode) body(build(command(decision(Map.of()), binding(null, null))));
+    ((ObjectNode) broken.get("data").get("attributes")).remove("metric");
+    assertThat(KlaviyoSpec.get().validateCreateEvent(broken)).isNotEmpty();
+  }
+
+  @Test
+  void itPostsToTheEventsEndpointWithTheKlaviyoHeaders() {
+    EspRequest r = build(command(decision(Map.of()), binding(null, null)));
+    assertThat(r.method()).isEqualTo("POST");
+    assertThat(r.url()).isEqualTo("https://a.klaviyo.com/api/events");
+    assertThat(r.headers())
+        .containsEntry("Authorization", "Klaviyo-API-Key " + API_KEY)
+        .containsEntry("revision", "2026-07-15")
+        .containsEntry("Content-Type", "application/vnd.api+json")
+        .containsEntry("Accept", "application/vnd.api+json");
+    assertThat(KlaviyoAdapter.REVISION).isEqualTo(KlaviyoSpec.REVISION);
+
+    EspRequest sandbox =
+        adapter.build(
+            command(decision(Map.of()), binding(null, null)), "http://127.0.0.1:9/", API_KEY);
+    assertThat(sandbox.url()).isEqualTo("http://127.0.0.1:9/api/events");
+    assertThat(adapter.name()).isEqualTo("klaviyo");
+    assertThat(adapter.defaultBaseUrl()).isEqualTo("https://a.klaviyo.com");
+  }
+
+  @Test
+  void theEventCarriesTheIdempotencyKeyTheMetricTheProfileAndTheDecision() throws Exception {
+    TimingDecision d = decision(Map.of("email", "ann@example.com", "campaign_hint", "jan"));
+    IntentBinding b = binding("camp-1", "tmpl-1");
+    DispatchCommand c = command(d, b);
+    JsonNode data = body(build(c)).get("data");
+
+    assertThat(data.get("type").asText()).isEqualTo("event");
+    JsonNode a = data.get("attributes");
+    assertThat(a.get("unique_id").asText()).isEqualTo(c.idempotencyKey());
+    assertThat(a.get("time").asText()).isEqualTo("2026-01-05T09:39:58Z");
+    assertThat(a.at("/metric/data/type").asText()).isEqualTo("metric");
+    assertThat(a.at("/metric/data/attributes/name").asText()).isEqualTo("SendFlowr Promo Jan");
+    assertThat(a.at("/profile/data/type").asText()).isEqualTo("profile");
+    assertThat(a.at("/profile/data/attributes/external_id").asText()).isEqualTo("u-42");
+    assertThat(a.at("/profile/data/attributes/email").asText()).isEqualTo("ann@example.com");
+    assertThat(a.at("/profile/data/attributes").has("phone_number")).isFalse();
+
+    JsonNode p = a.get("properties");
+    assertThat(p.get("sendflowr_intent_id").asText()).isEqualTo("promo_jan");
+    assertThat(p.get("sendflowr_request_id").asText()).isEqualTo("req-1");
+    assertThat(p.get("sendflowr_decision_id").asText()).isEqualTo("dec-1");
+    assertThat(p.get("sendflowr_decision_version").asInt()).isEqualTo(2);
+    assertThat(p.get("sendflowr_explanation_ref").asText()).isEqualTo("expl-dec-1");
+    assertThat(p.get("sendflowr_target_timestamp_utc").asText())
+        .isEqualTo(d.targetTimestampUtc().toString());
+    assertThat(p.get("sendflowr_trigger_timestamp_utc").asText()).isEqualTo(TRIGGER.toString());
+    assertThat(p.get("sendflowr_target_minute_utc").asInt()).isEqualTo(d.targetMinuteUtc());
+    assertThat(p.get("sendflowr_latency_estimate_seconds").asDouble()).isEqualTo(2.0);
+    assertThat(p.get("sendflowr_confidence_score").asDouble()).isEqualTo(0.25);
+    assertThat(p.get("campaign_id").asText()).isEqualTo("camp-1");
+    assertThat(p.get("template").asText()).isEqualTo("tmpl-1");
+    assertThat(p.get("metadata").get("campaign_hint").asText()).isEqualTo("jan");
+  }
+
+  @Test
+  void theSameCommandAlwaysBuildsTheSameBody() {
+    DispatchCommand c = command(decision(Map.of("email", "ann@example.com")), binding("c", "t"));
+    assertThat(build(c).body()).isEqualTo(build(c).body());
+  }
+
+  @Test
+  void theRequestNeverShowsItsApiKeyWhenLogged() {
+    EspRequest r = build(command(decision(Map.of()), binding(null, null)));
+    assertThat(r.toString())
+        .doesNotContain(API_KEY)
+        .doesNotContain("Klaviyo-API-Key")
+        .contains("POST")
+        .contains("/api/events");
+    assertThat(r.body()).doesNotContain(API_KEY);
+  }
+}
