@@ -38,16 +38,19 @@ public interface CredentialStore extends Serializable {
 
   /** Keys from a properties file {@code ref=key} (a mounted Secret), read on every lookup miss. */
   static CredentialStore fromFile(Path file) {
+    // Path is not Serializable, and the store ships with the job graph: capture the name.
+    String location = file.toString();
     return ref -> {
+      Path path = Path.of(location);
       Properties p = new Properties();
-      try (Reader r = Files.newBufferedReader(file)) {
+      try (Reader r = Files.newBufferedReader(path)) {
         p.load(r);
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read credentials file " + file, e);
+        throw new IllegalStateException("cannot read credentials file " + path, e);
       }
       String key = p.getProperty(ref);
       if (key == null || key.isBlank()) {
-        throw new IllegalStateException("no credential for ref '" + ref + "' in " + file);
+        throw new IllegalStateException("no credential for ref '" + ref + "' in " + path);
       }
       return key;
     };
