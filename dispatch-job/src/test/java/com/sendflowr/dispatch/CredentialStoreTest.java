@@ -3,8 +3,12 @@ package com.sendflowr.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sendflowr.dispatch.esp.KlaviyoAdapter;
+import com.sendflowr.dispatch.esp.RetryPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.util.InstantiationUtil;
@@ -73,6 +77,15 @@ class CredentialStoreTest {
         InstantiationUtil.clone(
             CredentialStore.fromFile(credentialsFile()), getClass().getClassLoader());
     assertThat(fromFile.apiKey("brand-a")).isEqualTo(KEY);
+    // as the job ships it: inside the async ESP caller built by DispatchJob with --credentials-file
+    EspCaller caller =
+        new EspCaller(
+            List.of(new KlaviyoAdapter()),
+            Map.of(),
+            CredentialStore.fromFile(credentialsFile()),
+            RetryPolicy.defaults(),
+            Duration.ofSeconds(1));
+    assertThat(InstantiationUtil.clone(caller, getClass().getClassLoader())).isNotNull();
 
     CredentialStore fixed =
         InstantiationUtil.clone(
