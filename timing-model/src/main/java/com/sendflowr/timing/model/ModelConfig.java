@@ -45,7 +45,7 @@ public record ModelConfig(
   public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(21);
   public static final double DEFAULT_SMOOTHING_MINUTES = 30.0;
   public static final double DEFAULT_PRIOR_STRENGTH = 3.0;
-  public static final double DEFAULT_DAY_OF_WEEK_EVIDENCE = 30.0;
+  public static final double DEFAULT_DAY_OF_WEEK_EVIDENCE = 100.0;
 
   public ModelConfig {
     Objects.requireNonNull(halfLife, "halfLife");
