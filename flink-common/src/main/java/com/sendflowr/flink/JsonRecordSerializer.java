@@ -1,5 +1,7 @@
 package com.sendflowr.flink;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sendflowr.contract.Contracts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,22 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class JsonRecordSerializer<T> extends TypeSerializer<T> {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Reads back what {@link Contracts#toJson} wrote. The canonical mapper's read limits guard
+   * external input; a record the job built itself (a dead letter keeping an oversized Kafka key)
+   * may exceed them, and must not become a poison pill between operators or in state.
+   */
+  private static final ObjectMapper READER = internalReader();
+
   private final Class<T> type;
+
+  private static ObjectMapper internalReader() {
+    ObjectMapper m = Contracts.mapper().copy();
+    m.getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
+    return m;
+  }
 
   public JsonRecordSerializer(Class<T> type) {
     this.type = Objects.requireNonNull(type);
@@ -61,7 +78,7 @@ public final class JsonRecordSerializer<T> extends TypeSerializer<T> {
   public T deserialize(DataInputView source) throws IOException {
     byte[] bytes = new byte[source.readInt()];
     source.readFully(bytes);
-    return Contracts.fromCanonicalJson(new String(bytes, StandardCharsets.UTF_8), type);
+    return READER.readValue(bytes, type);
   }
 
   @Override

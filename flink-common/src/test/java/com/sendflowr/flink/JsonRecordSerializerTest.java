@@ -64,6 +64,27 @@ class JsonRecordSerializerTest {
   }
 
   @Test
+  void aDeadLetterForAnOversizedRecordStillCrossesTheNetwork() throws IOException {
+    // Kafka keys are not bounded by the contract's input limits, and a rejected record keeps its
+    // key: the dead letter must not become a poison pill between operators.
+    String hugeKey = "k".repeat(200_000);
+    DeadLetter dl =
+        Contracts.deadLetter(
+            "timing-job/signals",
+            "sendflowr.signals",
+            hugeKey,
+            "x".repeat(100_000),
+            com.sendflowr.contract.RejectReason.PAYLOAD_TOO_LARGE,
+            "too large",
+            Samples.T);
+    JsonRecordSerializer<DeadLetter> serializer = new JsonRecordSerializer<>(DeadLetter.class);
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(dl, out);
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isEqualTo(dl);
+  }
+
+  @Test
   void theWireFormatIsTheLengthPrefixedCanonicalJson() throws IOException {
     Signal signal = Samples.signal();
     DataOutputSerializer out = new DataOutputSerializer(64);
