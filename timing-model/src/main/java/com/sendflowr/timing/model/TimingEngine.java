@@ -23,7 +23,7 @@ public final class TimingEngine {
   private static final int REFINE_RADIUS = 10;
   private static final int PEAK_SEPARATION = 60;
 
-  /** Windows up to this many minutes are scored exactly at every minute, without a coarse pass. */
+  /** Windows up to this many minutes are scanned at every minute, without a coarse pass. */
   private static final int EXACT_LIMIT = 240;
 
   private final ModelConfig config;
@@ -170,7 +170,7 @@ public final class TimingEngine {
     int bestOff = (int) (best.instant().getEpochSecond() / 60 - startMin);
     int lo = Math.max(0, bestOff - config.spreadRadiusMinutes());
     int hi = Math.min(w.count - 1, bestOff + config.spreadRadiusMinutes());
-    double[] scores = w.exact(scorer, lo, hi - lo + 1);
+    double[] scores = w.scan(scorer, lo, hi - lo + 1);
     double cutoff = (1 - config.spreadTolerance()) * best.score();
     int near = 0;
     for (double s : scores) {
@@ -300,7 +300,7 @@ public final class TimingEngine {
       for (int i = 0; i < w.count; i++) {
         seedOff[i] = i;
       }
-      seedScore = w.exact(scorer, 0, w.count);
+      seedScore = w.scan(scorer, 0, w.count);
     } else {
       List<Integer> offs = new ArrayList<>();
       for (int o = 0; o < w.count; o += COARSE_STEP) {
@@ -350,7 +350,7 @@ public final class TimingEngine {
       if (w.count > EXACT_LIMIT) {
         int lo = Math.max(0, seed - REFINE_RADIUS);
         int hi = Math.min(w.count - 1, seed + REFINE_RADIUS);
-        double[] s = w.exact(scorer, lo, hi - lo + 1);
+        double[] s = w.scan(scorer, lo, hi - lo + 1);
         int bj = 0;
         for (int j = 1; j < s.length; j++) {
           if (s[j] > s[bj]) {
@@ -438,9 +438,9 @@ public final class TimingEngine {
       return f == 0 ? 0 : s.coarseLift(minuteOfWeek(off)) * f;
     }
 
-    double[] exact(Scorer s, int off, int n) {
+    double[] scan(Scorer s, int off, int n) {
       double[] out = new double[n];
-      s.exactLifts(minuteOfWeek(off), n, out);
+      s.scanLifts(minuteOfWeek(off), n, out);
       for (int j = 0; j < n; j++) {
         out[j] *= factor(off + j);
       }
@@ -448,11 +448,10 @@ public final class TimingEngine {
     }
 
     ScoredMinute scored(Scorer s, int off) {
-      double[] one = new double[1];
-      s.exactLifts(minuteOfWeek(off), 1, one);
+      double lift = s.exactLift(minuteOfWeek(off));
       double f = factor(off);
       return new ScoredMinute(
-          Instant.ofEpochSecond((startMin + off) * 60), minuteOfWeek(off), one[0], f, one[0] * f);
+          Instant.ofEpochSecond((startMin + off) * 60), minuteOfWeek(off), lift, f, lift * f);
     }
   }
 
@@ -460,7 +459,11 @@ public final class TimingEngine {
   private interface Scorer {
     double coarseLift(int minuteOfWeek);
 
-    void exactLifts(int firstMinuteOfWeek, int n, double[] out);
+    /** Lifts at consecutive whole minutes, accurate to ~1e-4 relative: for scanning. */
+    void scanLifts(int firstMinuteOfWeek, int n, double[] out);
+
+    /** The exact lift at one minute: for the values a decision reports. */
+    double exactLift(int minuteOfWeek);
 
     int peakMinute();
 
@@ -480,11 +483,16 @@ public final class TimingEngine {
     }
 
     @Override
-    public void exactLifts(int first, int n, double[] out) {
-      curve.densities(first, n, out);
+    public void scanLifts(int first, int n, double[] out) {
+      curve.gridDensities(first, n, out);
       for (int j = 0; j < n; j++) {
         out[j] *= W;
       }
+    }
+
+    @Override
+    public double exactLift(int minuteOfWeek) {
+      return curve.lift(minuteOfWeek);
     }
 
     @Override
@@ -494,7 +502,7 @@ public final class TimingEngine {
 
     @Override
     public double peakLift() {
-      return curve.lift(curve.peakMinute());
+      return curve.lift(peakMinute());
     }
   }
 
@@ -511,10 +519,15 @@ public final class TimingEngine {
     }
 
     @Override
-    public void exactLifts(int first, int n, double[] out) {
+    public void scanLifts(int first, int n, double[] out) {
       for (int j = 0; j < n; j++) {
         out[j] = coarseLift((first + j) % MinuteOfWeek.MINUTES_PER_WEEK);
       }
+    }
+
+    @Override
+    public double exactLift(int minuteOfWeek) {
+      return coarseLift(minuteOfWeek);
     }
 
     @Override
@@ -541,8 +554,13 @@ public final class TimingEngine {
     }
 
     @Override
-    public void exactLifts(int first, int n, double[] out) {
+    public void scanLifts(int first, int n, double[] out) {
       java.util.Arrays.fill(out, 0, n, 1.0);
+    }
+
+    @Override
+    public double exactLift(int minuteOfWeek) {
+      return 1;
     }
 
     @Override

@@ -54,6 +54,12 @@ class EngagementCurveTest {
         assertThat(g[j])
             .isCloseTo(curve.density(j * EngagementCurve.GRID_STEP_MINUTES), within(1e-9));
       }
+      for (int i = 0; i < 200; i++) {
+        double m = rnd.nextDouble() * 30_000 - 10_000;
+        // Scan accuracy matters relative to the peak (what decisions compare), not near the floor.
+        assertThat(curve.gridDensity(m))
+            .isCloseTo(curve.density(m), within(1e-3 * curve.peakLift() / 10_080));
+      }
       int first = rnd.nextInt(20_000) - 5_000;
       double[] d = new double[50];
       curve.densities(first, 50, d);
