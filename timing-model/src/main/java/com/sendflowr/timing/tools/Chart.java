@@ -81,6 +81,7 @@ final class Chart {
         max = Math.max(max, metrics.get(n).logLikelihoodGainBits());
         min = Math.min(min, metrics.get(n).logLikelihoodGainBits());
       }
+      max *= 1.15;
       double range = max - min;
       int zeroY = top + (int) Math.round(max / range * panelH);
       axes(g, left2, top, panel2W, panelH);
