@@ -49,7 +49,7 @@ final class Backtest {
       Usage: backtest --signals FILE.jsonl --cutoff ISO_INSTANT --horizon ISO_DURATION --out DIR
                       [--eval-types click,...] [--seed N] [--progress-every N]
                       [--half-life P21D] [--smoothing MINUTES] [--prior-strength N]
-                      [--spread-tolerance F] [--weights type=w,...]
+                      [--day-of-week-evidence N] [--spread-tolerance F] [--weights type=w,...]
 
         --signals        canonical signals, one JSON object per line (event_id, event_type,
                          occurred_at, universal_id or identity_keys, ...)
