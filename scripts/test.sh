@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-export SENDFLOWR_RUN_DIR="${SENDFLOWR_RUN_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/sendflowr-test.XXXXXX")}"
+export SENDFLOWR_RUN_DIR="${SENDFLOWR_RUN_DIR:-$(mktemp -d /tmp/sendflowr-test.XXXXXX)}"
+# PostgreSQL runs as its own user, which must be able to enter the run directory.
+chmod 755 "$SENDFLOWR_RUN_DIR"
 cleanup() {
   scripts/clickhouse.sh stop || true
   scripts/postgres.sh stop || true
