@@ -70,8 +70,8 @@ class ContractsTest {
     String json = Contracts.toJson(ContractSamples.decision());
     assertThat(json)
         .contains("\"target_minute_utc\":")
-        .contains("\"trigger_timestamp_utc\":\"2026-01-05T09:39:55Z\"")
-        .contains("\"status\":\"scheduled\"")
+        .contains("\"trigger_timestamp_utc\":\"2026-01-05T09:39:55.123456789Z\"")
+        .contains("\"status\":\"superseded\"")
         .contains("\"applied_weights\":[{\"signal\":\"site_visit\",\"weight\":0.8}]");
   }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sendflowr.config.ConnectorConfig;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.DispatchOutcome;
-import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.esp.IdempotencyKeys;
@@ -71,27 +71,8 @@ class DispatchSchedulerTest {
 
   static TimingDecision decision(
       String requestId, int version, DecisionStatus status, Instant trigger) {
-    Instant target = trigger.plusSeconds(2);
-    return new TimingDecision(
-        "dec-" + requestId + "-v" + version,
-        requestId,
-        INTENT,
-        "u-42",
-        version,
-        status,
-        version > 1 ? "dec-" + requestId + "-v" + (version - 1) : null,
-        MinuteOfWeek.of(target),
-        target,
-        trigger,
-        2.0,
-        "configured_default",
-        0.5,
-        "test",
-        "expl-" + requestId + "-v" + version,
-        T0,
-        NOT_AFTER,
-        Map.of("email", "a@b.co"),
-        null);
+    return ContractSamples.decision(
+        requestId, version, status, trigger, NOT_AFTER, Map.of("email", "a@b.co"));
   }
 
   static TimingDecision scheduled(String requestId, int version, Instant trigger) {
@@ -421,26 +402,8 @@ class DispatchSchedulerTest {
     TimingDecision v1 = scheduled("req-1", 1, TRIGGER);
     Instant laterEnd = NOT_AFTER.plus(Duration.ofHours(5));
     TimingDecision v2 =
-        new TimingDecision(
-            "dec-req-1-v2",
-            "req-1",
-            INTENT,
-            "u-42",
-            2,
-            DecisionStatus.SCHEDULED,
-            v1.decisionId(),
-            v1.targetMinuteUtc(),
-            v1.targetTimestampUtc(),
-            TRIGGER.plusSeconds(60),
-            2.0,
-            "configured_default",
-            0.5,
-            "test",
-            "expl-2",
-            T0,
-            laterEnd,
-            Map.of(),
-            null);
+        ContractSamples.decision(
+            "req-1", 2, DecisionStatus.SCHEDULED, TRIGGER.plusSeconds(60), laterEnd, Map.of());
     harness.processElement(v2, T0.toEpochMilli());
     assertThat(harness.numEventTimeTimers()).as("new trigger + moved cleanup").isEqualTo(2);
 

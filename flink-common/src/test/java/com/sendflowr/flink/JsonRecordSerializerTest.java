@@ -3,6 +3,7 @@ package com.sendflowr.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.Signal;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsonRecordSerializerTest {
 
   static Stream<Object> everyRecord() {
-    return Samples.everyRecord().stream();
+    return ContractSamples.everyRecord().stream();
   }
 
   @SuppressWarnings("unchecked")
@@ -76,7 +77,7 @@ class JsonRecordSerializerTest {
             "x".repeat(100_000),
             com.sendflowr.contract.RejectReason.PAYLOAD_TOO_LARGE,
             "too large",
-            Samples.T);
+            ContractSamples.T);
     JsonRecordSerializer<DeadLetter> serializer = new JsonRecordSerializer<>(DeadLetter.class);
     DataOutputSerializer out = new DataOutputSerializer(64);
     serializer.serialize(dl, out);
@@ -86,7 +87,7 @@ class JsonRecordSerializerTest {
 
   @Test
   void theWireFormatIsTheLengthPrefixedCanonicalJson() throws IOException {
-    Signal signal = Samples.signal();
+    Signal signal = ContractSamples.signal();
     DataOutputSerializer out = new DataOutputSerializer(64);
     new JsonRecordSerializer<>(Signal.class).serialize(signal, out);
 
@@ -101,7 +102,7 @@ class JsonRecordSerializerTest {
   void recordsAreImmutableSoCopiesAreTheRecordItself() {
     JsonRecordSerializer<TimingDecision> serializer =
         new JsonRecordSerializer<>(TimingDecision.class);
-    TimingDecision d = Samples.decision();
+    TimingDecision d = ContractSamples.decision();
     assertThat(serializer.isImmutableType()).isTrue();
     assertThat(serializer.copy(d)).isSameAs(d);
     assertThat(serializer.copy(d, null)).isSameAs(d);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
@@ -50,7 +51,7 @@ class NoKryoJobTest {
 
     List<Signal> signals = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      signals.add(Samples.signal("evt-" + i, "u-" + (i % 4)));
+      signals.add(ContractSamples.signal("evt-" + i, "u-" + (i % 4)));
     }
     DataStream<DeadLetter> perRecipient =
         env.fromData(signals, JsonRecordTypeInfo.of(Signal.class))
@@ -59,12 +60,12 @@ class NoKryoJobTest {
             .returns(JsonRecordTypeInfo.of(DeadLetter.class));
 
     CloseableIterator<DeadLetter> summaries = perRecipient.collectAsync();
-    CloseableIterator<SendRequest> requests = passThrough(env, Samples.sendRequest());
-    CloseableIterator<TimingDecision> decisions = passThrough(env, Samples.decision());
-    CloseableIterator<DispatchOutcome> outcomes = passThrough(env, Samples.outcome());
+    CloseableIterator<SendRequest> requests = passThrough(env, ContractSamples.sendRequest());
+    CloseableIterator<TimingDecision> decisions = passThrough(env, ContractSamples.decision());
+    CloseableIterator<DispatchOutcome> outcomes = passThrough(env, ContractSamples.outcome());
     CloseableIterator<ConfigChange> changes =
-        passThrough(env, Samples.configChange(), Samples.tombstone());
-    CloseableIterator<DeadLetter> deadLetters = passThrough(env, Samples.deadLetter());
+        passThrough(env, ContractSamples.configChange(), ContractSamples.tombstone());
+    CloseableIterator<DeadLetter> deadLetters = passThrough(env, ContractSamples.deadLetter());
     env.execute("no-kryo");
 
     List<DeadLetter> seen = drain(summaries);
@@ -84,12 +85,12 @@ class NoKryoJobTest {
             first + " count=3",
             first + " count=4",
             first + " count=5");
-    assertThat(drain(requests)).containsExactly(Samples.sendRequest());
-    assertThat(drain(decisions)).containsExactly(Samples.decision());
-    assertThat(drain(outcomes)).containsExactly(Samples.outcome());
+    assertThat(drain(requests)).containsExactly(ContractSamples.sendRequest());
+    assertThat(drain(decisions)).containsExactly(ContractSamples.decision());
+    assertThat(drain(outcomes)).containsExactly(ContractSamples.outcome());
     assertThat(drain(changes))
-        .containsExactlyInAnyOrder(Samples.configChange(), Samples.tombstone());
-    assertThat(drain(deadLetters)).containsExactly(Samples.deadLetter());
+        .containsExactlyInAnyOrder(ContractSamples.configChange(), ContractSamples.tombstone());
+    assertThat(drain(deadLetters)).containsExactly(ContractSamples.deadLetter());
   }
 
   @Test

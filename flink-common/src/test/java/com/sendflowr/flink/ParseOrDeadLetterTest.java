@@ -2,6 +2,7 @@ package com.sendflowr.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.RejectReason;
@@ -49,7 +50,7 @@ class ParseOrDeadLetterTest {
 
   @Test
   void validInputPassesThroughUnchangedWithItsTimestamp() throws Exception {
-    Signal signal = Samples.signal();
+    Signal signal = ContractSamples.signal();
     harness.processElement(new RawRecord(TOPIC, "u-42", Contracts.toJson(signal), 77L), 77L);
 
     assertThat(harness.extractOutputStreamRecords())
@@ -85,8 +86,8 @@ class ParseOrDeadLetterTest {
 
   @Test
   void aBadRecordDoesNotStopTheGoodOnesAroundIt() throws Exception {
-    Signal first = Samples.signal("evt-1", "u-1");
-    Signal second = Samples.signal("evt-2", "u-2");
+    Signal first = ContractSamples.signal("evt-1", "u-1");
+    Signal second = ContractSamples.signal("evt-2", "u-2");
     harness.processElement(new RawRecord(TOPIC, "u-1", Contracts.toJson(first), 1L), 1L);
     harness.processElement(new RawRecord(TOPIC, "u-1", "", 2L), 2L);
     harness.processElement(new RawRecord(TOPIC, "u-2", Contracts.toJson(second), 3L), 3L);

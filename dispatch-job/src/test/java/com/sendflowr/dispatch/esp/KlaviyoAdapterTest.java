@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
-import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
 import com.sendflowr.sandbox.esp.KlaviyoSpec;
@@ -23,27 +23,8 @@ class KlaviyoAdapterTest {
   private final KlaviyoAdapter adapter = new KlaviyoAdapter();
 
   static TimingDecision decision(Map<String, String> metadata) {
-    Instant target = TRIGGER.plusSeconds(2);
-    return new TimingDecision(
-        "dec-1",
-        "req-1",
-        "promo_jan",
-        "u-42",
-        2,
-        DecisionStatus.SCHEDULED,
-        "dec-0",
-        MinuteOfWeek.of(target),
-        target,
-        TRIGGER,
-        2.0,
-        "configured_default",
-        0.25,
-        "asap-rule-v1",
-        "expl-dec-1",
-        TRIGGER.minusSeconds(600),
-        TRIGGER.plusSeconds(3600),
-        metadata,
-        null);
+    return ContractSamples.decision(
+        "req-1", 2, DecisionStatus.SCHEDULED, TRIGGER, TRIGGER.plusSeconds(3600), metadata);
   }
 
   static IntentBinding binding(String campaignId, String templateId) {
@@ -136,15 +117,15 @@ class KlaviyoAdapterTest {
     JsonNode p = a.get("properties");
     assertThat(p.get("sendflowr_intent_id").asText()).isEqualTo("promo_jan");
     assertThat(p.get("sendflowr_request_id").asText()).isEqualTo("req-1");
-    assertThat(p.get("sendflowr_decision_id").asText()).isEqualTo("dec-1");
+    assertThat(p.get("sendflowr_decision_id").asText()).isEqualTo("dec-req-1-v2");
     assertThat(p.get("sendflowr_decision_version").asInt()).isEqualTo(2);
-    assertThat(p.get("sendflowr_explanation_ref").asText()).isEqualTo("expl-dec-1");
+    assertThat(p.get("sendflowr_explanation_ref").asText()).isEqualTo("expl-dec-req-1-v2");
     assertThat(p.get("sendflowr_target_timestamp_utc").asText())
         .isEqualTo(d.targetTimestampUtc().toString());
     assertThat(p.get("sendflowr_trigger_timestamp_utc").asText()).isEqualTo(TRIGGER.toString());
     assertThat(p.get("sendflowr_target_minute_utc").asInt()).isEqualTo(d.targetMinuteUtc());
     assertThat(p.get("sendflowr_latency_estimate_seconds").asDouble()).isEqualTo(2.0);
-    assertThat(p.get("sendflowr_confidence_score").asDouble()).isEqualTo(0.25);
+    assertThat(p.get("sendflowr_confidence_score").asDouble()).isEqualTo(0.5);
     assertThat(p.get("campaign_id").asText()).isEqualTo("camp-1");
     assertThat(p.get("template").asText()).isEqualTo("tmpl-1");
     assertThat(p.get("metadata").get("campaign_hint").asText()).isEqualTo("jan");
