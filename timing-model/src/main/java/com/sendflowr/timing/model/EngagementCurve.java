@@ -117,6 +117,54 @@ public final class EngagementCurve {
     }
   }
 
+  private record Lead(double tau, double[] re, double[] im) {}
+
+  /** The last response-lead factors used (one configuration at a time, like the kernel). */
+  private static volatile Lead lead = new Lead(-1, new double[0], new double[0]);
+
+  /**
+   * The response score of a message arriving at each minute, as a curve: {@code S(t) = integral
+   * over s >= 0 of P(t + s) exp(-s / tau) ds / tau}, where P is this curve before its zero clamp. A
+   * message waits in the inbox for the recipient's next look and loses the top spot as time passes,
+   * so the best arrival is shortly <em>before</em> the activity peak, not on it.
+   *
+   * <p>In the Fourier representation this is exact and cheap: harmonic k (coefficient {@code a - i
+   * b} of {@code exp(i omega_k t)}) is multiplied by {@code 1 / (1 - i omega_k tau)}, which shifts
+   * its phase ahead by {@code atan(omega_k tau)} and damps it by {@code 1 / sqrt(1 + (omega_k
+   * tau)^2)}. S integrates to 1 over the week like P (the constant term is unchanged), so it is a
+   * density and its lift reads the same way. {@code tau = 0} returns this curve.
+   */
+  public EngagementCurve leadAdjusted(double tauMinutes) {
+    if (!(tauMinutes >= 0) || Double.isInfinite(tauMinutes)) {
+      throw new IllegalArgumentException("tau must be a finite number >= 0");
+    }
+    if (tauMinutes == 0 || a.length == 0) {
+      return this;
+    }
+    Lead l = lead;
+    if (l.tau() != tauMinutes || l.re().length < a.length) {
+      int n = Math.max(a.length, RecipientState.DEFAULT_HARMONICS);
+      double[] re = new double[n];
+      double[] im = new double[n];
+      for (int i = 0; i < n; i++) {
+        double x = RecipientState.OMEGA * (i + 1) * tauMinutes;
+        re[i] = 1 / (1 + x * x);
+        im[i] = x / (1 + x * x);
+      }
+      lead = l = new Lead(tauMinutes, re, im);
+    }
+    double[] re = l.re();
+    double[] im = l.im();
+    double[] na = new double[a.length];
+    double[] nb = new double[b.length];
+    for (int i = 0; i < a.length; i++) {
+      // (a - i b)(re + i im) = (a re + b im) - i (b re - a im)
+      na[i] = a[i] * re[i] + b[i] * im[i];
+      nb[i] = b[i] * re[i] - a[i] * im[i];
+    }
+    return new EngagementCurve(na, nb, uniformMix, recipientWeight);
+  }
+
   /** Share of the curve that comes from the recipient's own history (the rest is prior). */
   public double recipientWeight() {
     return recipientWeight;

@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param policy "personal" or "fallback:&lt;policy&gt;"
  * @param policyReason why that policy was used
- * @param basePeakMinute minute-of-week where the curve the decision used peaks, over the week
+ * @param basePeakMinute minute-of-week where the curve the decision scored (the lead-adjusted
+ *     response curve for a curve policy) peaks, over the week
  * @param best the best minute before shadow segmentation; null unless scheduled
  * @param chosen the minute actually chosen; null unless scheduled
  * @param suppressedUntil for a suppressed decision, when the last covering breaker ends
@@ -72,6 +73,7 @@ public record Explanation(
     in.put("prior_members", inputs.priorMembers());
     in.put("half_life_hours", inputs.halfLifeHours());
     in.put("smoothing_minutes", inputs.smoothingMinutes());
+    in.put("response_lead_minutes", inputs.responseLeadMinutes());
     in.put("active_context_signals", inputs.activeContextSignals());
     m.put("inputs", in);
     m.put("base_curve_peak_minute", basePeakMinute);
@@ -128,6 +130,7 @@ public record Explanation(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("instant", s.instant().toString());
     m.put("minute_of_week", s.minuteOfWeek());
+    m.put("activity_lift", s.activityLift());
     m.put("base_lift", s.baseLift());
     m.put("context_factor", s.contextFactor());
     m.put("score", s.score());

@@ -6,6 +6,7 @@ import java.time.Instant;
  * What the decision knew about the recipient.
  *
  * @param recipientWeight share of the curve from the recipient's own history (rest: prior)
+ * @param responseLeadMinutes attention time tau of the response curve the decision scored
  */
 public record InputSummary(
     boolean hasHistory,
@@ -16,4 +17,5 @@ public record InputSummary(
     long priorMembers,
     double halfLifeHours,
     double smoothingMinutes,
+    double responseLeadMinutes,
     int activeContextSignals) {}

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param dayOfWeekEvidence decayed evidence at which half of a recipient's day-of-week specific
  *     structure is trusted; below it the recipient's curve leans on its own time-of-day profile
  *     pooled over all seven days (a few events cannot tell Tuesdays from Wednesdays)
+ * @param responseLeadMinutes attention time tau of the response: a message arriving at t is scored
+ *     by the engagement expected over the following minutes, {@code S(t) = integral of P(t + s)
+ *     exp(-s / tau) ds / tau}, because it waits in the inbox for the recipient's next look and
+ *     loses the top spot as time passes; 0 scores the activity at the arrival minute itself
  * @param uniformMix share of a flat curve mixed in, so no minute ever has zero density
  * @param evidenceHalfSaturation decayed evidence at which the evidence component of confidence is
  *     0.5
@@ -32,6 +36,7 @@ public record ModelConfig(
     Map<SignalType, Double> signalWeights,
     double priorStrength,
     double dayOfWeekEvidence,
+    double responseLeadMinutes,
     double uniformMix,
     double evidenceHalfSaturation,
     double spreadTolerance,
@@ -40,12 +45,13 @@ public record ModelConfig(
     ContextRules context) {
 
   /** Bumped whenever a default changes, so decisions say which model produced them. */
-  public static final String MODEL_VERSION = "fourier-k240-v1";
+  public static final String MODEL_VERSION = "fourier-k240-v2";
 
   public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(21);
   public static final double DEFAULT_SMOOTHING_MINUTES = 30.0;
   public static final double DEFAULT_PRIOR_STRENGTH = 3.0;
   public static final double DEFAULT_DAY_OF_WEEK_EVIDENCE = 100.0;
+  public static final double DEFAULT_RESPONSE_LEAD_MINUTES = 20.0;
 
   public ModelConfig {
     Objects.requireNonNull(halfLife, "halfLife");
@@ -67,6 +73,7 @@ public record ModelConfig(
     }
     requireRange("priorStrength", priorStrength, 0, 1e6);
     requireRange("dayOfWeekEvidence", dayOfWeekEvidence, 0, 1e9);
+    requireRange("responseLeadMinutes", responseLeadMinutes, 0, 1440);
     requireRange("uniformMix", uniformMix, 0, 1);
     requireRange("evidenceHalfSaturation", evidenceHalfSaturation, 1e-9, 1e6);
     requireRange("spreadTolerance", spreadTolerance, 0, 1);
@@ -109,6 +116,7 @@ public record ModelConfig(
         defaultSignalWeights(),
         DEFAULT_PRIOR_STRENGTH,
         DEFAULT_DAY_OF_WEEK_EVIDENCE,
+        DEFAULT_RESPONSE_LEAD_MINUTES,
         0.02,
         4.0,
         0.03,
@@ -130,6 +138,7 @@ public record ModelConfig(
         signalWeights,
         priorStrength,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -145,6 +154,7 @@ public record ModelConfig(
         signalWeights,
         priorStrength,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -160,6 +170,7 @@ public record ModelConfig(
         v,
         priorStrength,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -175,6 +186,7 @@ public record ModelConfig(
         signalWeights,
         v,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,
@@ -189,6 +201,23 @@ public record ModelConfig(
         smoothingMinutes,
         signalWeights,
         priorStrength,
+        v,
+        responseLeadMinutes,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context);
+  }
+
+  public ModelConfig withResponseLeadMinutes(double v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        dayOfWeekEvidence,
         v,
         uniformMix,
         evidenceHalfSaturation,
@@ -205,6 +234,7 @@ public record ModelConfig(
         signalWeights,
         priorStrength,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         v,
@@ -220,6 +250,7 @@ public record ModelConfig(
         signalWeights,
         priorStrength,
         dayOfWeekEvidence,
+        responseLeadMinutes,
         uniformMix,
         evidenceHalfSaturation,
         spreadTolerance,

@@ -61,7 +61,7 @@ public final class TimingEngine {
     String policy;
     String reason;
     if (!fallback) {
-      scorer = new CurveScorer(personal);
+      scorer = new CurveScorer(personal, config.responseLeadMinutes());
       policy = "personal";
       reason =
           String.format(
@@ -74,7 +74,9 @@ public final class TimingEngine {
               confidence.score(), ip.confidenceThreshold(), ip.intentId());
       scorer =
           switch (ip.fallback()) {
-            case POPULATION_PRIOR -> new CurveScorer(EngagementCurve.ofPrior(prior, config));
+            case POPULATION_PRIOR ->
+                new CurveScorer(
+                    EngagementCurve.ofPrior(prior, config), config.responseLeadMinutes());
             case HOURLY_PROJECTION -> new HourlyScorer(personal.hourly());
             case WINDOW_START -> new FlatScorer();
           };
@@ -91,6 +93,7 @@ public final class TimingEngine {
             prior.members(),
             config.halfLife().toMinutes() / 60.0,
             config.smoothingMinutes(),
+            config.responseLeadMinutes(),
             r.context().signals().size());
 
     ContextWeights ctx = r.context();
@@ -448,10 +451,16 @@ public final class TimingEngine {
     }
 
     ScoredMinute scored(Scorer s, int off) {
-      double lift = s.exactLift(minuteOfWeek(off));
+      int mow = minuteOfWeek(off);
+      double lift = s.exactLift(mow);
       double f = factor(off);
       return new ScoredMinute(
-          Instant.ofEpochSecond((startMin + off) * 60), minuteOfWeek(off), lift, f, lift * f);
+          Instant.ofEpochSecond((startMin + off) * 60),
+          mow,
+          s.activityLift(mow),
+          lift,
+          f,
+          lift * f);
     }
   }
 
@@ -465,16 +474,27 @@ public final class TimingEngine {
     /** The exact lift at one minute: for the values a decision reports. */
     double exactLift(int minuteOfWeek);
 
+    /** The activity lift at the minute itself, before the response lead (for explanations). */
+    double activityLift(int minuteOfWeek);
+
     int peakMinute();
 
     double peakLift();
   }
 
+  /** Scores the lead-adjusted response curve of an activity curve. */
   private static final class CurveScorer implements Scorer {
+    private final EngagementCurve activity;
     private final EngagementCurve curve;
 
-    CurveScorer(EngagementCurve curve) {
-      this.curve = curve;
+    CurveScorer(EngagementCurve activity, double responseLeadMinutes) {
+      this.activity = activity;
+      this.curve = activity.leadAdjusted(responseLeadMinutes);
+    }
+
+    @Override
+    public double activityLift(int minuteOfWeek) {
+      return activity == curve ? curve.lift(minuteOfWeek) : activity.lift(minuteOfWeek);
     }
 
     @Override
@@ -531,6 +551,11 @@ public final class TimingEngine {
     }
 
     @Override
+    public double activityLift(int minuteOfWeek) {
+      return coarseLift(minuteOfWeek);
+    }
+
+    @Override
     public int peakMinute() {
       int best = 0;
       for (int h = 1; h < hourly.length; h++) {
@@ -560,6 +585,11 @@ public final class TimingEngine {
 
     @Override
     public double exactLift(int minuteOfWeek) {
+      return 1;
+    }
+
+    @Override
+    public double activityLift(int minuteOfWeek) {
       return 1;
     }
 

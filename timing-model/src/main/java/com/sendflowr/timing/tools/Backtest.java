@@ -49,7 +49,8 @@ final class Backtest {
       Usage: backtest --signals FILE.jsonl --cutoff ISO_INSTANT --horizon ISO_DURATION --out DIR
                       [--eval-types click,...] [--seed N] [--progress-every N]
                       [--half-life P21D] [--smoothing MINUTES] [--prior-strength N]
-                      [--day-of-week-evidence N] [--spread-tolerance F] [--weights type=w,...]
+                      [--day-of-week-evidence N] [--response-lead MINUTES]
+                      [--spread-tolerance F] [--weights type=w,...]
 
         --signals        canonical signals, one JSON object per line (event_id, event_type,
                          occurred_at, universal_id or identity_keys, ...)
@@ -75,6 +76,7 @@ final class Backtest {
           "smoothing",
           "prior-strength",
           "day-of-week-evidence",
+          "response-lead",
           "spread-tolerance",
           "weights");
 
@@ -416,6 +418,7 @@ final class Backtest {
     m.put("smoothing_minutes", cfg.smoothingMinutes());
     m.put("prior_strength", cfg.priorStrength());
     m.put("day_of_week_evidence", cfg.dayOfWeekEvidence());
+    m.put("response_lead_minutes", cfg.responseLeadMinutes());
     m.put("uniform_mix", cfg.uniformMix());
     m.put("spread_tolerance", cfg.spreadTolerance());
     Map<String, Double> w = new TreeMap<>();

@@ -176,6 +176,9 @@ final class CliArgs {
     if (has("day-of-week-evidence")) {
       c = c.withDayOfWeekEvidence(doubleValue("day-of-week-evidence", 0, 0, 1e9));
     }
+    if (has("response-lead")) {
+      c = c.withResponseLeadMinutes(doubleValue("response-lead", 0, 0, 1440));
+    }
     if (has("spread-tolerance")) {
       c = c.withSpreadTolerance(doubleValue("spread-tolerance", 0, 0, 1));
     }
@@ -206,6 +209,7 @@ final class CliArgs {
           "smoothing",
           "prior-strength",
           "day-of-week-evidence",
+          "response-lead",
           "spread-tolerance",
           "weights");
 }

@@ -81,6 +81,7 @@ final class Simulator {
           "smoothing",
           "prior-strength",
           "day-of-week-evidence",
+          "response-lead",
           "spread-tolerance",
           "weights");
 

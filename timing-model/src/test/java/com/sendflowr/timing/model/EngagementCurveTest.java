@@ -146,4 +146,46 @@ class EngagementCurveTest {
     assertThat(EngagementCurve.ofPrior(back, CFG).density(777))
         .isEqualTo(EngagementCurve.ofPrior(p, CFG).density(777));
   }
+
+  @Test
+  void leadAdjustedCurveIsTheDiscountedFutureActivityAndStaysNormalisedAndPeriodic() {
+    Random rnd = new Random(12);
+    double[] d = new double[10_080];
+    double[] s = new double[10_080];
+    for (int c = 0; c < 20; c++) {
+      RecipientState st = Fixtures.dailyHabit(rnd, rnd.nextInt(1440), 6, 20 + rnd.nextInt(60));
+      // Wide enough that the activity curve never touches the zero clamp: then S is exactly the
+      // discounted future of P and can be checked by brute force.
+      EngagementCurve p =
+          EngagementCurve.blend(
+              st, st.mass(), PopulationPrior.empty(), CFG.withSmoothingMinutes(60));
+      double tau = 5 + rnd.nextDouble() * 40;
+      EngagementCurve lead = p.leadAdjusted(tau);
+      p.densities(0, 10_080, d);
+      lead.densities(0, 10_080, s);
+      double sum = 0;
+      for (double v : s) {
+        assertThat(v).isGreaterThan(0);
+        sum += v;
+      }
+      assertThat(sum).isCloseTo(1.0, within(2e-3));
+      double peak = p.lift(p.peakMinute()) / 10_080;
+      for (int i = 0; i < 15; i++) {
+        int m = rnd.nextInt(10_080);
+        // integral over s >= 0 of P(m + s) exp(-s / tau) ds / tau, by the midpoint rule
+        double acc = 0;
+        double step = 0.25;
+        for (double x = step / 2; x < 30 * tau; x += step) {
+          acc += p.density(m + x) * Math.exp(-x / tau) * step / tau;
+        }
+        assertThat(lead.density(m)).isCloseTo(acc, within(2e-3 * peak));
+        assertThat(lead.density(m + 10_080)).isCloseTo(lead.density(m), within(1e-9));
+      }
+      // The lead moves the daily peak earlier, never later, by less than a few tau (the weekly peak
+      // of a habit that repeats every day can fall on another day).
+      int shift = Math.floorMod(p.peakMinute() - lead.peakMinute() + 720, 1440) - 720;
+      assertThat(shift).isBetween(0, (int) (3 * tau) + 2);
+      assertThat(p.leadAdjusted(0)).isSameAs(p);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package com.sendflowr.timing.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +15,15 @@ class TimingEngineTest {
   private static final Instant NOW = Fixtures.at(8, 0);
 
   private static TimingEngine engine(Random rnd) {
+    return engine(rnd, CFG);
+  }
+
+  private static TimingEngine engine(Random rnd, ModelConfig config) {
     PopulationPrior.Builder b = PopulationPrior.builder();
     for (int i = 0; i < 20; i++) {
       b.add(Fixtures.dailyHabit(rnd, 8 * 60 + rnd.nextInt(600), 6, 40));
     }
-    return new TimingEngine(CFG, b.build());
+    return new TimingEngine(config, b.build());
   }
 
   private static DecisionRequest randomRequest(Random rnd, int i) {
@@ -82,7 +87,8 @@ class TimingEngineTest {
   @Test
   void choosesTheRecipientsHabitualMinute() {
     Random rnd = new Random(32);
-    TimingEngine engine = engine(rnd);
+    // Without the response lead the best arrival is the activity peak itself.
+    TimingEngine engine = engine(rnd, CFG.withResponseLeadMinutes(0));
     int habit = 19 * 60 + 43;
     RecipientState s = Fixtures.dailyHabit(rnd, habit, 8, 8);
     TimingChoice c =
@@ -94,6 +100,33 @@ class TimingEngineTest {
     int minuteOfDay = c.targetMinute() % 1440;
     assertThat(minuteOfDay).isBetween(habit - 20, habit + 20);
     assertThat(Math.abs(c.explanation().best().minuteOfWeek() % 1440 - habit)).isLessThan(8);
+    assertThat(c.explanation().best().baseLift()).isEqualTo(c.explanation().best().activityLift());
+  }
+
+  @Test
+  void arrivesAheadOfTheHabitByTheResponseLead() {
+    // A message waits in the inbox for the next look: with an attention time of 20 minutes the
+    // best arrival is before the habitual minute, and the explanation shows both curves there.
+    Random rnd = new Random(32);
+    ModelConfig cfg = CFG.withResponseLeadMinutes(20);
+    TimingEngine engine = engine(rnd, cfg);
+    int habit = 19 * 60 + 43;
+    RecipientState s = Fixtures.dailyHabit(rnd, habit, 8, 8);
+    TimingChoice c =
+        engine.decide(
+            DecisionRequest.of("alice", "promo", NOW, NOW, NOW.plus(Duration.ofDays(1)), s));
+    assertThat(c.explanation().policy()).isEqualTo("personal");
+    ScoredMinute best = c.explanation().best();
+    int lead = habit - best.minuteOfWeek() % 1440;
+    assertThat(lead).isBetween(8, 30);
+    assertThat(c.explanation().inputs().responseLeadMinutes()).isEqualTo(20.0);
+    // The response score there is the lead-adjusted curve, reproducible from the inputs.
+    EngagementCurve activity = engine.curveAt(s, NOW);
+    assertThat(best.activityLift()).isCloseTo(activity.lift(best.minuteOfWeek()), within(1e-9));
+    assertThat(best.baseLift())
+        .isCloseTo(activity.leadAdjusted(20).lift(best.minuteOfWeek()), within(1e-9));
+    assertThat(best.activityLift()).isLessThan(activity.lift(habit));
+    assertThat(c.explanation().toMap().toString()).contains("response_lead_minutes=20.0");
   }
 
   @Test
