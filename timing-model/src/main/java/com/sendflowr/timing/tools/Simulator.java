@@ -523,6 +523,19 @@ final class Simulator {
       v.put(Policies.GLOBAL_BEST_HOUR, p.response(arrival(best)));
       v.put("oracle", oracle);
       v.put("engine_without_latency_compensation", p.response(arrival(c.target())));
+      TimingChoice ideal =
+          engine.decide(
+              new DecisionRequest(
+                  id,
+                  intent.intentId(),
+                  cutoff,
+                  cutoff,
+                  to,
+                  trueRhythmState(p, cutoff, cfg),
+                  null,
+                  tracker,
+                  intent));
+      v.put("engine_with_true_rhythm", p.response(arrival(ideal.trigger())));
       for (Map.Entry<String, Double> e : v.entrySet()) {
         all.add(e.getKey(), e.getValue());
         if (engagementCounts[i] >= 10) {
@@ -572,6 +585,12 @@ final class Simulator {
     ablation.put(
         "engine_without_latency_compensation_uplift_captured",
         PolicyMetrics.round(all.captured("engine_without_latency_compensation")));
+    // The same engine fed the recipient's true current rhythm as a million events: what the
+    // model's structure (smoothing, response lead, latency compensation) can reach without
+    // sampling noise or routine drift. A diagnostic ceiling, not a policy.
+    ablation.put(
+        "engine_with_true_rhythm_uplift_captured",
+        PolicyMetrics.round(all.captured("engine_with_true_rhythm")));
     report.put("ablation", ablation);
     boolean beats = true;
     for (String b : Policies.BASELINES) {
@@ -595,6 +614,22 @@ final class Simulator {
         o.out().resolve("simulation.json"),
         Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
     return report;
+  }
+
+  /**
+   * A state holding the persona's current rhythm itself as evidence: 10-minute bins of its density
+   * (far finer than the narrowest kernel), a million events in total, all at {@code at}.
+   */
+  static RecipientState trueRhythmState(Persona p, Instant at, ModelConfig cfg) {
+    RecipientState s = new RecipientState();
+    for (int bin = 0; bin < MinuteOfWeek.MINUTES_PER_WEEK; bin += 10) {
+      double w = 0;
+      for (int m = bin; m < bin + 10; m++) {
+        w += p.density[m];
+      }
+      s.update(1e6 * w, at.getEpochSecond() - 1, bin + 5.0, cfg.halfLife());
+    }
+    return s;
   }
 
   /** When a message triggered at {@code trigger} actually lands (mean true latency). */
