@@ -142,6 +142,11 @@ class BacktestTest {
     JsonNode report = Contracts.mapper().readTree(dir.resolve("a/simulation.json").toFile());
     assertThat(report.at("/policies/oracle/oracle_uplift_captured").asDouble()).isEqualTo(1.0);
     assertThat(report.at("/policies/uniform_random/oracle_uplift_captured").asDouble()).isZero();
+    // Fed its true rhythm, the engine gets close to the oracle: the diagnostic ceiling.
+    assertThat(report.at("/ablation/engine_with_true_rhythm_uplift_captured").asDouble())
+        .isGreaterThan(0.8)
+        .isGreaterThan(report.at("/policies/engine/oracle_uplift_captured").asDouble());
+    assertThat(report.at("/model/response_lead_minutes").asDouble()).isEqualTo(20.0);
     String cutoff = report.get("cutoff").asText();
     assertThat(
             run(
