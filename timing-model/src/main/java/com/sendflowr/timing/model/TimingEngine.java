@@ -53,6 +53,8 @@ public final class TimingEngine {
     RecipientState st = r.state();
     double evidence = st == null ? 0 : st.massAt(now, config.halfLife());
     EngagementCurve personal = EngagementCurve.blend(st, evidence, prior, config);
+    EngagementCurve personalResponse = personal.leadAdjusted(config.responseLeadMinutes());
+    EngagementCurve.computeGrids(personal, personalResponse);
     Confidence confidence =
         Confidence.of(evidence, config.evidenceHalfSaturation(), personal.peakLift());
     IntentPolicy ip = r.policy();
@@ -61,7 +63,7 @@ public final class TimingEngine {
     String policy;
     String reason;
     if (!fallback) {
-      scorer = new CurveScorer(personal, config.responseLeadMinutes());
+      scorer = new CurveScorer(personal, personalResponse);
       policy = "personal";
       reason =
           String.format(
@@ -75,7 +77,7 @@ public final class TimingEngine {
       scorer =
           switch (ip.fallback()) {
             case POPULATION_PRIOR ->
-                new CurveScorer(
+                CurveScorer.of(
                     EngagementCurve.ofPrior(prior, config), config.responseLeadMinutes());
             case HOURLY_PROJECTION -> new HourlyScorer(personal.hourly());
             case WINDOW_START -> new FlatScorer();
@@ -487,9 +489,15 @@ public final class TimingEngine {
     private final EngagementCurve activity;
     private final EngagementCurve curve;
 
-    CurveScorer(EngagementCurve activity, double responseLeadMinutes) {
+    CurveScorer(EngagementCurve activity, EngagementCurve response) {
       this.activity = activity;
-      this.curve = activity.leadAdjusted(responseLeadMinutes);
+      this.curve = response;
+    }
+
+    static CurveScorer of(EngagementCurve activity, double responseLeadMinutes) {
+      EngagementCurve response = activity.leadAdjusted(responseLeadMinutes);
+      EngagementCurve.computeGrids(activity, response);
+      return new CurveScorer(activity, response);
     }
 
     @Override

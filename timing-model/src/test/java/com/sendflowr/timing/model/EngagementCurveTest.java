@@ -188,4 +188,19 @@ class EngagementCurveTest {
       assertThat(p.leadAdjusted(0)).isSameAs(p);
     }
   }
+
+  @Test
+  void pairedGridsEqualSeparateGrids() {
+    Random rnd = new Random(13);
+    for (int c = 0; c < 20; c++) {
+      EngagementCurve x = randomCurve(rnd);
+      EngagementCurve y = randomCurve(rnd).leadAdjusted(rnd.nextDouble() * 60);
+      EngagementCurve.computeGrids(x, y);
+      for (int j = 0; j < EngagementCurve.GRID; j += 7) {
+        double m = j * EngagementCurve.GRID_STEP_MINUTES;
+        assertThat(x.grid()[j]).isCloseTo(x.density(m), within(1e-9));
+        assertThat(y.grid()[j]).isCloseTo(y.density(m), within(1e-9));
+      }
+    }
+  }
 }
