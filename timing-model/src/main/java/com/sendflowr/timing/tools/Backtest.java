@@ -64,21 +64,8 @@ final class Backtest {
       """;
 
   static final Set<String> OPTIONS =
-      Set.of(
-          "signals",
-          "cutoff",
-          "horizon",
-          "eval-types",
-          "out",
-          "seed",
-          "progress-every",
-          "half-life",
-          "smoothing",
-          "prior-strength",
-          "day-of-week-evidence",
-          "response-lead",
-          "spread-tolerance",
-          "weights");
+      CliArgs.withModelOptions(
+          "signals", "cutoff", "horizon", "eval-types", "out", "seed", "progress-every");
 
   record Options(
       Path signals,
@@ -104,12 +91,7 @@ final class Backtest {
     if (!Files.isRegularFile(signals)) {
       throw new UsageException("--signals: no such file " + signals);
     }
-    ModelConfig config;
-    try {
-      config = a.modelConfig();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("invalid model option: " + e.getMessage());
-    }
+    ModelConfig config = a.modelConfig();
     return new Options(
         signals,
         cutoff,

@@ -163,6 +163,21 @@ final class CliArgs {
    * --spread-tolerance and --weights type=w,...
    */
   ModelConfig modelConfig() {
+    try {
+      return modelOverrides();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid model option: " + e.getMessage());
+    }
+  }
+
+  /** A command's own options plus the model overrides every command accepts. */
+  static Set<String> withModelOptions(String... own) {
+    Set<String> all = new java.util.HashSet<>(MODEL_OPTIONS);
+    all.addAll(Set.of(own));
+    return Set.copyOf(all);
+  }
+
+  private ModelConfig modelOverrides() {
     ModelConfig c = ModelConfig.defaults();
     if (has("half-life")) {
       c = c.withHalfLife(duration("half-life", null));

@@ -65,7 +65,7 @@ final class Simulator {
       """;
 
   static final Set<String> OPTIONS =
-      Set.of(
+      CliArgs.withModelOptions(
           "out",
           "recipients",
           "weeks",
@@ -76,14 +76,7 @@ final class Simulator {
           "response-minutes",
           "drift-share",
           "window-days",
-          "start",
-          "half-life",
-          "smoothing",
-          "prior-strength",
-          "day-of-week-evidence",
-          "response-lead",
-          "spread-tolerance",
-          "weights");
+          "start");
 
   /** Click probability at the least and most responsive minute of a recipient's week. */
   static final double RESPONSE_FLOOR = 0.005;
@@ -109,12 +102,7 @@ final class Simulator {
     if (!MinuteOfWeek.weekStart(start).equals(start)) {
       throw new UsageException("--start must be a Monday 00:00 UTC, got " + start);
     }
-    ModelConfig config;
-    try {
-      config = a.modelConfig();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("invalid model option: " + e.getMessage());
-    }
+    ModelConfig config = a.modelConfig();
     return new Options(
         a.path("out"),
         (int) a.longValue("recipients", 5000, 1, 10_000_000),
