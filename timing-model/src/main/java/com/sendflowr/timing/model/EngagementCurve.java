@@ -1,6 +1,7 @@
 package com.sendflowr.timing.model;
 
 import com.sendflowr.contract.MinuteOfWeek;
+import java.util.List;
 
 /**
  * A smooth, normalised probability density over the week (per minute, so it integrates to 1 over
@@ -25,9 +26,18 @@ public final class EngagementCurve {
   private final double[] b;
   private final double uniformMix;
   private final double recipientWeight;
+  private final List<CohortWeight> cohortWeights;
   private double[] grid;
 
-  private EngagementCurve(double[] a, double[] b, double uniformMix, double recipientWeight) {
+  /** Cohorts an explanation lists (the largest responsibilities). */
+  static final int TOP_COHORTS = 3;
+
+  private EngagementCurve(
+      double[] a,
+      double[] b,
+      double uniformMix,
+      double recipientWeight,
+      List<CohortWeight> cohortWeights) {
     if (a.length >= GRID / 2) {
       throw new IllegalArgumentException("too many harmonics for the grid: " + a.length);
     }
@@ -35,11 +45,12 @@ public final class EngagementCurve {
     this.b = b;
     this.uniformMix = uniformMix;
     this.recipientWeight = recipientWeight;
+    this.cohortWeights = cohortWeights;
   }
 
   /** The flat curve: every minute equally likely. */
   public static EngagementCurve uniform() {
-    return new EngagementCurve(new double[0], new double[0], 1.0, 0.0);
+    return new EngagementCurve(new double[0], new double[0], 1.0, 0.0, List.of());
   }
 
   /**
@@ -56,19 +67,30 @@ public final class EngagementCurve {
     double m = state == null || state.isEmpty() ? 0 : Math.max(0, evidence);
     double kappa = prior == null || prior.isEmpty() ? 0 : config.priorStrength();
     if (m + kappa <= 0) {
-      return new EngagementCurve(new double[0], new double[0], config.uniformMix(), 0);
+      return new EngagementCurve(new double[0], new double[0], config.uniformMix(), 0, List.of());
     }
     double rw = m / (m + kappa);
     double pw = 1 - rw;
     double dayOfWeek = config.dayOfWeekEvidence() == 0 ? 1 : m / (m + config.dayOfWeekEvidence());
+    double[] sa = null;
+    double[] sb = null;
+    if (rw > 0) {
+      sa = new double[state.harmonics()];
+      sb = new double[state.harmonics()];
+      state.normalised(sa, sb);
+    }
+    PopulationPrior.Mix mix = null;
+    if (pw > 0) {
+      mix = prior.mixFor(sa, sb, m, config.cohortTemperature(), TOP_COHORTS);
+    }
     double[] ca = new double[k];
     double[] cb = new double[k];
     for (int i = 1; i <= k; i++) {
       double ra = 0;
       double rb = 0;
-      if (rw > 0 && i <= state.harmonics()) {
-        ra = state.normalisedCos(i);
-        rb = state.normalisedSin(i);
+      if (rw > 0 && i <= sa.length) {
+        ra = sa[i - 1];
+        rb = sb[i - 1];
         if (i % 7 != 0) {
           // Harmonics that are multiples of 7 are the daily-periodic part; the rest is what makes
           // one weekday differ from another, shrunk toward the pooled daily profile.
@@ -78,15 +100,16 @@ public final class EngagementCurve {
       }
       double pa = 0;
       double pb = 0;
-      if (pw > 0 && i <= prior.harmonics()) {
-        pa = prior.cos(i);
-        pb = prior.sin(i);
+      if (pw > 0 && i <= mix.cos().length) {
+        pa = mix.cos()[i - 1];
+        pb = mix.sin()[i - 1];
       }
       ca[i - 1] = rw * ra + pw * pa;
       cb[i - 1] = rw * rb + pw * pb;
     }
     smooth(ca, cb, config.smoothingMinutes());
-    return new EngagementCurve(ca, cb, config.uniformMix(), rw);
+    return new EngagementCurve(
+        ca, cb, config.uniformMix(), rw, mix == null ? List.of() : mix.top());
   }
 
   /** The prior's own curve (what a recipient with no history gets). */
@@ -162,7 +185,15 @@ public final class EngagementCurve {
       na[i] = a[i] * re[i] + b[i] * im[i];
       nb[i] = b[i] * re[i] - a[i] * im[i];
     }
-    return new EngagementCurve(na, nb, uniformMix, recipientWeight);
+    return new EngagementCurve(na, nb, uniformMix, recipientWeight, cohortWeights);
+  }
+
+  /**
+   * The cohorts the prior part of this curve was mixed from, largest responsibility first (at most
+   * three); empty when the prior is the population average (no cohorts, or no history).
+   */
+  public List<CohortWeight> cohortWeights() {
+    return cohortWeights;
   }
 
   /** Share of the curve that comes from the recipient's own history (the rest is prior). */

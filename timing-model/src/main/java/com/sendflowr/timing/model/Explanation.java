@@ -70,7 +70,17 @@ public record Explanation(
     in.put("decayed_evidence", inputs.decayedEvidence());
     in.put("last_signal_at", str(inputs.lastSignalAt()));
     in.put("recipient_weight", inputs.recipientWeight());
+    in.put("prior_weight", inputs.priorWeight());
     in.put("prior_members", inputs.priorMembers());
+    in.put("prior_cohorts", inputs.priorCohorts());
+    List<Object> cw = new ArrayList<>();
+    for (CohortWeight w : inputs.cohortWeights()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("cohort", w.cohort());
+      e.put("responsibility", w.responsibility());
+      cw.add(e);
+    }
+    in.put("cohort_weights", cw);
     in.put("half_life_hours", inputs.halfLifeHours());
     in.put("smoothing_minutes", inputs.smoothingMinutes());
     in.put("response_lead_minutes", inputs.responseLeadMinutes());

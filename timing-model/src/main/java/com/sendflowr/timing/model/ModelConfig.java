@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param halfLife recency half-life of engagement evidence
  * @param smoothingMinutes standard deviation of the Gaussian kernel the curve is smoothed with
  * @param signalWeights evidence weight per engagement type; types absent here add nothing
- * @param priorStrength pseudo-events of population prior mixed into every recipient curve
+ * @param priorStrength pseudo-events of prior (the recipient's cohort mixture, or the population
+ *     average) mixed into every recipient curve
  * @param dayOfWeekEvidence decayed evidence at which half of a recipient's day-of-week specific
  *     structure is trusted; below it the recipient's curve leans on its own time-of-day profile
  *     pooled over all seven days (a few events cannot tell Tuesdays from Wednesdays)
@@ -29,6 +30,11 @@ import java.util.Objects;
  * @param spreadRadiusMinutes how far from the best minute shadow segmentation may move a send
  * @param runnersUp how many runner-up minutes an explanation lists
  * @param context which signal types act as hot paths or circuit breakers, and how strongly
+ * @param cohorts number of archetype curves the prior learns (K); 0 or 1 = the population average
+ *     only
+ * @param cohortTemperature β of the cohort responsibilities {@code r_c ∝ share_c · exp(β · m ·
+ *     ℓ_c)} (ℓ_c = the recipient's mean log-lift under cohort c, m = decayed evidence): 1 is the
+ *     exact posterior if events were independent, smaller values keep the mixture softer
  */
 public record ModelConfig(
     Duration halfLife,
@@ -42,16 +48,20 @@ public record ModelConfig(
     double spreadTolerance,
     int spreadRadiusMinutes,
     int runnersUp,
-    ContextRules context) {
+    ContextRules context,
+    int cohorts,
+    double cohortTemperature) {
 
   /** Bumped whenever a default changes, so decisions say which model produced them. */
-  public static final String MODEL_VERSION = "fourier-k240-v2";
+  public static final String MODEL_VERSION = "fourier-k240-v3";
 
   public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(21);
   public static final double DEFAULT_SMOOTHING_MINUTES = 30.0;
-  public static final double DEFAULT_PRIOR_STRENGTH = 3.0;
+  public static final double DEFAULT_PRIOR_STRENGTH = 20.0;
   public static final double DEFAULT_DAY_OF_WEEK_EVIDENCE = 100.0;
   public static final double DEFAULT_RESPONSE_LEAD_MINUTES = 20.0;
+  public static final int DEFAULT_COHORTS = 64;
+  public static final double DEFAULT_COHORT_TEMPERATURE = 0.5;
 
   public ModelConfig {
     Objects.requireNonNull(halfLife, "halfLife");
@@ -84,6 +94,10 @@ public record ModelConfig(
       throw new IllegalArgumentException("runnersUp must be in [0, 20]");
     }
     Objects.requireNonNull(context, "context");
+    if (cohorts < 0 || cohorts > 256) {
+      throw new IllegalArgumentException("cohorts must be in [0, 256]");
+    }
+    requireRange("cohortTemperature", cohortTemperature, 0, 100);
   }
 
   private static void requireRange(String name, double v, double lo, double hi) {
@@ -122,7 +136,9 @@ public record ModelConfig(
         0.03,
         30,
         3,
-        ContextRules.defaults());
+        ContextRules.defaults(),
+        DEFAULT_COHORTS,
+        DEFAULT_COHORT_TEMPERATURE);
   }
 
   /** Evidence weight of a signal type; 0 for types that carry no timing evidence. */
@@ -144,7 +160,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withSmoothingMinutes(double v) {
@@ -160,7 +178,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withSignalWeights(Map<SignalType, Double> v) {
@@ -176,7 +196,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withPriorStrength(double v) {
@@ -192,7 +214,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withDayOfWeekEvidence(double v) {
@@ -208,7 +232,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withResponseLeadMinutes(double v) {
@@ -224,7 +250,9 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withSpreadTolerance(double v) {
@@ -240,7 +268,9 @@ public record ModelConfig(
         v,
         spreadRadiusMinutes,
         runnersUp,
-        context);
+        context,
+        cohorts,
+        cohortTemperature);
   }
 
   public ModelConfig withContext(ContextRules v) {
@@ -256,6 +286,44 @@ public record ModelConfig(
         spreadTolerance,
         spreadRadiusMinutes,
         runnersUp,
+        v,
+        cohorts,
+        cohortTemperature);
+  }
+
+  public ModelConfig withCohorts(int v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        dayOfWeekEvidence,
+        responseLeadMinutes,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context,
+        v,
+        cohortTemperature);
+  }
+
+  public ModelConfig withCohortTemperature(double v) {
+    return new ModelConfig(
+        halfLife,
+        smoothingMinutes,
+        signalWeights,
+        priorStrength,
+        dayOfWeekEvidence,
+        responseLeadMinutes,
+        uniformMix,
+        evidenceHalfSaturation,
+        spreadTolerance,
+        spreadRadiusMinutes,
+        runnersUp,
+        context,
+        cohorts,
         v);
   }
 }

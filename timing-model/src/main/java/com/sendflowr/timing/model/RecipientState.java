@@ -175,6 +175,16 @@ public final class RecipientState {
     return mass > 0 ? sin[k - 1] / mass : 0;
   }
 
+  /** The normalised coefficients of harmonics 1..n into {@code a[0..n)}, {@code b[0..n)}. */
+  void normalised(double[] a, double[] b) {
+    int n = Math.min(a.length, cos.length);
+    double inv = mass > 0 ? 1 / mass : 0;
+    for (int k = 0; k < n; k++) {
+      a[k] = cos[k] * inv;
+      b[k] = sin[k] * inv;
+    }
+  }
+
   float rawCos(int index) {
     return cos[index];
   }

@@ -96,7 +96,9 @@ public final class TimingEngine {
             config.halfLife().toMinutes() / 60.0,
             config.smoothingMinutes(),
             config.responseLeadMinutes(),
-            r.context().signals().size());
+            r.context().signals().size(),
+            prior.cohortCount(),
+            personal.cohortWeights());
 
     ContextWeights ctx = r.context();
     LatencyEstimate latencyNow = r.latency().estimateAt(now);

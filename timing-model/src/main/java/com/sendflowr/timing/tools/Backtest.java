@@ -50,6 +50,7 @@ final class Backtest {
                       [--eval-types click,...] [--seed N] [--progress-every N]
                       [--half-life P21D] [--smoothing MINUTES] [--prior-strength N]
                       [--day-of-week-evidence N] [--response-lead MINUTES]
+                      [--cohorts K] [--cohort-temperature BETA]
                       [--spread-tolerance F] [--weights type=w,...]
 
         --signals        canonical signals, one JSON object per line (event_id, event_type,
@@ -242,8 +243,10 @@ final class Backtest {
 
   Map<String, Object> evaluate(Fitted f, long t0) throws IOException {
     ModelConfig cfg = o.config();
-    PopulationPrior.Builder pb = PopulationPrior.builder();
-    for (Recipient r : f.recipients.values()) {
+    PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
+    // Sorted, so the learned cohorts do not depend on hash-map order.
+    for (String id : new java.util.TreeSet<>(f.recipients.keySet())) {
+      Recipient r = f.recipients.get(id);
       if (r.state != null) {
         r.state.decayTo(o.cutoff(), cfg.halfLife());
         pb.add(r.state);
@@ -251,7 +254,8 @@ final class Backtest {
     }
     PopulationPrior prior = pb.build();
     TimingEngine engine = new TimingEngine(cfg, prior);
-    EngagementCurve priorCurve = EngagementCurve.ofPrior(prior, cfg);
+    // The population average, also when the prior has cohorts: the baseline keeps its meaning.
+    EngagementCurve priorCurve = EngagementCurve.ofPrior(prior.populationOnly(), cfg);
     Instant from = o.cutoff();
     Instant to = o.cutoff().plus(o.horizon()).minusSeconds(1);
     LatencyModel noLatency =
@@ -347,6 +351,7 @@ final class Backtest {
     input.put("evaluation_events", f.evalEvents);
     input.put("ignored_events", f.ignored);
     input.put("prior_members", prior.members());
+    input.put("prior_cohorts", prior.cohortCount());
     report.put("input", input);
     long evaluated = metrics.get(Policies.ENGINE).recipients();
     report.put("recipients_evaluated", evaluated);
@@ -401,6 +406,8 @@ final class Backtest {
     m.put("prior_strength", cfg.priorStrength());
     m.put("day_of_week_evidence", cfg.dayOfWeekEvidence());
     m.put("response_lead_minutes", cfg.responseLeadMinutes());
+    m.put("cohorts", cfg.cohorts());
+    m.put("cohort_temperature", cfg.cohortTemperature());
     m.put("uniform_mix", cfg.uniformMix());
     m.put("spread_tolerance", cfg.spreadTolerance());
     Map<String, Double> w = new TreeMap<>();

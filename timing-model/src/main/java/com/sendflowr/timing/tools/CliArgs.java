@@ -194,6 +194,12 @@ final class CliArgs {
     if (has("response-lead")) {
       c = c.withResponseLeadMinutes(doubleValue("response-lead", 0, 0, 1440));
     }
+    if (has("cohorts")) {
+      c = c.withCohorts((int) longValue("cohorts", 0, 0, 256));
+    }
+    if (has("cohort-temperature")) {
+      c = c.withCohortTemperature(doubleValue("cohort-temperature", 0, 0, 100));
+    }
     if (has("spread-tolerance")) {
       c = c.withSpreadTolerance(doubleValue("spread-tolerance", 0, 0, 1));
     }
@@ -225,6 +231,8 @@ final class CliArgs {
           "prior-strength",
           "day-of-week-evidence",
           "response-lead",
+          "cohorts",
+          "cohort-temperature",
           "spread-tolerance",
           "weights");
 }

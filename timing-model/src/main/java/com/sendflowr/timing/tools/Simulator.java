@@ -470,7 +470,7 @@ final class Simulator {
         }
       }
     }
-    PopulationPrior.Builder pb = PopulationPrior.builder();
+    PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
     for (RecipientState s : states) {
       pb.add(s);
     }

@@ -48,8 +48,8 @@ public class TimingModelBenchmark {
     config = ModelConfig.defaults();
     halfLife = config.halfLife();
     rnd = new Random(1);
-    PopulationPrior.Builder prior = PopulationPrior.builder();
-    for (int r = 0; r < 200; r++) {
+    PopulationPrior.Builder prior = PopulationPrior.builder(config);
+    for (int r = 0; r < 1000; r++) {
       prior.add(history(rnd, 8 * 60 + rnd.nextInt(720)));
     }
     engine = new TimingEngine(config, prior.build());

@@ -9,12 +9,18 @@ import org.junit.jupiter.api.Test;
 class EngagementCurveTest {
   private static final ModelConfig CFG = ModelConfig.defaults();
 
+  /** A prior with cohorts learned from random recipients, for the curve properties. */
+  private static final PopulationPrior COHORTS = PopulationPriorTest.randomCohorts(new Random(9));
+
   private static EngagementCurve randomCurve(Random rnd) {
     RecipientState s = Fixtures.random(rnd);
     PopulationPrior prior =
-        rnd.nextBoolean()
-            ? PopulationPrior.builder().add(Fixtures.random(rnd)).add(Fixtures.random(rnd)).build()
-            : PopulationPrior.empty();
+        switch (rnd.nextInt(3)) {
+          case 0 ->
+              PopulationPrior.builder().add(Fixtures.random(rnd)).add(Fixtures.random(rnd)).build();
+          case 1 -> COHORTS;
+          default -> PopulationPrior.empty();
+        };
     ModelConfig cfg =
         CFG.withSmoothingMinutes(25 + rnd.nextDouble() * 200)
             .withPriorStrength(rnd.nextDouble() * 10);
@@ -109,8 +115,9 @@ class EngagementCurveTest {
     Random rnd = new Random(14);
     PopulationPrior prior =
         PopulationPrior.builder().add(Fixtures.dailyHabit(rnd, 9 * 60, 4, 30)).build();
-    EngagementCurve cold = EngagementCurve.blend(null, 0, prior, CFG);
-    EngagementCurve priorCurve = EngagementCurve.ofPrior(prior, CFG);
+    ModelConfig cfg = CFG.withPriorStrength(3);
+    EngagementCurve cold = EngagementCurve.blend(null, 0, prior, cfg);
+    EngagementCurve priorCurve = EngagementCurve.ofPrior(prior, cfg);
     assertThat(cold.recipientWeight()).isZero();
     assertThat(cold.density(540)).isEqualTo(priorCurve.density(540));
     assertThat(cold.peakMinute() % 1440).isBetween(9 * 60 - 15, 9 * 60 + 15);
@@ -119,12 +126,12 @@ class EngagementCurveTest {
     double lastWeight = 0;
     for (int i = 0; i < 30; i++) {
       s.update(1.0, Fixtures.at(0, 20 * 60 + i), CFG.halfLife());
-      EngagementCurve c = EngagementCurve.blend(s, s.mass(), prior, CFG);
+      EngagementCurve c = EngagementCurve.blend(s, s.mass(), prior, cfg);
       assertThat(c.recipientWeight()).isGreaterThan(lastWeight);
       lastWeight = c.recipientWeight();
     }
     assertThat(lastWeight).isGreaterThan(0.85);
-    assertThat(EngagementCurve.blend(s, s.mass(), prior, CFG).peakMinute() % 1440)
+    assertThat(EngagementCurve.blend(s, s.mass(), prior, cfg).peakMinute() % 1440)
         .isBetween(20 * 60, 20 * 60 + 30);
   }
 

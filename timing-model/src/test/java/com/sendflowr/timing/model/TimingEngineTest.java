@@ -11,7 +11,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TimingEngineTest {
-  private static final ModelConfig CFG = ModelConfig.defaults();
+  /**
+   * Four cohorts (20 prior members are too few for the default 64), so the properties cover them.
+   */
+  private static final ModelConfig CFG = ModelConfig.defaults().withCohorts(4);
+
   private static final Instant NOW = Fixtures.at(8, 0);
 
   private static TimingEngine engine(Random rnd) {
@@ -19,7 +23,7 @@ class TimingEngineTest {
   }
 
   private static TimingEngine engine(Random rnd, ModelConfig config) {
-    PopulationPrior.Builder b = PopulationPrior.builder();
+    PopulationPrior.Builder b = PopulationPrior.builder(config);
     for (int i = 0; i < 20; i++) {
       b.add(Fixtures.dailyHabit(rnd, 8 * 60 + rnd.nextInt(600), 6, 40));
     }
@@ -174,7 +178,9 @@ class TimingEngineTest {
 
     // With a personal curve the boost competes with the habit: P_final = P_base * (1 + w).
     Random rnd = new Random(34);
-    TimingEngine engine = engine(rnd);
+    // A weak population prior: this test reads the runner-up slots, and the peaks of a strong
+    // prior (or of cohorts) would compete for them with the boosted minute.
+    TimingEngine engine = engine(rnd, CFG.withCohorts(0).withPriorStrength(3));
     RecipientState s = Fixtures.dailyHabit(rnd, 20 * 60, 8, 20);
     DecisionRequest personal =
         DecisionRequest.of("carol", "promo", visit, visit, visit.plus(Duration.ofHours(12)), s);
