@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Every tunable of the timing model in one immutable value. The defaults were chosen with the
@@ -148,182 +149,102 @@ public record ModelConfig(
   }
 
   public ModelConfig withHalfLife(Duration v) {
-    return new ModelConfig(
-        v,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.halfLife = v);
   }
 
   public ModelConfig withSmoothingMinutes(double v) {
-    return new ModelConfig(
-        halfLife,
-        v,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.smoothingMinutes = v);
   }
 
   public ModelConfig withSignalWeights(Map<SignalType, Double> v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        v,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.signalWeights = v);
   }
 
   public ModelConfig withPriorStrength(double v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        v,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.priorStrength = v);
   }
 
   public ModelConfig withDayOfWeekEvidence(double v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        v,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.dayOfWeekEvidence = v);
   }
 
   public ModelConfig withResponseLeadMinutes(double v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        v,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.responseLeadMinutes = v);
   }
 
   public ModelConfig withSpreadTolerance(double v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        v,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.spreadTolerance = v);
   }
 
   public ModelConfig withContext(ContextRules v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        v,
-        cohorts,
-        cohortTemperature);
+    return with(b -> b.context = v);
   }
 
   public ModelConfig withCohorts(int v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        v,
-        cohortTemperature);
+    return with(b -> b.cohorts = v);
   }
 
   public ModelConfig withCohortTemperature(double v) {
-    return new ModelConfig(
-        halfLife,
-        smoothingMinutes,
-        signalWeights,
-        priorStrength,
-        dayOfWeekEvidence,
-        responseLeadMinutes,
-        uniformMix,
-        evidenceHalfSaturation,
-        spreadTolerance,
-        spreadRadiusMinutes,
-        runnersUp,
-        context,
-        cohorts,
-        v);
+    return with(b -> b.cohortTemperature = v);
+  }
+
+  /** A copy with some fields changed; the compact constructor validates the result. */
+  private ModelConfig with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The mutable copy behind the withers, so a new field is added in one place. */
+  private static final class Copy {
+    Duration halfLife;
+    double smoothingMinutes;
+    Map<SignalType, Double> signalWeights;
+    double priorStrength;
+    double dayOfWeekEvidence;
+    double responseLeadMinutes;
+    double uniformMix;
+    double evidenceHalfSaturation;
+    double spreadTolerance;
+    int spreadRadiusMinutes;
+    int runnersUp;
+    ContextRules context;
+    int cohorts;
+    double cohortTemperature;
+
+    Copy(ModelConfig c) {
+      halfLife = c.halfLife;
+      smoothingMinutes = c.smoothingMinutes;
+      signalWeights = c.signalWeights;
+      priorStrength = c.priorStrength;
+      dayOfWeekEvidence = c.dayOfWeekEvidence;
+      responseLeadMinutes = c.responseLeadMinutes;
+      uniformMix = c.uniformMix;
+      evidenceHalfSaturation = c.evidenceHalfSaturation;
+      spreadTolerance = c.spreadTolerance;
+      spreadRadiusMinutes = c.spreadRadiusMinutes;
+      runnersUp = c.runnersUp;
+      context = c.context;
+      cohorts = c.cohorts;
+      cohortTemperature = c.cohortTemperature;
+    }
+
+    ModelConfig build() {
+      return new ModelConfig(
+          halfLife,
+          smoothingMinutes,
+          signalWeights,
+          priorStrength,
+          dayOfWeekEvidence,
+          responseLeadMinutes,
+          uniformMix,
+          evidenceHalfSaturation,
+          spreadTolerance,
+          spreadRadiusMinutes,
+          runnersUp,
+          context,
+          cohorts,
+          cohortTemperature);
+    }
   }
 }
