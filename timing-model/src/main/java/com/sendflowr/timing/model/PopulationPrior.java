@@ -277,6 +277,28 @@ public final class PopulationPrior {
     }
   }
 
+  /**
+   * Responsibilities of one learning sample (cosine then sine coefficients, as stored), into {@code
+   * r}; {@code a}, {@code b} and {@code xi} are reused buffers.
+   */
+  private static void sampleResponsibilities(
+      float[] x,
+      double evidence,
+      Cohort[] cohorts,
+      Likelihood lk,
+      double[] a,
+      double[] b,
+      double[] xi,
+      double temperature,
+      double[] r) {
+    int h = a.length;
+    for (int q = 0; q < h; q++) {
+      a[q] = x[q];
+      b[q] = x[h + q];
+    }
+    responsibilities(cohorts, lk, interleave(a, b, lk.n, xi), evidence, temperature, r);
+  }
+
   private static double[] interleave(double[] a, double[] b, int n, double[] x) {
     int m = Math.min(n, a.length);
     for (int k = 0; k < m; k++) {
@@ -515,13 +537,8 @@ public final class PopulationPrior {
         Likelihood lk = new Likelihood(cur);
         double[] xi = new double[2 * lk.n];
         for (int i = 0; i < n; i++) {
-          float[] x = sample.get(i);
-          for (int q = 0; q < h; q++) {
-            a[q] = x[q];
-            b[q] = x[h + q];
-          }
-          responsibilities(
-              cur, lk, interleave(a, b, lk.n, xi), evidence[i], config.cohortTemperature(), r);
+          sampleResponsibilities(
+              sample.get(i), evidence[i], cur, lk, a, b, xi, config.cohortTemperature(), r);
           sw[k] += r[k] * weight[i];
           for (int j = 0; j < k; j++) {
             double w = r[j] * weight[i];
@@ -571,13 +588,8 @@ public final class PopulationPrior {
       Likelihood lk = new Likelihood(cur);
       double[] xi = new double[2 * lk.n];
       for (int i = 0; i < n; i++) {
-        float[] x = sample.get(i);
-        for (int q = 0; q < h; q++) {
-          a[q] = x[q];
-          b[q] = x[h + q];
-        }
-        responsibilities(
-            cur, lk, interleave(a, b, lk.n, xi), evidence[i], config.cohortTemperature(), r);
+        sampleResponsibilities(
+            sample.get(i), evidence[i], cur, lk, a, b, xi, config.cohortTemperature(), r);
         for (int j = 0; j <= k; j++) {
           cnt[j] += r[j];
         }

@@ -106,28 +106,20 @@ public final class TimingEngine {
     long startMin = Math.floorDiv(earliest.getEpochSecond() + 59, 60L);
     long endMin = Math.floorDiv(r.notAfter().getEpochSecond(), 60L);
     if (startMin > endMin) {
-      Explanation ex =
-          explanation(
-              r,
-              earliest,
-              DecisionOutcome.WINDOW_UNREACHABLE,
-              policy,
-              reason,
-              inputs,
-              basePeak,
-              basePeakLift,
-              null,
-              null,
-              List.of(),
-              null,
-              List.of(),
-              List.of(),
-              null,
-              latencyNow,
-              false,
-              confidence);
-      return new TimingChoice(
-          DecisionOutcome.WINDOW_UNREACHABLE, null, -1, null, latencyNow, confidence, fallback, ex);
+      return notSent(
+          r,
+          earliest,
+          DecisionOutcome.WINDOW_UNREACHABLE,
+          policy,
+          reason,
+          inputs,
+          basePeak,
+          basePeakLift,
+          List.of(),
+          null,
+          latencyNow,
+          confidence,
+          fallback);
     }
     Instant startI = Instant.ofEpochSecond(startMin * 60);
     Instant endI = Instant.ofEpochSecond(endMin * 60);
@@ -142,28 +134,20 @@ public final class TimingEngine {
       for (ContextSignal b : breakers) {
         until = later(until, b.until());
       }
-      Explanation ex =
-          explanation(
-              r,
-              earliest,
-              DecisionOutcome.SUPPRESSED,
-              policy,
-              reason,
-              inputs,
-              basePeak,
-              basePeakLift,
-              null,
-              null,
-              List.of(),
-              null,
-              List.of(),
-              breakerWeights,
-              until,
-              latencyNow,
-              false,
-              confidence);
-      return new TimingChoice(
-          DecisionOutcome.SUPPRESSED, null, -1, null, latencyNow, confidence, fallback, ex);
+      return notSent(
+          r,
+          earliest,
+          DecisionOutcome.SUPPRESSED,
+          policy,
+          reason,
+          inputs,
+          basePeak,
+          basePeakLift,
+          breakerWeights,
+          until,
+          latencyNow,
+          confidence,
+          fallback);
     }
 
     Window w = new Window(startMin, (int) (endMin - startMin + 1), MinuteOfWeek.of(startI), ctx);
@@ -247,6 +231,44 @@ public final class TimingEngine {
         confidence,
         fallback,
         ex);
+  }
+
+  /** A decision that sends nothing: the window cannot be reached, or it is all suppressed. */
+  private TimingChoice notSent(
+      DecisionRequest r,
+      Instant earliest,
+      DecisionOutcome outcome,
+      String policy,
+      String reason,
+      InputSummary inputs,
+      int basePeak,
+      double basePeakLift,
+      List<AppliedWeight> breakers,
+      Instant suppressedUntil,
+      LatencyEstimate latency,
+      Confidence confidence,
+      boolean fallback) {
+    Explanation ex =
+        explanation(
+            r,
+            earliest,
+            outcome,
+            policy,
+            reason,
+            inputs,
+            basePeak,
+            basePeakLift,
+            null,
+            null,
+            List.of(),
+            null,
+            List.of(),
+            breakers,
+            suppressedUntil,
+            latency,
+            false,
+            confidence);
+    return new TimingChoice(outcome, null, -1, null, latency, confidence, fallback, ex);
   }
 
   private Explanation explanation(
