@@ -143,6 +143,7 @@ final class Simulator {
    * {@code switchWeek} follow the old rhythm, and the decision window follows the new one.
    */
   static final class Persona {
+    final SimulatedRhythm rhythm;
     final double[] density;
     final double[] cumulative;
     final double[] earlierCumulative;
@@ -154,13 +155,12 @@ final class Simulator {
     final boolean appUser;
 
     Persona(SplittableRandom r, Options o) {
-      int[] tzChoices = {-480, -420, -360, -300, -180, 0, 60, 120, 330, 480, 540, 600};
-      double[] tzWeights = {12, 4, 10, 20, 3, 12, 16, 6, 6, 5, 4, 2};
-      int tz = tzChoices[pick(r, tzWeights)];
-      density = rhythm(r, tz, o.dayNoise());
+      int tz = SimulatedRhythm.drawTimeZone(r);
+      rhythm = SimulatedRhythm.draw(r, tz, o.dayNoise());
+      density = rhythm.density();
       cumulative = cumulative(density);
       if (o.weeks() > 1 && r.nextDouble() < o.driftShare()) {
-        earlierCumulative = cumulative(rhythm(r, tz, o.dayNoise()));
+        earlierCumulative = cumulative(SimulatedRhythm.draw(r, tz, o.dayNoise()).density());
         switchWeek = 1 + r.nextInt(o.weeks() - 1);
       } else {
         earlierCumulative = null;
@@ -169,74 +169,11 @@ final class Simulator {
       // A message is seen at the recipient's next look at the inbox and loses the top spot as
       // time passes: its click chance is the activity over the following minutes, discounted
       // with an e-folding time of responseMinutes (0 = only the arrival minute counts).
-      attention = new double[density.length];
-      double responseMinutes = o.responseMinutes();
-      if (responseMinutes <= 0) {
-        System.arraycopy(density, 0, attention, 0, density.length);
-      } else {
-        double keep = Math.exp(-1 / responseMinutes);
-        double acc = 0;
-        for (int pass = 0; pass < 2; pass++) {
-          for (int m = density.length - 1; m >= 0; m--) {
-            acc = density[m] * (1 - keep) + keep * acc;
-            attention[m] = acc;
-          }
-        }
-      }
-      double maxA = 0;
-      for (double v : attention) {
-        maxA = Math.max(maxA, v);
-      }
-      maxAttention = maxA;
-      sessionsPerWeek = o.sessionsPerWeek() * Math.exp(0.5 * gaussian(r) - 0.125);
+      attention = SimulatedRhythm.attention(density, o.responseMinutes());
+      maxAttention = max(attention);
+      sessionsPerWeek = o.sessionsPerWeek() * Math.exp(0.5 * SimulatedRhythm.gaussian(r) - 0.125);
       mpp = r.nextDouble() < o.mppShare();
       appUser = r.nextDouble() < 0.2;
-    }
-
-    /**
-     * One to three daily peaks (commute, lunch, evening) in local time, 15 to 60 minutes wide; a
-     * weekday routine with small day-to-day noise, a weekend level of its own and later weekend
-     * peaks; 10 % of activity at random times. Normalised to sum 1 over the UTC week.
-     */
-    private static double[] rhythm(SplittableRandom r, int tz, double dayNoise) {
-      int peaks = 1 + pick(r, new double[] {4, 4, 2});
-      double[] anchors = {7.5 * 60, 12.5 * 60, 18 * 60, 21 * 60};
-      double[] centre = new double[peaks];
-      double[] sigma = new double[peaks];
-      double[] weight = new double[peaks];
-      for (int p = 0; p < peaks; p++) {
-        centre[p] = anchors[r.nextInt(anchors.length)] + (r.nextDouble() * 180 - 90);
-        sigma[p] = 15 + r.nextDouble() * 45;
-        weight[p] = 0.3 + r.nextDouble() * 0.7;
-      }
-      double weekend = 0.4 + r.nextDouble();
-      double[] day = new double[7];
-      for (int d = 0; d < 7; d++) {
-        day[d] = (d >= 5 ? weekend : 1.0) * Math.exp(dayNoise * gaussian(r));
-      }
-      double weekendShift = 30 + r.nextDouble() * 120;
-      double background = 0.1;
-      double[] density = new double[MinuteOfWeek.MINUTES_PER_WEEK];
-      double sum = 0;
-      for (int m = 0; m < MinuteOfWeek.MINUTES_PER_WEEK; m++) {
-        int local = Math.floorMod(m + tz, MinuteOfWeek.MINUTES_PER_WEEK);
-        int d = local / 1440;
-        double mod = local % 1440;
-        double shift = d >= 5 ? weekendShift : 0;
-        double v = 0;
-        for (int p = 0; p < peaks; p++) {
-          double x = mod - (centre[p] + shift);
-          x -= 1440 * Math.rint(x / 1440);
-          v += weight[p] * Math.exp(-0.5 * x * x / (sigma[p] * sigma[p])) / sigma[p];
-        }
-        density[m] = day[d] * v;
-        sum += density[m];
-      }
-      for (int m = 0; m < density.length; m++) {
-        density[m] =
-            (1 - background) * density[m] / sum + background / MinuteOfWeek.MINUTES_PER_WEEK;
-      }
-      return density;
     }
 
     private static double[] cumulative(double[] density) {
@@ -269,25 +206,12 @@ final class Simulator {
     }
   }
 
-  private static int pick(SplittableRandom r, double[] weights) {
-    double total = 0;
-    for (double w : weights) {
-      total += w;
+  static double max(double[] values) {
+    double max = 0;
+    for (double v : values) {
+      max = Math.max(max, v);
     }
-    double u = r.nextDouble() * total;
-    for (int i = 0; i < weights.length; i++) {
-      u -= weights[i];
-      if (u < 0) {
-        return i;
-      }
-    }
-    return weights.length - 1;
-  }
-
-  private static double gaussian(SplittableRandom r) {
-    double u1 = 1 - r.nextDouble();
-    double u2 = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return max;
   }
 
   private static double exponential(SplittableRandom r, double mean) {
