@@ -58,6 +58,9 @@ final class SimulatedRhythm {
 
   final double dayNoise;
 
+  private final double[] dayLevels = new double[7];
+  private final double normaliser;
+
   SimulatedRhythm(
       int timeZoneIndex,
       double[] centre,
@@ -75,6 +78,16 @@ final class SimulatedRhythm {
     this.weekendShift = weekendShift;
     this.dayDeviate = dayDeviate;
     this.dayNoise = dayNoise;
+    double weights = 0;
+    for (double w : weight) {
+      weights += w;
+    }
+    double days = 0;
+    for (int d = 0; d < 7; d++) {
+      dayLevels[d] = (d >= 5 ? weekendLevel : 1.0) * Math.exp(dayNoise * dayDeviate[d]);
+      days += dayLevels[d];
+    }
+    normaliser = SQRT_2PI * weights * days;
   }
 
   static int drawTimeZone(SplittableRandom r) {
@@ -113,7 +126,7 @@ final class SimulatedRhythm {
 
   /** Activity level of local weekday {@code d} (0 = Monday). */
   double dayLevel(int d) {
-    return (d >= 5 ? weekendLevel : 1.0) * Math.exp(dayNoise * dayDeviate[d]);
+    return dayLevels[d];
   }
 
   /** The un-normalised daily profile at local minute-of-day {@code mod} of local weekday d. */
@@ -153,20 +166,7 @@ final class SimulatedRhythm {
     double local = minuteOfWeek + timeZoneMinutes();
     local -= WEEK * Math.floor(local / WEEK);
     int d = Math.min(6, (int) (local / DAY));
-    return (1 - BACKGROUND) * profile(d, local - (double) DAY * d) / normaliser()
-        + BACKGROUND / WEEK;
-  }
-
-  private double normaliser() {
-    double weights = 0;
-    for (double w : weight) {
-      weights += w;
-    }
-    double days = 0;
-    for (int d = 0; d < 7; d++) {
-      days += dayLevel(d);
-    }
-    return SQRT_2PI * weights * days;
+    return (1 - BACKGROUND) * profile(d, local - (double) DAY * d) / normaliser + BACKGROUND / WEEK;
   }
 
   /**

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Generates synthetic recipients with known ("latent") weekly rhythms, writes their signals as
@@ -62,6 +64,11 @@ final class Simulator {
                              (default 0.3); makes the recency half-life matter
         --window-days        decision window after the cutoff, 1..28 (default 7)
         --start              first simulated instant, a Monday 00:00 UTC (default 2026-01-05T00:00:00Z)
+        --reference-recipients  score the posterior reference policy (what is achievable at all:
+                             the Bayes decision under the simulator's own rhythm family, given
+                             exact session times since the last routine change) on the first N
+                             recipients (default 0 = off; ~0.2 s per recipient and core)
+        --reference-iterations  MCMC steps per recipient for the reference (default 20000)
       """;
 
   static final Set<String> OPTIONS =
@@ -76,12 +83,20 @@ final class Simulator {
           "response-minutes",
           "drift-share",
           "window-days",
-          "start");
+          "start",
+          "reference-recipients",
+          "reference-iterations");
 
   /** Click probability at the least and most responsive minute of a recipient's week. */
   static final double RESPONSE_FLOOR = 0.005;
 
   static final double RESPONSE_PEAK = 0.12;
+
+  static final String REFERENCE = "posterior_reference";
+  static final String ORACLE_WITHOUT_DAY_NOISE = "oracle_without_day_noise";
+
+  /** Posterior draws the reference policy averages over. */
+  static final int REFERENCE_SAMPLES = 100;
 
   record Options(
       Path out,
@@ -95,6 +110,8 @@ final class Simulator {
       double driftShare,
       int windowDays,
       Instant start,
+      int referenceRecipients,
+      int referenceIterations,
       ModelConfig config) {}
 
   static Options parse(CliArgs a) {
@@ -115,6 +132,8 @@ final class Simulator {
         a.doubleValue("drift-share", 0.3, 0, 1),
         (int) a.longValue("window-days", 7, 1, 28),
         start,
+        (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
+        (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
         config);
   }
 
@@ -193,7 +212,9 @@ final class Simulator {
 
     double response(int minuteOfWeek) {
       return RESPONSE_FLOOR
-          + (RESPONSE_PEAK - RESPONSE_FLOOR) * attention[minuteOfWeek] / maxAttention;
+          + (RESPONSE_PEAK - RESPONSE_FLOOR)
+              * attention[Math.floorMod(minuteOfWeek, attention.length)]
+              / maxAttention;
     }
 
     /** A session start minute-of-week (fractional) drawn from the rhythm active in that week. */
@@ -233,8 +254,12 @@ final class Simulator {
   /** One generated event before it is written. */
   record Event(SignalType type, Instant at, Map<String, Object> properties) {}
 
-  /** All events of one recipient from start to the end of the decision window, in time order. */
-  List<Event> events(Persona p, SplittableRandom r) {
+  /**
+   * All events of one recipient from start to the end of the decision window, in time order. The
+   * start minute-of-week of every history session since the recipient's last routine change is
+   * added to {@code sessionsSinceChange} (for the reference policy), if it is not null.
+   */
+  List<Event> events(Persona p, SplittableRandom r, List<Double> sessionsSinceChange) {
     List<Event> out = new ArrayList<>();
     int weeks = o.weeks() + (o.windowDays() + 6) / 7;
     for (int w = 0; w < weeks; w++) {
@@ -242,7 +267,11 @@ final class Simulator {
       double expected = p.sessionsPerWeek;
       int n = poisson(r, expected);
       for (int s = 0; s < n; s++) {
-        Instant t = weekStart.plusMillis((long) (p.sampleMinute(r, w) * 60_000));
+        double minute = p.sampleMinute(r, w);
+        Instant t = weekStart.plusMillis((long) (minute * 60_000));
+        if (sessionsSinceChange != null && w >= p.switchWeek && w < o.weeks()) {
+          sessionsSinceChange.add(minute);
+        }
         session(p, r, t, out);
       }
       // Two weekly campaigns at fixed UTC times: the source of MPP-inflated opens.
@@ -316,6 +345,12 @@ final class Simulator {
       sum.merge(policy, v, Double::sum);
     }
 
+    /** Adds one recipient's expected click probability under every policy. */
+    void add(Map<String, Double> perPolicy) {
+      perPolicy.forEach(this::add);
+      recipients++;
+    }
+
     Map<String, Object> toMap(List<String> policies) {
       Map<String, Object> m = new LinkedHashMap<>();
       double random = sum.getOrDefault("uniform_random", 0.0);
@@ -351,6 +386,8 @@ final class Simulator {
     HourHistogram global = new HourHistogram();
     LatencyTracker tracker = LatencyTracker.withDefaults();
     long written = 0;
+    int referenceCount = Math.min(n, o.referenceRecipients());
+    double[][] referenceSessions = new double[referenceCount][];
     Path signals = o.out().resolve("signals.jsonl");
     try (BufferedWriter out = Files.newBufferedWriter(signals, StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
@@ -359,7 +396,8 @@ final class Simulator {
         RecipientState st = new RecipientState();
         HourHistogram h = new HourHistogram();
         int seq = 0;
-        for (Event e : events(p, eventRandom(i))) {
+        List<Double> sessions = i < referenceCount ? new ArrayList<>() : null;
+        for (Event e : events(p, eventRandom(i), sessions)) {
           Signal s =
               new Signal(
                   id + "-" + seq++,
@@ -387,6 +425,9 @@ final class Simulator {
           }
         }
         st.decayTo(cutoff, cfg.halfLife());
+        if (sessions != null) {
+          referenceSessions[i] = sessions.stream().mapToDouble(Double::doubleValue).toArray();
+        }
         states[i] = st;
         histograms[i] = h;
         if ((i + 1) % 10_000 == 0) {
@@ -406,6 +447,11 @@ final class Simulator {
     long fallbacks = 0;
     int windowMinutes = (int) Duration.between(cutoff, windowEnd).toMinutes();
     int cutoffMinute = MinuteOfWeek.of(cutoff);
+    int[] referenceOffsets = referenceOffsets(referenceSessions, cutoffMinute, windowMinutes);
+    Map<String, Scores> reference = new LinkedHashMap<>();
+    for (String group : List.of("all", "with_10_or_more_events", "without_routine_change")) {
+      reference.put(group, new Scores());
+    }
     for (int i = 0; i < n; i++) {
       Persona p = new Persona(personaRandom(i), o);
       String id = recipientId(i);
@@ -448,15 +494,28 @@ final class Simulator {
                   tracker,
                   intent));
       v.put("engine_with_true_rhythm", p.response(arrival(ideal.trigger())));
-      for (Map.Entry<String, Double> e : v.entrySet()) {
-        all.add(e.getKey(), e.getValue());
-        if (engagementCounts[i] >= 10) {
-          rich.add(e.getKey(), e.getValue());
-        }
-      }
-      all.recipients++;
+      v.put(
+          ORACLE_WITHOUT_DAY_NOISE,
+          p.response(
+              cutoffMinute
+                  + RhythmPosterior.bestOffset(
+                      SimulatedRhythm.attention(
+                          p.rhythm.withoutDayNoise().density(), o.responseMinutes()),
+                      cutoffMinute,
+                      windowMinutes)));
+      all.add(v);
       if (engagementCounts[i] >= 10) {
-        rich.recipients++;
+        rich.add(v);
+      }
+      if (i < referenceCount) {
+        v.put(REFERENCE, p.response(cutoffMinute + referenceOffsets[i]));
+        reference.get("all").add(v);
+        if (engagementCounts[i] >= 10) {
+          reference.get("with_10_or_more_events").add(v);
+        }
+        if (p.switchWeek == 0) {
+          reference.get("without_routine_change").add(v);
+        }
       }
     }
 
@@ -475,6 +534,7 @@ final class Simulator {
     opts.put("drift_share", o.driftShare());
     opts.put("window_days", o.windowDays());
     opts.put("start", o.start().toString());
+    opts.put("reference_recipients", referenceCount);
     report.put("options", opts);
     report.put("model", Backtest.modelSummary(cfg));
     report.put("signals_file", signals.toString());
@@ -503,7 +563,16 @@ final class Simulator {
     ablation.put(
         "engine_with_true_rhythm_uplift_captured",
         PolicyMetrics.round(all.captured("engine_with_true_rhythm")));
+    // The best minute of the recipient's true routine with its weekday noise removed: the oracle's
+    // share that comes from knowing which weekdays happen to be busier, which no history of a few
+    // dozen sessions reveals.
+    ablation.put(
+        ORACLE_WITHOUT_DAY_NOISE + "_uplift_captured",
+        PolicyMetrics.round(all.captured(ORACLE_WITHOUT_DAY_NOISE)));
     report.put("ablation", ablation);
+    if (referenceCount > 0) {
+      report.put("posterior_reference", referenceReport(reference, referenceCount));
+    }
     boolean beats = true;
     for (String b : Policies.BASELINES) {
       beats &= all.captured(Policies.ENGINE) > all.captured(b);
@@ -526,6 +595,66 @@ final class Simulator {
         o.out().resolve("simulation.json"),
         Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
     return report;
+  }
+
+  /**
+   * The reference policy's arrival offset in the window for each recipient that has sessions
+   * recorded: posterior sampling per recipient, in parallel, each from its own seeded stream.
+   */
+  private int[] referenceOffsets(double[][] sessions, int cutoffMinute, int windowMinutes) {
+    int[] offsets = new int[sessions.length];
+    if (sessions.length == 0) {
+      return offsets;
+    }
+    long t0 = System.nanoTime();
+    AtomicInteger done = new AtomicInteger();
+    IntStream.range(0, sessions.length)
+        .parallel()
+        .forEach(
+            i -> {
+              double[] expected =
+                  new RhythmPosterior(
+                          sessions[i],
+                          o.dayNoise(),
+                          o.responseMinutes(),
+                          o.seed() * 0xD1B54A32D192ED03L + i)
+                      .expectedResponse(o.referenceIterations(), REFERENCE_SAMPLES);
+              offsets[i] = RhythmPosterior.bestOffset(expected, cutoffMinute, windowMinutes);
+              int d = done.incrementAndGet();
+              if (d % 500 == 0) {
+                log.printf(
+                    "simulate: posterior reference %,d / %,d recipients%n", d, sessions.length);
+              }
+            });
+    log.printf(
+        "simulate: posterior reference for %,d recipients in %.1f s%n",
+        sessions.length, (System.nanoTime() - t0) / 1e9);
+    return offsets;
+  }
+
+  private Map<String, Object> referenceReport(Map<String, Scores> groups, int recipients) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("recipients", recipients);
+    m.put("iterations", o.referenceIterations());
+    m.put("chains", RhythmPosterior.CHAINS);
+    m.put("samples", REFERENCE_SAMPLES);
+    m.put(
+        "given",
+        "the simulator's rhythm family as prior and the exact start of every session since the"
+            + " recipient's last routine change; it chooses the arrival minute directly");
+    Map<String, Object> captured = new LinkedHashMap<>();
+    for (Map.Entry<String, Scores> g : groups.entrySet()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("recipients", g.getValue().recipients);
+      for (String p :
+          List.of(
+              REFERENCE, Policies.ENGINE, Policies.HOURLY_HISTOGRAM, ORACLE_WITHOUT_DAY_NOISE)) {
+        row.put(p, PolicyMetrics.round(g.getValue().captured(p)));
+      }
+      captured.put(g.getKey(), row);
+    }
+    m.put("uplift_captured", captured);
+    return m;
   }
 
   /**
@@ -565,6 +694,11 @@ final class Simulator {
               e.getKey(),
               (Double) m.get("mean_click_probability"),
               (Double) m.get("oracle_uplift_captured")));
+    }
+    if (report.containsKey("posterior_reference")) {
+      sb.append("posterior reference: ")
+          .append(((Map<String, Object>) report.get("posterior_reference")).get("uplift_captured"))
+          .append('\n');
     }
     sb.append("targets: ").append(report.get("targets")).append('\n');
     sb.append("backtest: ").append(report.get("backtest_command"));

@@ -147,6 +147,42 @@ class BacktestTest {
         .isGreaterThan(0.8)
         .isGreaterThan(report.at("/policies/engine/oracle_uplift_captured").asDouble());
     assertThat(report.at("/model/response_lead_minutes").asDouble()).isEqualTo(20.0);
+    // Knowing each routine but not which weekdays happen to be busier caps what history can teach.
+    assertThat(report.at("/ablation/oracle_without_day_noise_uplift_captured").asDouble())
+        .isBetween(0.5, 1.0);
+    assertThat(report.has("posterior_reference")).isFalse();
+
+    // The posterior reference scores the same world: the signals do not change.
+    assertThat(
+            run(
+                concat(
+                    new String[] {
+                      "simulate",
+                      "--recipients",
+                      "60",
+                      "--weeks",
+                      "4",
+                      "--seed",
+                      "7",
+                      "--reference-recipients",
+                      "6",
+                      "--reference-iterations",
+                      "400",
+                      "--out"
+                    },
+                    dir.resolve("ref").toString())))
+        .startsWith("0:")
+        .contains("posterior reference:");
+    assertThat(Files.readAllBytes(dir.resolve("ref/signals.jsonl")))
+        .isEqualTo(Files.readAllBytes(dir.resolve("a/signals.jsonl")));
+    JsonNode ref =
+        Contracts.mapper()
+            .readTree(dir.resolve("ref/simulation.json").toFile())
+            .get("posterior_reference");
+    assertThat(ref.get("recipients").asInt()).isEqualTo(6);
+    assertThat(ref.at("/uplift_captured/all/recipients").asInt()).isEqualTo(6);
+    assertThat(ref.at("/uplift_captured/all/posterior_reference").isNumber()).isTrue();
+    assertThat(ref.at("/uplift_captured/all/engine").isNumber()).isTrue();
     String cutoff = report.get("cutoff").asText();
     assertThat(
             run(

@@ -1,0 +1,124 @@
+package com.sendflowr.timing.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RhythmPosteriorTest {
+
+  private static final double RESPONSE_MINUTES = 20;
+
+  private static SimulatedRhythm rhythm(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    return SimulatedRhythm.draw(r, SimulatedRhythm.drawTimeZone(r), 0.1);
+  }
+
+  /** Session starts drawn from the rhythm by inverse CDF, as the simulator draws them. */
+  private static double[] sessions(SimulatedRhythm rhythm, int count, long seed) {
+    double[] density = rhythm.density();
+    double[] cumulative = new double[density.length];
+    double acc = 0;
+    for (int m = 0; m < density.length; m++) {
+      acc += density[m];
+      cumulative[m] = acc;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] out = new double[count];
+    for (int i = 0; i < count; i++) {
+      int at = Arrays.binarySearch(cumulative, r.nextDouble() * acc);
+      int m = Math.min(at >= 0 ? at : -at - 1, density.length - 1);
+      out[i] = m + r.nextDouble();
+    }
+    return out;
+  }
+
+  /** Share of the uplift from a random minute to the best one that a pick captures. */
+  private static double captured(SimulatedRhythm truth, int minute) {
+    double[] attention = SimulatedRhythm.attention(truth.density(), RESPONSE_MINUTES);
+    double mean = Arrays.stream(attention).average().orElseThrow();
+    double max = Arrays.stream(attention).max().orElseThrow();
+    return (attention[minute] - mean) / (max - mean);
+  }
+
+  @Test
+  void theGridAndTheExactTimeDensityAgreeAndAreNormalised() {
+    for (long seed = 1; seed <= 20; seed++) {
+      SimulatedRhythm x = rhythm(seed);
+      double[] grid = x.density();
+      assertThat(Arrays.stream(grid).sum()).isCloseTo(1.0, within(1e-9));
+      for (int m = 0; m < grid.length; m += 37) {
+        assertThat(x.densityAt(m)).isCloseTo(grid[m], within(1e-3 * grid[m]));
+      }
+      // A function of the minute of the week: the next week repeats it.
+      assertThat(x.densityAt(SimulatedRhythm.WEEK + 123.4))
+          .isCloseTo(x.densityAt(123.4), within(1e-12));
+    }
+  }
+
+  @Test
+  void thePriorIsTheSimulatorsDraw() {
+    for (long seed = 1; seed <= 200; seed++) {
+      assertThat(RhythmPosterior.logPrior(rhythm(seed))).isFinite();
+    }
+    SimulatedRhythm x = rhythm(3);
+    SimulatedRhythm noonless =
+        new SimulatedRhythm(
+            x.timeZoneIndex,
+            new double[] {3 * 60.0},
+            new double[] {30},
+            new double[] {0.5},
+            x.weekendLevel,
+            x.weekendShift,
+            x.dayDeviate,
+            x.dayNoise);
+    // 03:00 local is no anchor's neighbourhood: impossible under the simulator's family.
+    assertThat(RhythmPosterior.logPrior(noonless)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(RhythmPosterior.centreLogPrior(7.5 * 60 + 89)).isFinite();
+    assertThat(RhythmPosterior.centreLogPrior(7.5 * 60 + 91)).isInfinite();
+  }
+
+  @Test
+  void withAWealthOfSessionsThePosteriorFindsTheTrueBestMinute() {
+    for (long seed = 1; seed <= 5; seed++) {
+      SimulatedRhythm truth = rhythm(seed);
+      double[] expected =
+          new RhythmPosterior(sessions(truth, 400, seed), 0.1, RESPONSE_MINUTES, seed)
+              .expectedResponse(8_000, 100);
+      int pick = RhythmPosterior.bestOffset(expected, 0, SimulatedRhythm.WEEK);
+      assertThat(captured(truth, pick)).as("seed %d", seed).isGreaterThan(0.85);
+    }
+  }
+
+  @Test
+  void withFewSessionsItHedgesAndWithNoneItIsThePrior() {
+    SimulatedRhythm truth = rhythm(11);
+    double[] few =
+        new RhythmPosterior(sessions(truth, 3, 11), 0.1, RESPONSE_MINUTES, 5)
+            .expectedResponse(4_000, 100);
+    double[] none =
+        new RhythmPosterior(new double[0], 0.1, RESPONSE_MINUTES, 5).expectedResponse(4_000, 100);
+    for (double[] curve : new double[][] {few, none}) {
+      assertThat(curve).hasSize(SimulatedRhythm.WEEK);
+      assertThat(Arrays.stream(curve).allMatch(v -> v > 0 && v <= 1)).isTrue();
+    }
+    // An average over many different routines is flatter than any one of them.
+    assertThat(Arrays.stream(none).max().orElseThrow()).isLessThan(0.9);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameAnswer() {
+    double[] s = sessions(rhythm(7), 30, 7);
+    assertThat(new RhythmPosterior(s, 0.1, RESPONSE_MINUTES, 99).expectedResponse(2_000, 40))
+        .isEqualTo(new RhythmPosterior(s, 0.1, RESPONSE_MINUTES, 99).expectedResponse(2_000, 40));
+  }
+
+  @Test
+  void theBestOffsetWrapsAroundTheWeek() {
+    double[] weekly = new double[SimulatedRhythm.WEEK];
+    weekly[5] = 1;
+    assertThat(RhythmPosterior.bestOffset(weekly, SimulatedRhythm.WEEK - 10, 100)).isEqualTo(15);
+  }
+}
