@@ -583,6 +583,12 @@ final class Simulator {
         "engine_captures_at_least_80_percent_with_10_or_more_events",
         rich.captured(Policies.ENGINE) >= 0.8);
     targets.put("engine_beats_every_baseline", beats);
+    if (referenceCount > 0) {
+      // Whether the 80 % target is within reach of any policy in this world at all.
+      targets.put(
+          "posterior_reference_captures_at_least_80_percent_with_10_or_more_events",
+          reference.get("with_10_or_more_events").captured(REFERENCE) >= 0.8);
+    }
     report.put("targets", targets);
     report.put(
         "backtest_command",

@@ -183,6 +183,13 @@ class BacktestTest {
     assertThat(ref.at("/uplift_captured/all/recipients").asInt()).isEqualTo(6);
     assertThat(ref.at("/uplift_captured/all/posterior_reference").isNumber()).isTrue();
     assertThat(ref.at("/uplift_captured/all/engine").isNumber()).isTrue();
+    assertThat(
+            Contracts.mapper()
+                .readTree(dir.resolve("ref/simulation.json").toFile())
+                .at(
+                    "/targets/posterior_reference_captures_at_least_80_percent_with_10_or_more_events")
+                .isBoolean())
+        .isTrue();
     String cutoff = report.get("cutoff").asText();
     assertThat(
             run(
