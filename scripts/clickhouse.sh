@@ -182,13 +182,7 @@ stop() {
     sf_log "stopping ClickHouse (pid $(cat "$PIDFILE"))"
   fi
   sf_kill_pidfile "$PIDFILE" 30
-  if [[ ${SENDFLOWR_KEEP_DATA:-0} != 1 ]]; then
-    rm -rf "$DIR"
-  fi
-  # Only remove the env file if it describes this server.
-  if [[ -f $ENV_FILE ]] && grep -q "^SENDFLOWR_CLICKHOUSE_DIR=$DIR\$" "$ENV_FILE"; then
-    rm -f "$ENV_FILE"
-  fi
+  sf_forget_server "$DIR" "$ENV_FILE" SENDFLOWR_CLICKHOUSE_DIR
   sf_log "stopped"
 }
 

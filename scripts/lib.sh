@@ -86,3 +86,15 @@ sf_stop_watcher() {
     rm -f "$1/watcher.pid"
   fi
 }
+
+# Removes a stopped server's run directory (unless SENDFLOWR_KEEP_DATA=1) and its env file, but
+# only if the env file still describes this server (MARKER_VAR=DIR), not a newer one.
+sf_forget_server() {
+  local dir=$1 env_file=$2 marker=$3
+  if [[ ${SENDFLOWR_KEEP_DATA:-0} != 1 ]]; then
+    rm -rf "$dir"
+  fi
+  if [[ -f $env_file ]] && grep -q "^$marker=$dir\$" "$env_file"; then
+    rm -f "$env_file"
+  fi
+}

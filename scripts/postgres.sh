@@ -138,12 +138,7 @@ stop() {
     as_pg "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
       || sf_kill_pidfile "$DIR/postgres.pid" 10
   fi
-  if [[ ${SENDFLOWR_KEEP_DATA:-0} != 1 ]]; then
-    rm -rf "$DIR"
-  fi
-  if [[ -f $ENV_FILE ]] && grep -q "^SENDFLOWR_POSTGRES_DIR=$DIR\$" "$ENV_FILE"; then
-    rm -f "$ENV_FILE"
-  fi
+  sf_forget_server "$DIR" "$ENV_FILE" SENDFLOWR_POSTGRES_DIR
   sf_log "stopped"
 }
 
