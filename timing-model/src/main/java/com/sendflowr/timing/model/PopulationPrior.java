@@ -604,22 +604,13 @@ public final class PopulationPrior {
       return cur;
     }
 
+    /** A weighted draw from {@code p}, or from {@code fallback} if p has no weight (else 0). */
     private static int pick(SplittableRandom rnd, double[] p, double[] fallback) {
-      double sum = 0;
-      for (double v : p) {
-        sum += v;
+      int i = WeightedDraw.index(rnd, p);
+      if (i >= 0) {
+        return i;
       }
-      if (!(sum > 0)) {
-        return fallback == null ? 0 : pick(rnd, fallback, null);
-      }
-      double u = rnd.nextDouble() * sum;
-      for (int i = 0; i < p.length; i++) {
-        u -= p[i];
-        if (u < 0) {
-          return i;
-        }
-      }
-      return p.length - 1;
+      return fallback == null ? 0 : pick(rnd, fallback, null);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.sendflowr.timing.tools;
 
+import com.sendflowr.timing.model.WeightedDraw;
 import java.util.SplittableRandom;
 
 /**
@@ -159,7 +160,7 @@ final class RhythmPosterior {
 
   private SimulatedRhythm start() {
     int tz = SimulatedRhythm.drawTimeZone(r);
-    int peaks = 1 + SimulatedRhythm.pick(r, SimulatedRhythm.PEAK_COUNT_WEIGHTS);
+    int peaks = 1 + WeightedDraw.index(r, SimulatedRhythm.PEAK_COUNT_WEIGHTS);
     double[] centre = new double[peaks];
     double[] sigma = new double[peaks];
     double[] weight = new double[peaks];

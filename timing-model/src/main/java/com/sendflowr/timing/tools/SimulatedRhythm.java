@@ -1,6 +1,7 @@
 package com.sendflowr.timing.tools;
 
 import com.sendflowr.contract.MinuteOfWeek;
+import com.sendflowr.timing.model.WeightedDraw;
 import java.util.SplittableRandom;
 
 /**
@@ -91,12 +92,12 @@ final class SimulatedRhythm {
   }
 
   static int drawTimeZone(SplittableRandom r) {
-    return pick(r, TIME_ZONE_WEIGHTS);
+    return WeightedDraw.index(r, TIME_ZONE_WEIGHTS);
   }
 
   /** Draws a routine in the given time zone (the draw order is part of the seeds' contract). */
   static SimulatedRhythm draw(SplittableRandom r, int timeZoneIndex, double dayNoise) {
-    int peaks = 1 + pick(r, PEAK_COUNT_WEIGHTS);
+    int peaks = 1 + WeightedDraw.index(r, PEAK_COUNT_WEIGHTS);
     double[] centre = new double[peaks];
     double[] sigma = new double[peaks];
     double[] weight = new double[peaks];
@@ -195,21 +196,6 @@ final class SimulatedRhythm {
   SimulatedRhythm withoutDayNoise() {
     return new SimulatedRhythm(
         timeZoneIndex, centre, sigma, weight, weekendLevel, weekendShift, new double[7], 0);
-  }
-
-  static int pick(SplittableRandom r, double[] weights) {
-    double total = 0;
-    for (double w : weights) {
-      total += w;
-    }
-    double u = r.nextDouble() * total;
-    for (int i = 0; i < weights.length; i++) {
-      u -= weights[i];
-      if (u < 0) {
-        return i;
-      }
-    }
-    return weights.length - 1;
   }
 
   static double gaussian(SplittableRandom r) {
