@@ -44,10 +44,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class DispatchTopology {
   public static final String UID_DECISIONS_SOURCE = "dispatch-decisions-source";
   public static final String UID_CONFIG_SOURCE = "dispatch-config-source";
+  public static final String UID_CONFIG_TOMBSTONE_FILTER = "dispatch-config-source-filter";
   public static final String UID_PARSE_DECISIONS = "dispatch-parse-decisions";
   public static final String UID_PARSE_CONFIG = "dispatch-parse-config";
   public static final String UID_SCHEDULE = "dispatch-schedule";
   public static final String UID_ESP_CALL = "dispatch-esp-call";
+  public static final String UID_DEAD_LETTERED_FILTER = "dispatch-outcome-dead-letters-filter";
   public static final String UID_OUTCOME_DEAD_LETTERS = "dispatch-outcome-dead-letters";
   public static final String UID_OUTCOMES_SINK = "dispatch-outcomes-sink";
   public static final String UID_DEAD_LETTERS_SINK = "dispatch-dead-letters-sink";
@@ -95,7 +97,7 @@ public final class DispatchTopology {
             // changes.
             .filter(raw -> raw.value() != null)
             .name("skip compaction tombstones")
-            .uid(UID_CONFIG_SOURCE + "-filter")
+            .uid(UID_CONFIG_TOMBSTONE_FILTER)
             .process(
                 new ParseOrDeadLetter<>(
                     "dispatch-job/connector-config", Contracts::parseConfigChange))
@@ -137,7 +139,7 @@ public final class DispatchTopology {
         outcomes
             .filter(o -> o.state() == OutcomeState.DEAD_LETTERED)
             .name("permanent ESP errors")
-            .uid(UID_OUTCOME_DEAD_LETTERS + "-filter")
+            .uid(UID_DEAD_LETTERED_FILTER)
             .map(DispatchTopology::deadLetterOf)
             .returns(JsonRecordTypeInfo.of(DeadLetter.class))
             .name("to dead letters")
