@@ -1,6 +1,9 @@
 package com.sendflowr.config;
 
 import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.Parsed;
+import com.sendflowr.contract.RejectReason;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.util.Optional;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -14,6 +17,25 @@ public final class ConnectorConfig {
           "intent-bindings", Types.STRING, JsonRecordTypeInfo.of(IntentBinding.class));
 
   private ConnectorConfig() {}
+
+  /**
+   * Strictly parses a config change and, if it is a binding, the binding in it: a malformed binding
+   * is rejected here, so it reaches the dead letters with the field it lacks instead of being
+   * dropped later inside the broadcast operator.
+   */
+  public static Parsed<ConfigChange> parse(String json) {
+    Parsed<ConfigChange> parsed = Contracts.parseConfigChange(json);
+    if (parsed instanceof Parsed.Ok<ConfigChange> ok
+        && IntentBinding.ENTITY_TYPE.equals(ok.value().entityType())
+        && !ok.value().tombstone()) {
+      try {
+        IntentBinding.fromChange(ok.value());
+      } catch (IllegalArgumentException e) {
+        return new Parsed.Rejected<>(RejectReason.INVALID_FIELD, e.getMessage());
+      }
+    }
+    return parsed;
+  }
 
   /** What applying one change does to the bindings. */
   public sealed interface Update permits Put, Remove, Ignore {}

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.Parsed;
+import com.sendflowr.contract.RejectReason;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -74,5 +77,23 @@ class ConnectorConfigTest {
             IntentBinding.ENTITY_TYPE, "promo_jan", 1, T, false, Map.of("esp", "klaviyo"));
     assertThatThrownBy(() -> ConnectorConfig.apply(Optional.empty(), noCredential))
         .hasMessageContaining("credential_ref");
+  }
+
+  @Test
+  void parsingRejectsAMalformedBindingWithTheFieldItLacks() {
+    ConfigChange noCredential =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE, "promo_jan", 1, T, false, Map.of("esp", "klaviyo"));
+    Parsed<ConfigChange> rejected = ConnectorConfig.parse(Contracts.toJson(noCredential));
+    assertThat(rejected).isInstanceOf(Parsed.Rejected.class);
+    assertThat(((Parsed.Rejected<ConfigChange>) rejected).reason())
+        .isEqualTo(RejectReason.INVALID_FIELD);
+    assertThat(((Parsed.Rejected<ConfigChange>) rejected).detail()).contains("credential_ref");
+
+    assertThat(ConnectorConfig.parse(Contracts.toJson(klaviyo(1))).value()).isEqualTo(klaviyo(1));
+    ConfigChange tombstone =
+        new ConfigChange(IntentBinding.ENTITY_TYPE, "promo_jan", 2, T, true, Map.of());
+    assertThat(ConnectorConfig.parse(Contracts.toJson(tombstone)).isOk()).isTrue();
+    assertThat(ConnectorConfig.parse("{not json").isOk()).isFalse();
   }
 }

@@ -3,7 +3,6 @@ package com.sendflowr.contract;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Something a recipient did or that happened to them, from a brand system, an ESP webhook or a
@@ -39,10 +38,5 @@ public record Signal(
    */
   public String recipientKey() {
     return RecipientKeys.of(universalId, identityKeys);
-  }
-
-  /** A copy with properties in a stable order, handy for logging and tests. */
-  public Map<String, Object> sortedProperties() {
-    return new TreeMap<>(properties);
   }
 }

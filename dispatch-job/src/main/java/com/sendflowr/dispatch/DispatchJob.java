@@ -21,9 +21,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
  * (required), topics {@code decisions-topic}, {@code connector-config-topic}, {@code
- * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code klaviyo-base-url}, {@code
- * credentials-file} (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}),
- * {@code max-attempts} (5), {@code request-timeout} (10s), {@code checkpoint-interval} (10s).
+ * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code transactional-id-prefix}
+ * (group id + "-outcomes"), {@code klaviyo-base-url}, {@code credentials-file} (properties {@code
+ * ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}), {@code max-attempts} (5), {@code
+ * request-timeout} (10s), {@code checkpoint-interval} (10s).
  */
 public final class DispatchJob {
   private DispatchJob() {}

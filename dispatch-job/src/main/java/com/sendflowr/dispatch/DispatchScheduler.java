@@ -118,6 +118,8 @@ public final class DispatchScheduler
     try {
       update = ConnectorConfig.apply(Optional.ofNullable(bindings.get(change.entityId())), change);
     } catch (IllegalArgumentException e) {
+      // The topology parses with ConnectorConfig.parse, which dead-letters malformed bindings;
+      // this only guards callers that feed the operator directly.
       LOG.warn("ignoring malformed config change {}: {}", change.key(), e.getMessage());
       return;
     }

@@ -99,8 +99,7 @@ public final class DispatchTopology {
             .name("skip compaction tombstones")
             .uid(UID_CONFIG_TOMBSTONE_FILTER)
             .process(
-                new ParseOrDeadLetter<>(
-                    "dispatch-job/connector-config", Contracts::parseConfigChange))
+                new ParseOrDeadLetter<>("dispatch-job/connector-config", ConnectorConfig::parse))
             .returns(JsonRecordTypeInfo.of(ConfigChange.class))
             .name("parse connector config")
             .uid(UID_PARSE_CONFIG);

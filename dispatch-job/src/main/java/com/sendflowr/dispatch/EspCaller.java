@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,6 +47,13 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   private transient Map<String, EspAdapter> adapterByName;
   private transient AsyncHttpClient http;
   private transient ScheduledExecutorService retryTimer;
+
+  /**
+   * Calls whose outcome the async timeout wrote while a response or a retry was still pending; each
+   * entry is removed when that pending step runs, which then sends nothing more.
+   */
+  private transient Set<ResultFuture<DispatchOutcome>> timedOut;
+
   private transient Counter accepted;
   private transient Counter failed;
   private transient Counter retries;
@@ -83,6 +92,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
               t.setDaemon(true);
               return t;
             });
+    timedOut = ConcurrentHashMap.newKeySet();
     var metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter("espAccepted");
     failed = metrics.counter("espFailed");
@@ -136,6 +146,9 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     send(request)
         .whenComplete(
             (response, error) -> {
+              if (timedOut.remove(result)) {
+                return; // the async timeout already wrote this call's outcome
+              }
               int status = error == null ? response.getStatusCode() : 0;
               String body = error == null ? response.getResponseBody() : String.valueOf(error);
               RetryPolicy.Verdict verdict = RetryPolicy.classify(status);
@@ -157,7 +170,12 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
               if (delay.isPresent()) {
                 retries.inc();
                 retryTimer.schedule(
-                    () -> attempt(adapter, request, command, attempt + 1, result),
+                    () -> {
+                      // The async timeout already wrote this call's outcome: no further sends.
+                      if (!timedOut.remove(result)) {
+                        attempt(adapter, request, command, attempt + 1, result);
+                      }
+                    },
                     delay.get().toMillis(),
                     TimeUnit.MILLISECONDS);
                 return;
@@ -214,6 +232,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   @Override
   public void timeout(DispatchCommand command, ResultFuture<DispatchOutcome> result) {
     failed.inc();
+    timedOut.add(result);
     complete(
         result,
         command,

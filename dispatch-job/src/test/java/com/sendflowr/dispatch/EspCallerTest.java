@@ -41,6 +41,9 @@ class EspCallerTest {
   static final String KEY = "pk_caller_test_9876";
   static final Instant TRIGGER = Instant.parse("2026-01-05T10:00:00Z");
 
+  /** Longer than the 1 s Retry-After the rate-limit test honours, shorter than 3 s. */
+  static final Duration MAX_DELAY = Duration.ofMillis(1500);
+
   private SandboxEsp klaviyo;
 
   @BeforeEach
@@ -90,7 +93,7 @@ class EspCallerTest {
             List.of(new KlaviyoAdapter()),
             Map.of(KlaviyoAdapter.NAME, klaviyo.baseUrl()),
             CredentialStore.of(Map.of("brand-a-klaviyo", apiKey)),
-            new RetryPolicy(maxAttempts, Duration.ofMillis(50), Duration.ofMillis(400)),
+            new RetryPolicy(maxAttempts, Duration.ofMillis(50), MAX_DELAY),
             Duration.ofSeconds(5));
     List<DispatchOutcome> outcomes = new ArrayList<>();
     try (CloseableIterator<DispatchOutcome> it =
@@ -105,6 +108,19 @@ class EspCallerTest {
       it.forEachRemaining(outcomes::add);
     }
     return outcomes;
+  }
+
+  @Test
+  void aRetryAfterBeyondTheRetryBudgetFailsAtOnceInsteadOfOutlivingTheTimeout() throws Exception {
+    klaviyo.faults().next(1).status(429).retryAfterSeconds(3);
+
+    DispatchOutcome outcome = call(KEY, 5, command("req-slow-429", binding("Promo"))).get(0);
+
+    assertThat(outcome.state()).isEqualTo(OutcomeState.FAILED);
+    assertThat(outcome.attempts()).isEqualTo(1);
+    assertThat(outcome.espStatus()).isEqualTo(429);
+    Thread.sleep(3_500); // nothing is sent after the outcome, not even once Retry-After passed
+    assertThat(klaviyo.calls()).hasSize(1);
   }
 
   @Test

@@ -24,11 +24,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,6 +92,16 @@ class EndToEndPipelineTest {
                 "campaign_id", "abc123",
                 "template_id", "promo-drip"));
     KAFKA.produce(topics.connectorConfig(), binding.key(), Contracts.toJson(binding));
+    // A binding without its credential_ref: dead-lettered with the field it lacks.
+    ConfigChange malformed =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_feb",
+            1,
+            Instant.now(),
+            false,
+            Map.of("esp", "klaviyo"));
+    KAFKA.produce(topics.connectorConfig(), malformed.key(), Contracts.toJson(malformed));
 
     LocalPipeline pipeline =
         new LocalPipeline(
@@ -182,12 +192,18 @@ class EndToEndPipelineTest {
     assertThat(((Number) rows.get(0).get("target_minute_utc")).intValue())
         .isEqualTo(decision.targetMinuteUtc());
 
-    List<ConsumerRecord<String, String>> deadLetters =
-        KAFKA.consumeAtLeast(topics.deadLetters(), 1, Duration.ofSeconds(30));
-    DeadLetter dead = Contracts.parseDeadLetter(deadLetters.get(0).value()).value();
+    Map<String, DeadLetter> deadByStage =
+        KAFKA.consumeAtLeast(topics.deadLetters(), 2, Duration.ofSeconds(30)).stream()
+            .map(r -> Contracts.parseDeadLetter(r.value()).value())
+            .collect(Collectors.toMap(DeadLetter::stage, d -> d));
+    assertThat(deadByStage).hasSize(2);
+    DeadLetter dead = deadByStage.get("timing-job/signals");
     assertThat(dead.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
-    assertThat(dead.stage()).isEqualTo("timing-job/signals");
     assertThat(dead.payload()).contains("broken");
+    DeadLetter badBinding = deadByStage.get("dispatch-job/connector-config");
+    assertThat(badBinding.reason()).isEqualTo(RejectReason.INVALID_FIELD);
+    assertThat(badBinding.detail()).contains("credential_ref");
+    assertThat(badBinding.payload()).contains("promo_feb");
 
     // Exactly one call: nothing else arrives once the pipeline has settled.
     Thread.sleep(3_000);

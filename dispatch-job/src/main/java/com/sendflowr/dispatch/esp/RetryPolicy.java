@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * When to try an ESP call again. 429 honours {@code Retry-After}; 5xx, 408 and transport errors
- * back off exponentially with full jitter (so a fleet of retries does not synchronise); any other
- * 4xx is permanent and never retried.
+ * When to try an ESP call again. 429 honours {@code Retry-After} up to {@code maxDelay} (a longer
+ * one ends the call as failed); 5xx, 408 and transport errors back off exponentially with full
+ * jitter (so a fleet of retries does not synchronise); any other 4xx is permanent and never
+ * retried.
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay)
     implements Serializable {
@@ -50,8 +51,10 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     }
     if (status == 429 && retryAfter != null) {
       try {
-        long seconds = Long.parseLong(retryAfter.trim());
-        return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
+        Duration wait = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
+        // Waiting longer than maxDelay would outlive the async timeout, which is sized for
+        // maxDelay per attempt; the call fails now rather than firing after its outcome is out.
+        return wait.compareTo(maxDelay) <= 0 ? Optional.of(wait) : Optional.empty();
       } catch (NumberFormatException ignored) {
         // an HTTP-date or garbage: fall back to backoff
       }

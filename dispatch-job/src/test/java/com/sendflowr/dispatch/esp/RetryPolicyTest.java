@@ -64,6 +64,13 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aRetryAfterBeyondTheMaximumDelayEndsTheCall() {
+    assertThat(POLICY.nextDelay(1, 429, "30", HIGHEST)).contains(Duration.ofSeconds(30));
+    assertThat(POLICY.nextDelay(1, 429, "31", HIGHEST)).isEmpty();
+    assertThat(POLICY.nextDelay(1, 429, "3600", LOWEST)).isEmpty();
+  }
+
+  @Test
   void a429WithoutAUsableRetryAfterBacksOff() {
     assertThat(millis(POLICY.nextDelay(1, 429, null, HIGHEST))).isEqualTo(200);
     assertThat(millis(POLICY.nextDelay(1, 429, "Wed, 21 Oct 2026 07:28:00 GMT", HIGHEST)))

@@ -751,10 +751,7 @@ public final class SandboxEsp implements AutoCloseable {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
     String host = args.length > 1 ? args[1] : null;
     SandboxEsp esp = start(host, port, Set.of());
-    esp.onCall(
-        call ->
-            System.out.println(
-                call.receivedAt() + " " + call.summary() + " key=" + call.header("authorization")));
+    esp.onCall(call -> System.out.println(call.receivedAt() + " " + call.summary()));
     Runtime.getRuntime().addShutdownHook(new Thread(esp::close, "sandbox-esp-shutdown"));
     System.out.println(
         "Sandbox ESP (Klaviyo " + KlaviyoSpec.REVISION + ") listening on " + esp.baseUrl());

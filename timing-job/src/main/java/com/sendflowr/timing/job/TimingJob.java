@@ -17,8 +17,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
  * explanations-jdbc-user}, {@code explanations-jdbc-password}, topic names {@code signals-topic},
  * {@code send-requests-topic}, {@code decisions-topic}, {@code dead-letters-topic}, {@code
- * group-id}, {@code default-window} (24h), {@code default-latency} (2s), {@code
- * checkpoint-interval} (10s).
+ * group-id}, {@code transactional-id-prefix} (group id + "-decisions"), {@code default-window}
+ * (24h), {@code default-latency} (2s), {@code checkpoint-interval} (10s).
  */
 public final class TimingJob {
   private TimingJob() {}
@@ -59,10 +59,11 @@ public final class TimingJob {
                 DeadLetter::key,
                 DeliveryGuarantee.AT_LEAST_ONCE,
                 groupId + "-dead-letters"));
+    TimingTopology.Settings defaults = TimingTopology.Settings.defaults();
     TimingTopology.Settings settings =
         new TimingTopology.Settings(
-            args.duration("default-window", Duration.ofHours(24)),
-            args.duration("default-latency", Duration.ofSeconds(2)));
+            args.duration("default-window", defaults.defaultWindow()),
+            args.duration("default-latency", defaults.defaultLatency()));
     TimingTopology.define(env, sources, sinks, settings);
   }
 }
