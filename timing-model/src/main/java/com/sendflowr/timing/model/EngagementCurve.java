@@ -65,11 +65,12 @@ public final class EngagementCurve {
       k = Math.max(k, prior.harmonics());
     }
     double m = state == null || state.isEmpty() ? 0 : Math.max(0, evidence);
-    double kappa = prior == null || prior.isEmpty() ? 0 : config.priorStrength();
-    if (m + kappa <= 0) {
+    boolean hasPrior = prior != null && !prior.isEmpty();
+    if (m <= 0 && !hasPrior) {
       return new EngagementCurve(new double[0], new double[0], config.uniformMix(), 0, List.of());
     }
-    double rw = m / (m + kappa);
+    // Without evidence the prior alone, whatever its strength (0 included).
+    double rw = m <= 0 ? 0 : m / (m + (hasPrior ? config.priorStrength() : 0));
     double pw = 1 - rw;
     double dayOfWeek = config.dayOfWeekEvidence() == 0 ? 1 : m / (m + config.dayOfWeekEvidence());
     double[] sa = null;

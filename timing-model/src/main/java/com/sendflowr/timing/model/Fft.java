@@ -29,10 +29,6 @@ final class Fft {
     }
   }
 
-  int size() {
-    return n;
-  }
-
   /** In-place inverse (synthesis) transform without the 1/n factor. */
   void inverse(double[] re, double[] im) {
     for (int i = 0; i < n; i++) {

@@ -578,8 +578,8 @@ public final class PopulationPrior {
             sc[j][q] /= sw[j];
             ss[j][q] /= sw[j];
           }
-          double memberCount = 0;
-          next[j] = withLogCoefficients(sc[j], ss[j], sw[j] / total, memberCount, config);
+          // Member counts are filled in after the last iteration.
+          next[j] = withLogCoefficients(sc[j], ss[j], sw[j] / total, 0, config);
         }
         cur = next;
       }

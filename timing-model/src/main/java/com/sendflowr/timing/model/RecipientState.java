@@ -185,14 +185,6 @@ public final class RecipientState {
     }
   }
 
-  float rawCos(int index) {
-    return cos[index];
-  }
-
-  float rawSin(int index) {
-    return sin[index];
-  }
-
   public RecipientState copy() {
     RecipientState c = new RecipientState(cos.length);
     System.arraycopy(cos, 0, c.cos, 0, cos.length);

@@ -28,6 +28,7 @@ public final class TimingEngine {
 
   private final ModelConfig config;
   private final PopulationPrior prior;
+  private volatile CurveScorer priorScorer;
 
   public TimingEngine(ModelConfig config, PopulationPrior prior) {
     this.config = Objects.requireNonNull(config, "config");
@@ -48,11 +49,24 @@ public final class TimingEngine {
     return EngagementCurve.blend(state, evidence, prior, config);
   }
 
+  /**
+   * The population prior's scorer, the same for every fallback decision of this engine: built once
+   * (grids included) and published through a volatile field, so concurrent callers see it whole.
+   */
+  private CurveScorer priorScorer() {
+    CurveScorer s = priorScorer;
+    if (s == null) {
+      s = CurveScorer.of(EngagementCurve.ofPrior(prior, config), config.responseLeadMinutes());
+      priorScorer = s;
+    }
+    return s;
+  }
+
   public TimingChoice decide(DecisionRequest r) {
     Instant now = r.now();
     RecipientState st = r.state();
     double evidence = st == null ? 0 : st.massAt(now, config.halfLife());
-    EngagementCurve personal = EngagementCurve.blend(st, evidence, prior, config);
+    EngagementCurve personal = curveAt(st, now);
     EngagementCurve personalResponse = personal.leadAdjusted(config.responseLeadMinutes());
     EngagementCurve.computeGrids(personal, personalResponse);
     Confidence confidence =
@@ -76,15 +90,13 @@ public final class TimingEngine {
               confidence.score(), ip.confidenceThreshold(), ip.intentId());
       scorer =
           switch (ip.fallback()) {
-            case POPULATION_PRIOR ->
-                CurveScorer.of(
-                    EngagementCurve.ofPrior(prior, config), config.responseLeadMinutes());
+            case POPULATION_PRIOR -> priorScorer();
             case HOURLY_PROJECTION -> new HourlyScorer(personal.hourly());
             case WINDOW_START -> new FlatScorer();
           };
     }
     int basePeak = scorer.peakMinute();
-    double basePeakLift = scorer.peakLift();
+    double basePeakLift = scorer.exactLift(basePeak);
     InputSummary inputs =
         new InputSummary(
             st != null && !st.isEmpty(),
@@ -504,8 +516,6 @@ public final class TimingEngine {
     double activityLift(int minuteOfWeek);
 
     int peakMinute();
-
-    double peakLift();
   }
 
   /** Scores the lead-adjusted response curve of an activity curve. */
@@ -526,7 +536,7 @@ public final class TimingEngine {
 
     @Override
     public double activityLift(int minuteOfWeek) {
-      return activity == curve ? curve.lift(minuteOfWeek) : activity.lift(minuteOfWeek);
+      return activity.lift(minuteOfWeek);
     }
 
     @Override
@@ -550,11 +560,6 @@ public final class TimingEngine {
     @Override
     public int peakMinute() {
       return curve.peakMinute();
-    }
-
-    @Override
-    public double peakLift() {
-      return curve.lift(peakMinute());
     }
   }
 
@@ -597,11 +602,6 @@ public final class TimingEngine {
       }
       return best * 60;
     }
-
-    @Override
-    public double peakLift() {
-      return coarseLift(peakMinute());
-    }
   }
 
   private static final class FlatScorer implements Scorer {
@@ -628,11 +628,6 @@ public final class TimingEngine {
     @Override
     public int peakMinute() {
       return 0;
-    }
-
-    @Override
-    public double peakLift() {
-      return 1;
     }
   }
 }

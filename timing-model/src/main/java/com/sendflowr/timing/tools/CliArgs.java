@@ -160,7 +160,8 @@ final class CliArgs {
 
   /**
    * The model configuration: defaults, overridden by --half-life, --smoothing, --prior-strength,
-   * --spread-tolerance and --weights type=w,...
+   * --day-of-week-evidence, --response-lead, --cohorts, --cohort-temperature, --spread-tolerance
+   * and --weights type=w,...
    */
   ModelConfig modelConfig() {
     try {
@@ -222,6 +223,18 @@ final class CliArgs {
       c = c.withSignalWeights(w);
     }
     return c;
+  }
+
+  /** The model overrides given, as arguments in the order given, to repeat them in a command. */
+  String modelArguments() {
+    StringBuilder sb = new StringBuilder();
+    values.forEach(
+        (name, value) -> {
+          if (MODEL_OPTIONS.contains(name)) {
+            sb.append(" --").append(name).append(' ').append(value);
+          }
+        });
+    return sb.toString();
   }
 
   static final Set<String> MODEL_OPTIONS =

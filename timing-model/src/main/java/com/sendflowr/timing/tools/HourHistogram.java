@@ -19,19 +19,8 @@ final class HourHistogram {
     total++;
   }
 
-  void addAll(HourHistogram other) {
-    for (int h = 0; h < HOURS; h++) {
-      counts[h] += other.counts[h];
-    }
-    total += other.total;
-  }
-
   long total() {
     return total;
-  }
-
-  int count(int hour) {
-    return counts[hour];
   }
 
   /**

@@ -2,6 +2,7 @@ package com.sendflowr.timing.tools;
 
 import com.sendflowr.timing.model.WeightedDraw;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * The simulator's reference policy: what is achievable at all from a recipient's history. It is the
@@ -17,7 +18,7 @@ import java.util.SplittableRandom;
  * <p>Sampler: reversible-jump Metropolis–Hastings over the number of daily peaks (birth and death),
  * random walks on every continuous parameter, independence proposals for peak centres (half from
  * the prior, half near the sessions' local times), and time-zone moves that keep the peaks' UTC
- * times. Several chains from independent starts; deterministic for a seed.
+ * times or their local times. Several chains from independent starts; deterministic for a seed.
  */
 final class RhythmPosterior {
 
@@ -27,6 +28,11 @@ final class RhythmPosterior {
   private static final int DAY = SimulatedRhythm.DAY;
   private static final double CENTRE_LOG_DENSITY =
       -Math.log(SimulatedRhythm.ANCHORS.length * 2 * SimulatedRhythm.ANCHOR_SPREAD);
+
+  /** Log density of one peak's width and weight, both uniform on their ranges. */
+  private static final double PEAK_SHAPE_LOG_DENSITY =
+      -Math.log(SimulatedRhythm.SIGMA_RANGE * SimulatedRhythm.WEIGHT_RANGE);
+
   private static final double KDE_SIGMA = 20;
 
   private final double[] sessions;
@@ -53,11 +59,33 @@ final class RhythmPosterior {
    */
   double[] expectedResponse(int iterations, int samples) {
     double[] mean = new double[WEEK];
+    int[] drawn = {0};
+    sample(
+        iterations,
+        samples,
+        x -> {
+          double[] attention = SimulatedRhythm.attention(x.density(), responseMinutes);
+          double max = Simulator.max(attention);
+          for (int m = 0; m < WEEK; m++) {
+            mean[m] += attention[m] / max;
+          }
+          drawn[0]++;
+        });
+    for (int m = 0; m < WEEK; m++) {
+      mean[m] /= drawn[0];
+    }
+    return mean;
+  }
+
+  /**
+   * Runs the {@link #CHAINS} chains of {@code iterations / CHAINS} steps each and hands about
+   * {@code samples} evenly spaced states after each chain's first quarter to {@code draw}.
+   */
+  void sample(int iterations, int samples, Consumer<SimulatedRhythm> draw) {
     int steps = Math.max(4, iterations / CHAINS);
     int burnIn = steps / 4;
     int perChain = Math.max(1, samples / CHAINS);
     int thin = Math.max(1, (steps - burnIn) / perChain);
-    int drawn = 0;
     for (int chain = 0; chain < CHAINS; chain++) {
       SimulatedRhythm x = start();
       double logPrior = logPrior(x);
@@ -77,19 +105,10 @@ final class RhythmPosterior {
           }
         }
         if (step >= burnIn && (step - burnIn) % thin == 0) {
-          double[] attention = SimulatedRhythm.attention(x.density(), responseMinutes);
-          double max = Simulator.max(attention);
-          for (int m = 0; m < WEEK; m++) {
-            mean[m] += attention[m] / max;
-          }
-          drawn++;
+          draw.accept(x);
         }
       }
     }
-    for (int m = 0; m < WEEK; m++) {
-      mean[m] /= drawn;
-    }
-    return mean;
   }
 
   /** The offset (minutes from {@code firstMinute}) of the best of {@code count} minutes. */
@@ -112,7 +131,10 @@ final class RhythmPosterior {
     return ll;
   }
 
-  /** Log prior density up to a constant: the simulator's draw, parameter by parameter. */
+  /**
+   * Log prior density, the simulator's draw parameter by parameter, up to a constant that does not
+   * depend on the number of peaks (so birth and death moves can compare dimensions).
+   */
   static double logPrior(SimulatedRhythm x) {
     int peaks = x.peaks();
     if (peaks < 1 || peaks > SimulatedRhythm.PEAK_COUNT_WEIGHTS.length) {
@@ -122,7 +144,7 @@ final class RhythmPosterior {
         Math.log(SimulatedRhythm.TIME_ZONE_WEIGHTS[x.timeZoneIndex])
             + Math.log(SimulatedRhythm.PEAK_COUNT_WEIGHTS[peaks - 1]);
     for (int p = 0; p < peaks; p++) {
-      lp += centreLogPrior(x.centre[p]);
+      lp += centreLogPrior(x.centre[p]) + PEAK_SHAPE_LOG_DENSITY;
       if (!within(x.sigma[p], SimulatedRhythm.MIN_SIGMA, SimulatedRhythm.SIGMA_RANGE)
           || !within(x.weight[p], SimulatedRhythm.MIN_WEIGHT, SimulatedRhythm.WEIGHT_RANGE)) {
         return Double.NEGATIVE_INFINITY;
@@ -164,10 +186,11 @@ final class RhythmPosterior {
     double[] centre = new double[peaks];
     double[] sigma = new double[peaks];
     double[] weight = new double[peaks];
+    // From the prior, so every chain starts where the prior density is positive.
     for (int p = 0; p < peaks; p++) {
-      centre[p] = proposeCentre(SimulatedRhythm.TIME_ZONES[tz]);
-      sigma[p] = SimulatedRhythm.MIN_SIGMA + r.nextDouble() * SimulatedRhythm.SIGMA_RANGE;
-      weight[p] = SimulatedRhythm.MIN_WEIGHT + r.nextDouble() * SimulatedRhythm.WEIGHT_RANGE;
+      centre[p] = SimulatedRhythm.drawCentre(r);
+      sigma[p] = SimulatedRhythm.drawSigma(r);
+      weight[p] = SimulatedRhythm.drawWeight(r);
     }
     double level = SimulatedRhythm.MIN_WEEKEND_LEVEL + 0.5 * SimulatedRhythm.WEEKEND_LEVEL_RANGE;
     double shift = SimulatedRhythm.MIN_WEEKEND_SHIFT + 0.5 * SimulatedRhythm.WEEKEND_SHIFT_RANGE;
@@ -201,12 +224,16 @@ final class RhythmPosterior {
         return r.nextBoolean() ? birth(x) : death(x);
       }
       case 5 -> {
-        // A new time zone with the peaks kept at the same UTC times; the weekend boundary moves.
+        // A new time zone. Half the time the peaks keep their UTC times (only the weekend
+        // boundary moves: the move that data accept), half the time their local times (the move
+        // that lets sparse recipients explore time zones at all).
         tzIndex = SimulatedRhythm.drawTimeZone(r);
-        int delta = SimulatedRhythm.TIME_ZONES[tzIndex] - tz;
-        for (int p = 0; p < peaks; p++) {
-          double c = centre[p] + delta;
-          centre[p] = c - DAY * Math.floor(c / DAY);
+        if (r.nextBoolean()) {
+          int delta = SimulatedRhythm.TIME_ZONES[tzIndex] - tz;
+          for (int p = 0; p < peaks; p++) {
+            double c = centre[p] + delta;
+            centre[p] = c - DAY * Math.floor(c / DAY);
+          }
         }
         // Proposed from the time-zone prior: the proposal ratio cancels the prior ratio.
         logHastings =
@@ -226,8 +253,8 @@ final class RhythmPosterior {
 
   /**
    * Adds a peak at a random position: centre from the data-driven proposal, width and weight from
-   * their (uniform) priors, which cancel. Birth and death are proposed with equal probability and
-   * pick positions uniformly, so only the centre's proposal density remains in the ratio.
+   * their priors. Birth and death are proposed with equal probability and pick positions uniformly,
+   * so the Hastings term is the inverse of the new peak's proposal density.
    */
   private Proposal birth(SimulatedRhythm x) {
     int peaks = x.peaks();
@@ -236,8 +263,8 @@ final class RhythmPosterior {
     }
     int at = r.nextInt(peaks + 1);
     double c = proposeCentre(x.timeZoneMinutes());
-    double s = SimulatedRhythm.MIN_SIGMA + r.nextDouble() * SimulatedRhythm.SIGMA_RANGE;
-    double w = SimulatedRhythm.MIN_WEIGHT + r.nextDouble() * SimulatedRhythm.WEIGHT_RANGE;
+    double s = SimulatedRhythm.drawSigma(r);
+    double w = SimulatedRhythm.drawWeight(r);
     SimulatedRhythm y =
         new SimulatedRhythm(
             x.timeZoneIndex,
@@ -248,7 +275,8 @@ final class RhythmPosterior {
             x.weekendShift,
             x.dayDeviate,
             dayNoise);
-    return new Proposal(y, -Math.log(centreDensity(c, x.timeZoneMinutes())));
+    return new Proposal(
+        y, -Math.log(centreDensity(c, x.timeZoneMinutes())) - PEAK_SHAPE_LOG_DENSITY);
   }
 
   private Proposal death(SimulatedRhythm x) {
@@ -267,7 +295,8 @@ final class RhythmPosterior {
             x.weekendShift,
             x.dayDeviate,
             dayNoise);
-    return new Proposal(y, Math.log(centreDensity(x.centre[at], x.timeZoneMinutes())));
+    return new Proposal(
+        y, Math.log(centreDensity(x.centre[at], x.timeZoneMinutes())) + PEAK_SHAPE_LOG_DENSITY);
   }
 
   private static double[] insert(double[] a, int at, double v) {
@@ -288,8 +317,7 @@ final class RhythmPosterior {
   /** Half from the centre prior, half a session's local time of day plus Gaussian jitter. */
   private double proposeCentre(int tz) {
     if (sessions.length == 0 || r.nextBoolean()) {
-      double a = SimulatedRhythm.ANCHORS[r.nextInt(SimulatedRhythm.ANCHORS.length)];
-      return a + (r.nextDouble() * 2 - 1) * SimulatedRhythm.ANCHOR_SPREAD;
+      return SimulatedRhythm.drawCentre(r);
     }
     double c = localMinuteOfDay(sessions[r.nextInt(sessions.length)], tz);
     c += KDE_SIGMA * SimulatedRhythm.gaussian(r);
@@ -313,8 +341,6 @@ final class RhythmPosterior {
   }
 
   private static double localMinuteOfDay(double utcMinuteOfWeek, int tz) {
-    double local = utcMinuteOfWeek + tz;
-    local -= WEEK * Math.floor(local / WEEK);
-    return local % DAY;
+    return SimulatedRhythm.localMinuteOfWeek(utcMinuteOfWeek, tz) % DAY;
   }
 }

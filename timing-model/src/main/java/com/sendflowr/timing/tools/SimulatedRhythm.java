@@ -2,6 +2,7 @@ package com.sendflowr.timing.tools;
 
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.timing.model.WeightedDraw;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -102,10 +103,9 @@ final class SimulatedRhythm {
     double[] sigma = new double[peaks];
     double[] weight = new double[peaks];
     for (int p = 0; p < peaks; p++) {
-      centre[p] =
-          ANCHORS[r.nextInt(ANCHORS.length)] + (r.nextDouble() * 2 * ANCHOR_SPREAD - ANCHOR_SPREAD);
-      sigma[p] = MIN_SIGMA + r.nextDouble() * SIGMA_RANGE;
-      weight[p] = MIN_WEIGHT + r.nextDouble() * WEIGHT_RANGE;
+      centre[p] = drawCentre(r);
+      sigma[p] = drawSigma(r);
+      weight[p] = drawWeight(r);
     }
     double weekend = MIN_WEEKEND_LEVEL + r.nextDouble() * WEEKEND_LEVEL_RANGE;
     double[] deviate = new double[7];
@@ -115,6 +115,45 @@ final class SimulatedRhythm {
     double shift = MIN_WEEKEND_SHIFT + r.nextDouble() * WEEKEND_SHIFT_RANGE;
     return new SimulatedRhythm(
         timeZoneIndex, centre, sigma, weight, weekend, shift, deviate, dayNoise);
+  }
+
+  /** A peak's local centre: an anchor time ± the spread, uniformly. */
+  static double drawCentre(SplittableRandom r) {
+    return ANCHORS[r.nextInt(ANCHORS.length)]
+        + (r.nextDouble() * 2 * ANCHOR_SPREAD - ANCHOR_SPREAD);
+  }
+
+  static double drawSigma(SplittableRandom r) {
+    return MIN_SIGMA + r.nextDouble() * SIGMA_RANGE;
+  }
+
+  static double drawWeight(SplittableRandom r) {
+    return MIN_WEIGHT + r.nextDouble() * WEIGHT_RANGE;
+  }
+
+  /** Running sums of a density over the week, for {@link #sampleMinute}. */
+  static double[] cumulative(double[] density) {
+    double[] c = new double[density.length];
+    double acc = 0;
+    for (int m = 0; m < density.length; m++) {
+      acc += density[m];
+      c[m] = acc;
+    }
+    return c;
+  }
+
+  /** A fractional minute of the week drawn from the density whose running sums are given. */
+  static double sampleMinute(SplittableRandom r, double[] cumulative) {
+    double u = r.nextDouble() * cumulative[cumulative.length - 1];
+    int i = Arrays.binarySearch(cumulative, u);
+    int m = i >= 0 ? i : -i - 1;
+    return Math.min(m, cumulative.length - 1) + r.nextDouble();
+  }
+
+  /** The local minute of the week, in [0, WEEK), of a UTC minute of the week. */
+  static double localMinuteOfWeek(double utcMinuteOfWeek, int timeZoneMinutes) {
+    double local = utcMinuteOfWeek + timeZoneMinutes;
+    return local - WEEK * Math.floor(local / WEEK);
   }
 
   int timeZoneMinutes() {
@@ -164,8 +203,7 @@ final class SimulatedRhythm {
    * integrates to weight·√(2π) per day), for likelihoods of exact event times.
    */
   double densityAt(double minuteOfWeek) {
-    double local = minuteOfWeek + timeZoneMinutes();
-    local -= WEEK * Math.floor(local / WEEK);
+    double local = localMinuteOfWeek(minuteOfWeek, timeZoneMinutes());
     int d = Math.min(6, (int) (local / DAY));
     return (1 - BACKGROUND) * profile(d, local - (double) DAY * d) / normaliser + BACKGROUND / WEEK;
   }

@@ -46,12 +46,13 @@ final class Simulator {
       Usage: simulate --out DIR [--recipients N] [--weeks W] [--seed S]
                       [--sessions-per-week X] [--mpp-share F] [--day-noise F]
                       [--response-minutes M] [--drift-share F] [--window-days D]
-                      [--start ISO_INSTANT] [model overrides as for backtest]
+                      [--start ISO_INSTANT] [--reference-recipients N]
+                      [--reference-iterations N] [model overrides as for backtest]
 
         --out                directory for signals.jsonl and simulation.json
         --recipients         synthetic recipients (default 5000)
         --weeks              weeks of history before the decision cutoff (default 8)
-        --seed               random seed; same seed, same data and report (default 42)
+        --seed               random seed; same seed, same signals and scores (default 42)
         --sessions-per-week  mean engagement sessions per recipient and week (default 3)
         --mpp-share          share of recipients whose opens are Apple-MPP proxy opens (default 0.4)
         --day-noise          log-normal spread of one weekday's activity level around the
@@ -92,6 +93,7 @@ final class Simulator {
 
   static final double RESPONSE_PEAK = 0.12;
 
+  static final String ORACLE = "oracle";
   static final String REFERENCE = "posterior_reference";
   static final String ORACLE_WITHOUT_DAY_NOISE = "oracle_without_day_noise";
 
@@ -112,7 +114,8 @@ final class Simulator {
       Instant start,
       int referenceRecipients,
       int referenceIterations,
-      ModelConfig config) {}
+      ModelConfig config,
+      String modelArguments) {}
 
   static Options parse(CliArgs a) {
     Instant start = a.has("start") ? a.instant("start") : Instant.parse("2026-01-05T00:00:00Z");
@@ -134,7 +137,8 @@ final class Simulator {
         start,
         (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
         (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
-        config);
+        config,
+        a.modelArguments());
   }
 
   private final Options o;
@@ -177,9 +181,10 @@ final class Simulator {
       int tz = SimulatedRhythm.drawTimeZone(r);
       rhythm = SimulatedRhythm.draw(r, tz, o.dayNoise());
       density = rhythm.density();
-      cumulative = cumulative(density);
+      cumulative = SimulatedRhythm.cumulative(density);
       if (o.weeks() > 1 && r.nextDouble() < o.driftShare()) {
-        earlierCumulative = cumulative(SimulatedRhythm.draw(r, tz, o.dayNoise()).density());
+        earlierCumulative =
+            SimulatedRhythm.cumulative(SimulatedRhythm.draw(r, tz, o.dayNoise()).density());
         switchWeek = 1 + r.nextInt(o.weeks() - 1);
       } else {
         earlierCumulative = null;
@@ -193,16 +198,6 @@ final class Simulator {
       sessionsPerWeek = o.sessionsPerWeek() * Math.exp(0.5 * SimulatedRhythm.gaussian(r) - 0.125);
       mpp = r.nextDouble() < o.mppShare();
       appUser = r.nextDouble() < 0.2;
-    }
-
-    private static double[] cumulative(double[] density) {
-      double[] c = new double[density.length];
-      double acc = 0;
-      for (int m = 0; m < density.length; m++) {
-        acc += density[m];
-        c[m] = acc;
-      }
-      return c;
     }
 
     /** The click probability of a message that arrives at {@code t}. */
@@ -219,11 +214,7 @@ final class Simulator {
 
     /** A session start minute-of-week (fractional) drawn from the rhythm active in that week. */
     double sampleMinute(SplittableRandom r, int week) {
-      double[] c = week < switchWeek ? earlierCumulative : cumulative;
-      double u = r.nextDouble() * c[c.length - 1];
-      int i = Arrays.binarySearch(c, u);
-      int m = i >= 0 ? i : -i - 1;
-      return Math.min(m, c.length - 1) + r.nextDouble();
+      return SimulatedRhythm.sampleMinute(r, week < switchWeek ? earlierCumulative : cumulative);
     }
   }
 
@@ -264,8 +255,7 @@ final class Simulator {
     int weeks = o.weeks() + (o.windowDays() + 6) / 7;
     for (int w = 0; w < weeks; w++) {
       Instant weekStart = o.start().plus(Duration.ofDays(7L * w));
-      double expected = p.sessionsPerWeek;
-      int n = poisson(r, expected);
+      int n = poisson(r, p.sessionsPerWeek);
       for (int s = 0; s < n; s++) {
         double minute = p.sampleMinute(r, w);
         Instant t = weekStart.plusMillis((long) (minute * 60_000));
@@ -353,15 +343,11 @@ final class Simulator {
 
     Map<String, Object> toMap(List<String> policies) {
       Map<String, Object> m = new LinkedHashMap<>();
-      double random = sum.getOrDefault("uniform_random", 0.0);
-      double oracle = sum.getOrDefault("oracle", 0.0);
       for (String p : policies) {
         Map<String, Object> pm = new LinkedHashMap<>();
         double v = sum.getOrDefault(p, 0.0);
         pm.put("mean_click_probability", PolicyMetrics.round(recipients == 0 ? 0 : v / recipients));
-        pm.put(
-            "oracle_uplift_captured",
-            PolicyMetrics.round(oracle > random ? (v - random) / (oracle - random) : 0));
+        pm.put("oracle_uplift_captured", PolicyMetrics.round(captured(p)));
         m.put(p, pm);
       }
       m.put("recipients", recipients);
@@ -369,8 +355,8 @@ final class Simulator {
     }
 
     double captured(String p) {
-      double random = sum.getOrDefault("uniform_random", 0.0);
-      double oracle = sum.getOrDefault("oracle", 0.0);
+      double random = sum.getOrDefault(Policies.UNIFORM_RANDOM, 0.0);
+      double oracle = sum.getOrDefault(ORACLE, 0.0);
       return oracle > random ? (sum.getOrDefault(p, 0.0) - random) / (oracle - random) : 0;
     }
   }
@@ -479,7 +465,7 @@ final class Simulator {
       v.put(Policies.POPULATION_PRIOR, p.response(arrival(prior.trigger())));
       v.put(Policies.HOURLY_HISTOGRAM, p.response(arrival(hourly)));
       v.put(Policies.GLOBAL_BEST_HOUR, p.response(arrival(best)));
-      v.put("oracle", oracle);
+      v.put(ORACLE, oracle);
       v.put("engine_without_latency_compensation", p.response(arrival(c.target())));
       TimingChoice ideal =
           engine.decide(
@@ -520,7 +506,7 @@ final class Simulator {
     }
 
     List<String> policies = new ArrayList<>(Policies.ALL);
-    policies.add("oracle");
+    policies.add(ORACLE);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("command", "simulate");
     Map<String, Object> opts = new LinkedHashMap<>();
@@ -571,7 +557,7 @@ final class Simulator {
         PolicyMetrics.round(all.captured(ORACLE_WITHOUT_DAY_NOISE)));
     report.put("ablation", ablation);
     if (referenceCount > 0) {
-      report.put("posterior_reference", referenceReport(reference, referenceCount));
+      report.put(REFERENCE, referenceReport(reference, referenceCount));
     }
     boolean beats = true;
     for (String b : Policies.BASELINES) {
@@ -594,8 +580,8 @@ final class Simulator {
         "backtest_command",
         String.format(
             "java -jar timing-model/target/timing-model-cli.jar backtest --signals %s --cutoff %s"
-                + " --horizon P%dD --out %s",
-            signals, cutoff, o.windowDays(), o.out().resolve("backtest")));
+                + " --horizon P%dD --out %s%s",
+            signals, cutoff, o.windowDays(), o.out().resolve("backtest"), o.modelArguments()));
     report.put("elapsed_seconds", PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
     Files.writeString(
         o.out().resolve("simulation.json"),
@@ -701,9 +687,9 @@ final class Simulator {
               (Double) m.get("mean_click_probability"),
               (Double) m.get("oracle_uplift_captured")));
     }
-    if (report.containsKey("posterior_reference")) {
+    if (report.containsKey(REFERENCE)) {
       sb.append("posterior reference: ")
-          .append(((Map<String, Object>) report.get("posterior_reference")).get("uplift_captured"))
+          .append(((Map<String, Object>) report.get(REFERENCE)).get("uplift_captured"))
           .append('\n');
     }
     sb.append("targets: ").append(report.get("targets")).append('\n');

@@ -93,6 +93,17 @@ class PopulationPriorTest {
   }
 
   @Test
+  void thePriorIsThePriorWhateverItsStrength() {
+    PopulationPrior prior = twoRoutines(CFG, 2).build();
+    EngagementCurve strong = EngagementCurve.ofPrior(prior, CFG);
+    EngagementCurve none = EngagementCurve.ofPrior(prior, CFG.withPriorStrength(0));
+    assertThat(strong.peakLift()).isGreaterThan(1.5);
+    for (int m = 0; m < 10_080; m += 97) {
+      assertThat(none.density(m)).isEqualTo(strong.density(m));
+    }
+  }
+
+  @Test
   void oneCohortOrFewerIsThePopulationPriorOfBefore() {
     for (int k : new int[] {0, 1}) {
       PopulationPrior k1 = twoRoutines(CFG.withCohorts(k), 3).build();

@@ -140,6 +140,11 @@ class BacktestTest {
     assertThat(Files.readAllBytes(dir.resolve("a/signals.jsonl")))
         .isEqualTo(Files.readAllBytes(dir.resolve("b/signals.jsonl")));
     JsonNode report = Contracts.mapper().readTree(dir.resolve("a/simulation.json").toFile());
+    JsonNode again = Contracts.mapper().readTree(dir.resolve("b/simulation.json").toFile());
+    for (String field :
+        List.of("policies", "policies_recipients_with_10_or_more_events", "ablation")) {
+      assertThat(again.get(field)).as(field).isEqualTo(report.get(field));
+    }
     assertThat(report.at("/policies/oracle/oracle_uplift_captured").asDouble()).isEqualTo(1.0);
     assertThat(report.at("/policies/uniform_random/oracle_uplift_captured").asDouble()).isZero();
     // Fed its true rhythm, the engine gets close to the oracle: the diagnostic ceiling.
@@ -181,8 +186,14 @@ class BacktestTest {
             .get("posterior_reference");
     assertThat(ref.get("recipients").asInt()).isEqualTo(6);
     assertThat(ref.at("/uplift_captured/all/recipients").asInt()).isEqualTo(6);
-    assertThat(ref.at("/uplift_captured/all/posterior_reference").isNumber()).isTrue();
-    assertThat(ref.at("/uplift_captured/all/engine").isNumber()).isTrue();
+    assertThat(ref.at("/uplift_captured/all/posterior_reference").asDouble()).isBetween(-1.0, 1.0);
+    assertThat(ref.at("/uplift_captured/all/engine").asDouble()).isBetween(-1.0, 1.0);
+    assertThat(ref.at("/uplift_captured/all/oracle_without_day_noise").asDouble())
+        .isBetween(0.0, 1.0);
+    assertThat(ref.at("/uplift_captured/with_10_or_more_events/recipients").asInt())
+        .isBetween(0, 6);
+    assertThat(ref.at("/uplift_captured/without_routine_change/recipients").asInt())
+        .isBetween(0, 6);
     assertThat(
             Contracts.mapper()
                 .readTree(dir.resolve("ref/simulation.json").toFile())

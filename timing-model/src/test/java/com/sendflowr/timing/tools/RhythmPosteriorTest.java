@@ -16,21 +16,13 @@ class RhythmPosteriorTest {
     return SimulatedRhythm.draw(r, SimulatedRhythm.drawTimeZone(r), 0.1);
   }
 
-  /** Session starts drawn from the rhythm by inverse CDF, as the simulator draws them. */
+  /** Session starts drawn from the rhythm, as the simulator draws them. */
   private static double[] sessions(SimulatedRhythm rhythm, int count, long seed) {
-    double[] density = rhythm.density();
-    double[] cumulative = new double[density.length];
-    double acc = 0;
-    for (int m = 0; m < density.length; m++) {
-      acc += density[m];
-      cumulative[m] = acc;
-    }
+    double[] cumulative = SimulatedRhythm.cumulative(rhythm.density());
     SplittableRandom r = new SplittableRandom(seed);
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
-      int at = Arrays.binarySearch(cumulative, r.nextDouble() * acc);
-      int m = Math.min(at >= 0 ? at : -at - 1, density.length - 1);
-      out[i] = m + r.nextDouble();
+      out[i] = SimulatedRhythm.sampleMinute(r, cumulative);
     }
     return out;
   }
@@ -86,7 +78,7 @@ class RhythmPosteriorTest {
       SimulatedRhythm truth = rhythm(seed);
       double[] expected =
           new RhythmPosterior(sessions(truth, 400, seed), 0.1, RESPONSE_MINUTES, seed)
-              .expectedResponse(8_000, 100);
+              .expectedResponse(20_000, 100);
       int pick = RhythmPosterior.bestOffset(expected, 0, SimulatedRhythm.WEEK);
       assertThat(captured(truth, pick)).as("seed %d", seed).isGreaterThan(0.85);
     }
@@ -106,6 +98,48 @@ class RhythmPosteriorTest {
     }
     // An average over many different routines is flatter than any one of them.
     assertThat(Arrays.stream(none).max().orElseThrow()).isLessThan(0.9);
+  }
+
+  @Test
+  void withoutDataTheChainsSampleThePrior() {
+    // With no likelihood the chains must reproduce the simulator's draw; a wrong Hastings term in
+    // the birth/death, centre or time-zone moves shows as a skewed peak count, time zone or shape.
+    int n = 200_000;
+    double[] peakCounts = new double[4];
+    double[] zones = new double[SimulatedRhythm.TIME_ZONES.length];
+    double[] sums = new double[4]; // sigma, weight, weekend level, weekend shift
+    long[] peaks = {0};
+    new RhythmPosterior(new double[0], 0.1, RESPONSE_MINUTES, 3)
+        .sample(
+            2_000_000,
+            n,
+            x -> {
+              peakCounts[x.peaks()]++;
+              zones[x.timeZoneIndex]++;
+              for (int p = 0; p < x.peaks(); p++) {
+                sums[0] += x.sigma[p];
+                sums[1] += x.weight[p];
+                peaks[0]++;
+              }
+              sums[2] += x.weekendLevel;
+              sums[3] += x.weekendShift;
+            });
+    double drawn = Arrays.stream(peakCounts).sum();
+    double[] countWeights = SimulatedRhythm.PEAK_COUNT_WEIGHTS;
+    double countTotal = Arrays.stream(countWeights).sum();
+    for (int k = 1; k <= 3; k++) {
+      assertThat(peakCounts[k] / drawn).isCloseTo(countWeights[k - 1] / countTotal, within(0.02));
+    }
+    double zoneTotal = Arrays.stream(SimulatedRhythm.TIME_ZONE_WEIGHTS).sum();
+    for (int z = 0; z < zones.length; z++) {
+      assertThat(zones[z] / drawn)
+          .as("time zone %d", z)
+          .isCloseTo(SimulatedRhythm.TIME_ZONE_WEIGHTS[z] / zoneTotal, within(0.015));
+    }
+    assertThat(sums[0] / peaks[0]).isCloseTo(37.5, within(1.0));
+    assertThat(sums[1] / peaks[0]).isCloseTo(0.65, within(0.015));
+    assertThat(sums[2] / drawn).isCloseTo(0.9, within(0.02));
+    assertThat(sums[3] / drawn).isCloseTo(90, within(3.0));
   }
 
   @Test
