@@ -276,12 +276,8 @@ public final class Contracts {
         json,
         f -> {
           String reasonWire = f.requiredString("reason", 64);
-          RejectReason reason = null;
-          for (RejectReason r : RejectReason.values()) {
-            if (r.wire().equals(reasonWire)) {
-              reason = r;
-            }
-          }
+          RejectReason reason =
+              WireNames.lookup(RejectReason.values(), RejectReason::wire, reasonWire);
           if (reason == null) {
             throw new Rejection(RejectReason.UNKNOWN_TYPE, "unknown reason '" + reasonWire + "'");
           }
@@ -317,7 +313,7 @@ public final class Contracts {
       RejectReason reason,
       String detail,
       Instant now) {
-    String body = payload == null ? null : payload;
+    String body = payload;
     boolean truncated = body != null && body.length() > MAX_DEAD_LETTER_PAYLOAD_CHARS;
     if (truncated) {
       body = body.substring(0, MAX_DEAD_LETTER_PAYLOAD_CHARS);

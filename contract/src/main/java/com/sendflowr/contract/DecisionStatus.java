@@ -20,11 +20,6 @@ public enum DecisionStatus {
   }
 
   static DecisionStatus fromWire(String wire) {
-    for (DecisionStatus s : values()) {
-      if (s.wire().equals(wire)) {
-        return s;
-      }
-    }
-    return null;
+    return WireNames.lookup(values(), DecisionStatus::wire, wire);
   }
 }

@@ -20,11 +20,6 @@ public enum OutcomeState {
   }
 
   static OutcomeState fromWire(String wire) {
-    for (OutcomeState s : values()) {
-      if (s.wire().equals(wire)) {
-        return s;
-      }
-    }
-    return null;
+    return WireNames.lookup(values(), OutcomeState::wire, wire);
   }
 }

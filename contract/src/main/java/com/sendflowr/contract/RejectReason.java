@@ -23,7 +23,7 @@ public enum RejectReason {
   FIELD_TOO_LARGE,
   /** A send request names an intent that has no configuration. */
   UNKNOWN_INTENT,
-  /** A decision's intent has no ESP binding at fire time. */
+  /** A decision cannot reach its ESP at fire time: no binding, adapter or credentials. */
   UNROUTABLE,
   /** The ESP permanently refused the call (4xx other than 429). */
   ESP_REJECTED,

@@ -45,14 +45,7 @@ public enum SignalType {
   }
 
   public static Optional<SignalType> fromWire(String wire) {
-    if (wire == null) {
-      return Optional.empty();
-    }
-    for (SignalType t : values()) {
-      if (t.wire().equals(wire)) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(
+        wire == null ? null : WireNames.lookup(values(), SignalType::wire, wire));
   }
 }

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -36,24 +37,13 @@ public interface CredentialStore extends Serializable {
     };
   }
 
-  /** Keys from a properties file {@code ref=key} (a mounted Secret), read on every lookup miss. */
+  /**
+   * Keys from a properties file {@code ref=key} (a mounted Secret). The file is parsed once and
+   * again whenever its modification time changes, so a rotated Secret is picked up without a
+   * restart and a dispatch costs one file-status call, not a parse.
+   */
   static CredentialStore fromFile(Path file) {
-    // Path is not Serializable, and the store ships with the job graph: capture the name.
-    String location = file.toString();
-    return ref -> {
-      Path path = Path.of(location);
-      Properties p = new Properties();
-      try (Reader r = Files.newBufferedReader(path)) {
-        p.load(r);
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot read credentials file " + path, e);
-      }
-      String key = p.getProperty(ref);
-      if (key == null || key.isBlank()) {
-        throw new IllegalStateException("no credential for ref '" + ref + "' in " + path);
-      }
-      return key;
-    };
+    return new FileCredentialStore(file.toString());
   }
 
   /** Fixed keys, for the local runner's sandbox and tests. */
@@ -66,6 +56,47 @@ public interface CredentialStore extends Serializable {
       }
       return key;
     };
+  }
+
+  /** See {@link #fromFile}. */
+  final class FileCredentialStore implements CredentialStore {
+    // Path is not Serializable, and the store ships with the job graph: keep the name.
+    private final String location;
+    private transient volatile Loaded loaded;
+
+    private record Loaded(FileTime modified, Properties keys) {}
+
+    private FileCredentialStore(String location) {
+      this.location = location;
+    }
+
+    @Override
+    public String apiKey(String ref) {
+      Path path = Path.of(location);
+      String key = current(path).keys().getProperty(ref);
+      if (key == null || key.isBlank()) {
+        throw new IllegalStateException("no credential for ref '" + ref + "' in " + path);
+      }
+      return key;
+    }
+
+    private Loaded current(Path path) {
+      try {
+        FileTime modified = Files.getLastModifiedTime(path);
+        Loaded l = loaded;
+        if (l == null || !l.modified().equals(modified)) {
+          Properties p = new Properties();
+          try (Reader r = Files.newBufferedReader(path)) {
+            p.load(r);
+          }
+          l = new Loaded(modified, p);
+          loaded = l;
+        }
+        return l;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read credentials file " + path, e);
+      }
+    }
   }
 
   static String envName(String ref) {

@@ -152,13 +152,17 @@ public final class DispatchTopology {
         .uid(UID_DEAD_LETTERS_SINK);
   }
 
+  /**
+   * A dead-lettered outcome as a dead letter: the ESP refused it (it answered), or it could not be
+   * routed to the ESP at all (no adapter, no credentials: the ESP was never called).
+   */
   static DeadLetter deadLetterOf(DispatchOutcome o) {
     return Contracts.deadLetter(
         "dispatch-job/esp",
         null,
         o.universalId(),
         Contracts.toJson(o),
-        RejectReason.ESP_REJECTED,
+        o.espStatus() == null ? RejectReason.UNROUTABLE : RejectReason.ESP_REJECTED,
         o.detail(),
         Instant.now());
   }

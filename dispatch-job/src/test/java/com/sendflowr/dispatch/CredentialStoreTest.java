@@ -59,6 +59,11 @@ class CredentialStoreTest {
     CredentialStore store = CredentialStore.fromFile(file);
     assertThat(store.apiKey("brand-a")).isEqualTo(KEY);
     Files.writeString(file, "brand-a=" + OTHER_KEY + "\n");
+    // Some file systems keep whole seconds: make the rewrite visible the way a rotation is.
+    Files.setLastModifiedTime(
+        file,
+        java.nio.file.attribute.FileTime.from(
+            Files.getLastModifiedTime(file).toInstant().plusSeconds(2)));
     assertThat(store.apiKey("brand-a")).isEqualTo(OTHER_KEY);
   }
 

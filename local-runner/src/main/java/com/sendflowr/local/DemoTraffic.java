@@ -1,8 +1,12 @@
 package com.sendflowr.local;
 
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.SendRequest;
+import com.sendflowr.contract.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
 
@@ -43,33 +47,23 @@ final class DemoTraffic {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String type = TYPES[random.nextInt(TYPES.length)];
     String signal =
-        "{\"event_id\":\"demo-evt-"
-            + n
-            + "\",\"event_type\":\""
-            + type
-            + "\",\"occurred_at\":\""
-            + now
-            + "\",\"universal_id\":\""
-            + recipient
-            + "\",\"source\":\"demo\"}";
+        Contracts.toJson(
+            new Signal("demo-evt-" + n, type, now, recipient, Map.of(), "demo", Map.of()));
     producer.send(topics.signals(), recipient, signal);
     announce.accept("signal  " + type + " from " + recipient, signal);
 
     Instant notBefore = now.plusSeconds(5 + random.nextInt(10));
     String request =
-        "{\"request_id\":\"demo-req-"
-            + n
-            + "\",\"universal_id\":\""
-            + recipient
-            + "\",\"intent_id\":\""
-            + INTENT
-            + "\",\"not_before\":\""
-            + notBefore
-            + "\",\"not_after\":\""
-            + notBefore.plus(Duration.ofHours(1))
-            + "\",\"metadata\":{\"email\":\""
-            + recipient
-            + "@example.com\"}}";
+        Contracts.toJson(
+            new SendRequest(
+                "demo-req-" + n,
+                recipient,
+                Map.of(),
+                INTENT,
+                notBefore,
+                notBefore.plus(Duration.ofHours(1)),
+                null,
+                Map.of("email", recipient + "@example.com")));
     producer.send(topics.sendRequests(), recipient, request);
     announce.accept(
         "request demo-req-" + n + " for " + recipient + ", window opens " + notBefore, request);
