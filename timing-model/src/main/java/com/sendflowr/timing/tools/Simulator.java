@@ -68,7 +68,7 @@ final class Simulator {
         --reference-recipients  score the posterior reference policy (what is achievable at all:
                              the Bayes decision under the simulator's own rhythm family, given
                              exact session times since the last routine change) on the first N
-                             recipients (default 0 = off; ~0.2 s per recipient and core)
+                             recipients (default 0 = off; ~0.05 s per recipient and core)
         --reference-iterations  MCMC steps per recipient for the reference (default 20000)
       """;
 
