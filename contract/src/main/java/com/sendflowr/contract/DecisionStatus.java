@@ -12,7 +12,12 @@ public enum DecisionStatus {
   /** Withdrawn: do not send (e.g. a circuit breaker opened after the decision). */
   CANCELLED,
   /** Knowing when not to send: the whole window was suppressed, nothing will be sent. */
-  SUPPRESSED;
+  SUPPRESSED,
+  /**
+   * The window passed (or could no longer be reached) without a dispatchable decision: nothing will
+   * be sent for this request.
+   */
+  EXPIRED;
 
   @JsonValue
   public String wire() {

@@ -84,9 +84,11 @@ public final class DispatchScheduler
       ctx.timerService().registerEventTimeTimer(d.triggerTimestampUtc().toEpochMilli());
     } else {
       OutcomeState state =
-          d.status() == DecisionStatus.SUPPRESSED
-              ? OutcomeState.SUPPRESSED
-              : OutcomeState.CANCELLED;
+          switch (d.status()) {
+            case SUPPRESSED -> OutcomeState.SUPPRESSED;
+            case EXPIRED -> OutcomeState.EXPIRED;
+            default -> OutcomeState.CANCELLED;
+          };
       ctx.output(
           OUTCOMES, Outcomes.withoutCall(d, null, now, state, "decision " + d.status().wire()));
     }

@@ -1,20 +1,23 @@
 package com.sendflowr.timing.model;
 
+import com.sendflowr.contract.MinuteOfWeek;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Learns dispatch-to-delivery latency from delivery feedback: an exponentially weighted mean per
- * UTC hour of the day, plus a pooled mean for hours with too few samples. One tracker per channel
- * or ESP account; small enough to live in keyed or broadcast state.
+ * Learns trigger-to-delivery latency from delivery feedback: an exponentially weighted mean per UTC
+ * hour of the week (an ESP's Monday-morning campaign rush differs from its Sunday night), plus a
+ * pooled mean for hours with too few samples. One tracker per execution channel; small enough to
+ * live in keyed or broadcast state.
  */
 public final class LatencyTracker implements LatencyModel {
 
-  public static final byte FORMAT_VERSION = 1;
+  public static final byte FORMAT_VERSION = 2;
 
-  private static final int HOURS = 24;
+  private static final int HOURS = MinuteOfWeek.MINUTES_PER_WEEK / 60;
+  private static final int V1_HOURS = 24;
 
   private final Duration defaultLatency;
   private final double alpha;
@@ -60,7 +63,7 @@ public final class LatencyTracker implements LatencyModel {
   }
 
   private static int hourOf(Instant t) {
-    return (int) Math.floorMod(Math.floorDiv(t.getEpochSecond(), 3600L), 24L);
+    return MinuteOfWeek.of(t) / 60;
   }
 
   @Override
@@ -70,7 +73,7 @@ public final class LatencyTracker implements LatencyModel {
       return new LatencyEstimate(
           millis(hourMean[h]),
           LatencyEstimate.Source.LEARNED_HOURLY,
-          String.format("hour %02d UTC, %d deliveries", h, hourCount[h]));
+          String.format("%s %02d:00 UTC, %d deliveries", DAYS[h / 24], h % 24, hourCount[h]));
     }
     if (pooledCount >= minSamples) {
       return new LatencyEstimate(
@@ -84,6 +87,8 @@ public final class LatencyTracker implements LatencyModel {
         pooledCount + " deliveries observed, " + minSamples + " needed");
   }
 
+  private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
   private static Duration millis(double seconds) {
     return Duration.ofMillis(Math.round(seconds * 1000));
   }
@@ -93,11 +98,12 @@ public final class LatencyTracker implements LatencyModel {
   }
 
   /**
-   * Layout v1: version, default latency ms (i64), alpha (f64), minSamples (i32), pooled mean (f64)
-   * and count (i64), then 24 x (mean f64, count i64).
+   * Layout v2: version, default latency ms (i64), alpha (f64), minSamples (i32), pooled mean (f64)
+   * and count (i64), then 168 x (mean f64, count i64), hour 0 = Monday 00:00 UTC. Version 1 had 24
+   * hours of the day; it is still read, each hour's samples standing for that hour on every day.
    */
   public byte[] toBytes() {
-    ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 16 + HOURS * 16);
+    ByteBuffer b = ByteBuffer.allocate(sizeOf(HOURS));
     b.put(FORMAT_VERSION);
     b.putLong(defaultLatency.toMillis());
     b.putDouble(alpha);
@@ -111,18 +117,40 @@ public final class LatencyTracker implements LatencyModel {
     return b.array();
   }
 
+  private static int sizeOf(int hours) {
+    return 1 + 8 + 8 + 4 + 16 + hours * 16;
+  }
+
   public static LatencyTracker fromBytes(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (bytes.length != 1 + 8 + 8 + 4 + 16 + HOURS * 16 || b.get() != FORMAT_VERSION) {
-      throw new IllegalArgumentException("not a v1 latency tracker");
+    byte version = bytes.length == 0 ? 0 : b.get();
+    int hours =
+        switch (version) {
+          case 1 -> V1_HOURS;
+          case 2 -> HOURS;
+          default ->
+              throw new IllegalArgumentException("unknown latency tracker format " + version);
+        };
+    if (bytes.length != sizeOf(hours)) {
+      throw new IllegalArgumentException(
+          "latency tracker v" + version + " of " + bytes.length + " bytes is malformed");
     }
     LatencyTracker t =
         new LatencyTracker(Duration.ofMillis(b.getLong()), b.getDouble(), b.getInt());
     t.pooledMean = b.getDouble();
     t.pooledCount = b.getLong();
-    for (int h = 0; h < HOURS; h++) {
-      t.hourMean[h] = b.getDouble();
-      t.hourCount[h] = b.getLong();
+    for (int h = 0; h < hours; h++) {
+      double mean = b.getDouble();
+      long count = b.getLong();
+      if (hours == HOURS) {
+        t.hourMean[h] = mean;
+        t.hourCount[h] = count;
+      } else {
+        for (int day = 0; day < 7; day++) {
+          t.hourMean[day * 24 + h] = mean;
+          t.hourCount[day * 24 + h] = count;
+        }
+      }
     }
     return t;
   }

@@ -185,6 +185,37 @@ public final class RecipientState {
     }
   }
 
+  /**
+   * Adds another history of the same person (an identity merge): both are decayed to the later of
+   * their last updates and summed, so no evidence is lost and none is counted twice.
+   *
+   * @throws IllegalArgumentException when the two hold a different number of harmonics
+   */
+  public void mergeFrom(RecipientState other, Duration halfLife) {
+    if (other.cos.length != cos.length) {
+      throw new IllegalArgumentException(
+          "cannot merge " + other.cos.length + " harmonics into " + cos.length);
+    }
+    if (other.lastUpdateEpochSecond == Long.MIN_VALUE) {
+      return;
+    }
+    double otherScale = 1;
+    if (lastUpdateEpochSecond == Long.MIN_VALUE) {
+      lastUpdateEpochSecond = other.lastUpdateEpochSecond;
+    } else if (other.lastUpdateEpochSecond > lastUpdateEpochSecond) {
+      scale(decayFactor(other.lastUpdateEpochSecond - lastUpdateEpochSecond, halfLife));
+      lastUpdateEpochSecond = other.lastUpdateEpochSecond;
+    } else {
+      otherScale = decayFactor(lastUpdateEpochSecond - other.lastUpdateEpochSecond, halfLife);
+    }
+    for (int k = 0; k < cos.length; k++) {
+      cos[k] += (float) (otherScale * other.cos[k]);
+      sin[k] += (float) (otherScale * other.sin[k]);
+    }
+    mass += otherScale * other.mass;
+    signalCount += other.signalCount;
+  }
+
   public RecipientState copy() {
     RecipientState c = new RecipientState(cos.length);
     System.arraycopy(cos, 0, c.cos, 0, cos.length);

@@ -107,4 +107,28 @@ class RecipientStateTest {
     assertThat(cfg.weightOf(SignalType.OPEN)).isLessThan(cfg.weightOf(SignalType.CLICK) / 5);
     assertThat(s.signalCount()).isEqualTo(2);
   }
+
+  @Test
+  void mergingTwoHistoriesEqualsHavingSeenBothStreams() {
+    java.time.Duration hl = java.time.Duration.ofDays(21);
+    java.time.Instant t0 = java.time.Instant.parse("2026-01-05T09:00:00Z");
+    RecipientState all = new RecipientState();
+    RecipientState a = new RecipientState();
+    RecipientState b = new RecipientState();
+    for (int i = 0; i < 20; i++) {
+      java.time.Instant at = t0.plus(java.time.Duration.ofHours(7L * i));
+      all.update(1.0, at, hl);
+      (i % 3 == 0 ? b : a).update(1.0, at, hl);
+    }
+    a.mergeFrom(b, hl);
+    org.assertj.core.api.Assertions.assertThat(a.signalCount()).isEqualTo(all.signalCount());
+    org.assertj.core.api.Assertions.assertThat(a.lastUpdate()).isEqualTo(all.lastUpdate());
+    org.assertj.core.api.Assertions.assertThat(a.mass())
+        .isCloseTo(all.mass(), org.assertj.core.api.Assertions.within(1e-9));
+    org.assertj.core.api.Assertions.assertThat(a.normalisedCos(7))
+        .isCloseTo(all.normalisedCos(7), org.assertj.core.api.Assertions.within(1e-4));
+    RecipientState empty = new RecipientState();
+    empty.mergeFrom(all, hl);
+    org.assertj.core.api.Assertions.assertThat(empty).isEqualTo(all);
+  }
 }
