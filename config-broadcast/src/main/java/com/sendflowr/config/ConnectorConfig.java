@@ -19,17 +19,23 @@ public final class ConnectorConfig {
   private ConnectorConfig() {}
 
   /**
-   * Strictly parses a config change and, if it is a binding, the binding in it: a malformed binding
-   * is rejected here, so it reaches the dead letters with the field it lacks instead of being
-   * dropped later inside the broadcast operator.
+   * Strictly parses a config change and the entity in it (binding, signal mapping, intent): a
+   * malformed entity is rejected here, so it reaches the dead letters with the field it lacks
+   * instead of being dropped later inside a broadcast operator.
    */
   public static Parsed<ConfigChange> parse(String json) {
     Parsed<ConfigChange> parsed = Contracts.parseConfigChange(json);
-    if (parsed instanceof Parsed.Ok<ConfigChange> ok
-        && IntentBinding.ENTITY_TYPE.equals(ok.value().entityType())
-        && !ok.value().tombstone()) {
+    if (parsed instanceof Parsed.Ok<ConfigChange> ok && !ok.value().tombstone()) {
+      ConfigChange change = ok.value();
       try {
-        IntentBinding.fromChange(ok.value());
+        switch (change.entityType()) {
+          case IntentBinding.ENTITY_TYPE -> IntentBinding.fromChange(change);
+          case SignalMapping.ENTITY_TYPE -> SignalMapping.fromChange(change);
+          case IntentSettings.ENTITY_TYPE -> IntentSettings.fromChange(change);
+          default -> {
+            // other entity types are not read by the jobs
+          }
+        }
       } catch (IllegalArgumentException e) {
         return new Parsed.Rejected<>(RejectReason.INVALID_FIELD, e.getMessage());
       }

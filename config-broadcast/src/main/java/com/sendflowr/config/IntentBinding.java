@@ -1,7 +1,6 @@
 package com.sendflowr.config;
 
 import com.sendflowr.contract.ConfigChange;
-import java.util.Map;
 
 /**
  * Binds an intent to one ESP action. Only connector config knows ESPs: migrating a brand from one
@@ -42,50 +41,20 @@ public record IntentBinding(
     if (!ENTITY_TYPE.equals(change.entityType())) {
       throw new IllegalArgumentException("not an " + ENTITY_TYPE + ": " + change.entityType());
     }
-    Map<String, Object> s = change.snapshot();
-    String esp = required(s, "esp");
+    SnapshotFields s = new SnapshotFields("an intent binding", change.snapshot());
+    String esp = s.required("esp");
     return new IntentBinding(
-        optional(s, "binding_id", change.entityId() + "@" + esp),
+        s.optional("binding_id", change.entityId() + "@" + esp),
         change.entityId(),
         esp,
-        optional(s, "account", "default"),
-        required(s, "credential_ref"),
-        optional(s, "metric_name", "SendFlowr " + change.entityId()),
-        optional(s, "campaign_id", null),
-        optional(s, "template_id", null),
-        optional(s, "notification_id", null),
-        number(s, "max_lateness_seconds", DEFAULT_MAX_LATENESS_SECONDS),
-        Boolean.TRUE.equals(s.get("dry_run")),
+        s.optional("account", "default"),
+        s.required("credential_ref"),
+        s.optional("metric_name", "SendFlowr " + change.entityId()),
+        s.optional("campaign_id", null),
+        s.optional("template_id", null),
+        s.optional("notification_id", null),
+        s.nonNegativeLong("max_lateness_seconds", DEFAULT_MAX_LATENESS_SECONDS),
+        s.flag("dry_run", false),
         change.version());
-  }
-
-  private static String required(Map<String, Object> s, String field) {
-    String v = optional(s, field, null);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("'" + field + "' is required in an intent binding");
-    }
-    return v;
-  }
-
-  private static String optional(Map<String, Object> s, String field, String fallback) {
-    Object v = s.get(field);
-    if (v == null) {
-      return fallback;
-    }
-    if (!(v instanceof String str)) {
-      throw new IllegalArgumentException("'" + field + "' must be a string");
-    }
-    return str;
-  }
-
-  private static long number(Map<String, Object> s, String field, long fallback) {
-    Object v = s.get(field);
-    if (v == null) {
-      return fallback;
-    }
-    if (!(v instanceof Number n) || n.longValue() < 0) {
-      throw new IllegalArgumentException("'" + field + "' must be a non-negative number");
-    }
-    return n.longValue();
   }
 }

@@ -28,7 +28,13 @@ public enum RejectReason {
   /** The ESP permanently refused the call (4xx other than 429). */
   ESP_REJECTED,
   /** Retries were exhausted against the ESP. */
-  ESP_UNAVAILABLE;
+  ESP_UNAVAILABLE,
+  /** A per-recipient bound (e.g. pending send requests) would be exceeded. */
+  LIMIT_EXCEEDED,
+  /** A send request names an intent its configuration disables. */
+  INTENT_DISABLED,
+  /** The timing model could not decide a request, and neither could its fallback. */
+  DECISION_FAILED;
 
   @JsonValue
   public String wire() {

@@ -33,6 +33,8 @@ public record LocalPipeline(
         args(
             "signals-topic", topics.signals(),
             "send-requests-topic", topics.sendRequests(),
+            "dispatch-outcomes-topic", topics.outcomes(),
+            "connector-config-topic", topics.connectorConfig(),
             "decisions-topic", topics.decisions(),
             "dead-letters-topic", topics.deadLetters(),
             "explanations-jdbc-url", explanationsJdbcUrl,

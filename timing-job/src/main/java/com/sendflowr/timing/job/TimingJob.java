@@ -6,6 +6,7 @@ import com.sendflowr.contract.Topics;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.flink.JobEnvironment;
 import com.sendflowr.flink.KafkaIO;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,9 +17,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
  * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
  * explanations-jdbc-user}, {@code explanations-jdbc-password}, topic names {@code signals-topic},
- * {@code send-requests-topic}, {@code decisions-topic}, {@code dead-letters-topic}, {@code
- * group-id}, {@code transactional-id-prefix} (group id + "-decisions"), {@code default-window}
- * (24h), {@code default-latency} (2s), {@code checkpoint-interval} (10s).
+ * {@code send-requests-topic}, {@code dispatch-outcomes-topic}, {@code connector-config-topic},
+ * {@code decisions-topic}, {@code dead-letters-topic}, {@code group-id}, {@code
+ * transactional-id-prefix} (group id + "-decisions"), {@code policy} ({@code model} or {@code
+ * asap}), {@code prior-file} (a population prior written by {@code bin/sendflowr bootstrap}),
+ * {@code default-latency} (60s, until a channel's latency is learned), {@code recipient-ttl}
+ * (400d), {@code checkpoint-interval} (10s).
  */
 public final class TimingJob {
   private TimingJob() {}
@@ -40,7 +44,11 @@ public final class TimingJob {
         new TimingTopology.Sources(
             KafkaIO.rawSource(bootstrap, args.get("signals-topic", Topics.SIGNALS), groupId),
             KafkaIO.rawSource(
-                bootstrap, args.get("send-requests-topic", Topics.SEND_REQUESTS), groupId));
+                bootstrap, args.get("send-requests-topic", Topics.SEND_REQUESTS), groupId),
+            KafkaIO.rawSource(
+                bootstrap, args.get("dispatch-outcomes-topic", Topics.DISPATCH_OUTCOMES), groupId),
+            KafkaIO.compactedStateSource(
+                bootstrap, args.get("connector-config-topic", Topics.CONNECTOR_CONFIG), groupId));
     TimingTopology.Sinks sinks =
         new TimingTopology.Sinks(
             KafkaIO.<TimingDecision>jsonSink(
@@ -59,11 +67,15 @@ public final class TimingJob {
                 DeadLetter::key,
                 DeliveryGuarantee.AT_LEAST_ONCE,
                 groupId + "-dead-letters"));
-    TimingTopology.Settings defaults = TimingTopology.Settings.defaults();
-    TimingTopology.Settings settings =
-        new TimingTopology.Settings(
-            args.duration("default-window", defaults.defaultWindow()),
-            args.duration("default-latency", defaults.defaultLatency()));
-    TimingTopology.define(env, sources, sinks, settings);
+    DecideSettings defaults = DecideSettings.defaults();
+    DecideSettings decide =
+        defaults
+            .withPolicy(args.get("policy", defaults.policy()))
+            .withDefaultLatency(args.duration("default-latency", defaults.defaultLatency()))
+            .withRecipientTtl(args.duration("recipient-ttl", defaults.recipientTtl()));
+    String priorFile = args.get("prior-file", null);
+    ModelSpec model =
+        priorFile == null ? ModelSpec.defaults() : ModelSpec.withPriorFile(Path.of(priorFile));
+    TimingTopology.define(env, sources, sinks, new TimingTopology.Settings(decide, model));
   }
 }

@@ -1,7 +1,10 @@
 package com.sendflowr.timing.job;
 
+import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.TimingDecision;
@@ -10,11 +13,16 @@ import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.flink.ParseOrDeadLetter;
 import com.sendflowr.flink.RawRecord;
 import com.sendflowr.flink.WallClockWatermarks;
+import com.sendflowr.timing.job.latency.LatencyEvidence;
+import com.sendflowr.timing.job.latency.LatencyJoin;
+import com.sendflowr.timing.job.latency.LatencyLearner;
+import com.sendflowr.timing.job.latency.LatencySample;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,17 +32,34 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * production runs.
  *
  * <pre>
- * signals ──parse──┐                                   ┌─> decisions (Kafka, exactly-once)
- *                  ├─keyBy(recipient)─> decide ────────┼─> explanations (JDBC: ClickHouse | H2)
- * requests ─parse──┘                                   └─> dead letters (Kafka)
+ * signals ───parse──┐
+ * requests ──parse──┼─> keyBy(recipient) ─> decide (model) ─┬─> decisions (Kafka, exactly-once)
+ * outcomes ──parse──┘                          ^            ├─> explanations
+ *    │   └─ delivered signals ─┐               │ broadcast  └─> dead letters
+ *    └─> latency join (decision id) ─> latency learner (channel) ─┤
+ * connector config ──parse─────────────────────────────────────────┘
  * </pre>
  */
 public final class TimingTopology {
   // Stable operator ids: savepoints map state by these, so they never change.
   public static final String UID_SIGNALS_SOURCE = "timing-signals-source";
   public static final String UID_REQUESTS_SOURCE = "timing-requests-source";
+  public static final String UID_OUTCOMES_SOURCE = "timing-outcomes-source";
+  public static final String UID_CONFIG_SOURCE = "timing-config-source";
   public static final String UID_PARSE_SIGNALS = "timing-parse-signals";
   public static final String UID_PARSE_REQUESTS = "timing-parse-requests";
+  public static final String UID_PARSE_OUTCOMES = "timing-parse-outcomes";
+  public static final String UID_CONFIG_TOMBSTONE_FILTER = "timing-config-source-filter";
+  public static final String UID_PARSE_CONFIG = "timing-parse-config";
+  public static final String UID_SIGNAL_INPUTS = "timing-signal-inputs";
+  public static final String UID_REQUEST_INPUTS = "timing-request-inputs";
+  public static final String UID_OUTCOME_INPUTS = "timing-outcome-inputs";
+  public static final String UID_LATENCY_FROM_OUTCOMES = "timing-latency-from-outcomes";
+  public static final String UID_LATENCY_FROM_SIGNALS = "timing-latency-from-signals";
+  public static final String UID_LATENCY_JOIN = "timing-latency-join";
+  public static final String UID_LATENCY_LEARNER = "timing-latency-learner";
+  public static final String UID_CONFIG_CONTROL = "timing-config-control";
+  public static final String UID_LATENCY_CONTROL = "timing-latency-control";
   public static final String UID_DECIDE = "timing-decide";
   public static final String UID_DECISIONS_SINK = "timing-decisions-sink";
   public static final String UID_EXPLANATIONS_SINK = "timing-explanations-sink";
@@ -43,7 +68,11 @@ public final class TimingTopology {
   private TimingTopology() {}
 
   /** What the topology reads. */
-  public record Sources(Source<RawRecord, ?, ?> signals, Source<RawRecord, ?, ?> sendRequests) {}
+  public record Sources(
+      Source<RawRecord, ?, ?> signals,
+      Source<RawRecord, ?, ?> sendRequests,
+      Source<RawRecord, ?, ?> dispatchOutcomes,
+      Source<RawRecord, ?, ?> connectorConfig) {}
 
   /** Where it writes. */
   public record Sinks(
@@ -51,13 +80,10 @@ public final class TimingTopology {
       Sink<ExplanationRow> explanations,
       Sink<DeadLetter> deadLetters) {}
 
-  /**
-   * @param defaultWindow window length for requests without {@code not_after}
-   * @param defaultLatency ESP latency compensated until latency is learned
-   */
-  public record Settings(Duration defaultWindow, Duration defaultLatency) implements Serializable {
+  /** How the job decides, and with which model. */
+  public record Settings(DecideSettings decide, ModelSpec model) implements Serializable {
     public static Settings defaults() {
-      return new Settings(Duration.ofHours(24), Duration.ofSeconds(2));
+      return new Settings(DecideSettings.defaults(), ModelSpec.defaults());
     }
   }
 
@@ -84,18 +110,74 @@ public final class TimingTopology {
             .name("parse send requests")
             .uid(UID_PARSE_REQUESTS);
 
-    SingleOutputStreamOperator<TimingDecision> decisions =
+    SingleOutputStreamOperator<DispatchOutcome> outcomes =
+        env.fromSource(sources.dispatchOutcomes(), watermarks, "dispatch outcomes")
+            .uid(UID_OUTCOMES_SOURCE)
+            .process(
+                new ParseOrDeadLetter<>(
+                    "timing-job/dispatch-outcomes", Contracts::parseDispatchOutcome))
+            .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+            .name("parse dispatch outcomes")
+            .uid(UID_PARSE_OUTCOMES);
+
+    SingleOutputStreamOperator<ConfigChange> config =
+        env.fromSource(sources.connectorConfig(), watermarks, "connector config")
+            .uid(UID_CONFIG_SOURCE)
+            // Null-valued records are compaction tombstones, already expressed as tombstone
+            // changes.
+            .filter(raw -> raw.value() != null)
+            .name("skip compaction tombstones")
+            .uid(UID_CONFIG_TOMBSTONE_FILTER)
+            .process(new ParseOrDeadLetter<>("timing-job/connector-config", ConnectorConfig::parse))
+            .returns(JsonRecordTypeInfo.of(ConfigChange.class))
+            .name("parse connector config")
+            .uid(UID_PARSE_CONFIG);
+
+    DataStream<ControlInput.LatencyUpdate> latency = learnLatency(signals, outcomes, settings);
+    BroadcastStream<ControlInput> control =
+        config
+            .map(ControlInput::of)
+            .returns(JsonRecordTypeInfo.of(ControlInput.class))
+            .name("config as control")
+            .uid(UID_CONFIG_CONTROL)
+            .union(
+                latency
+                    .map(ControlInput::of)
+                    .returns(JsonRecordTypeInfo.of(ControlInput.class))
+                    .name("latency as control")
+                    .uid(UID_LATENCY_CONTROL))
+            .broadcast(DecideFunction.CONFIG, DecideFunction.LATENCY);
+
+    DataStream<TimingInput> inputs =
         signals
-            .keyBy(Signal::recipientKey)
-            .connect(requests.keyBy(SendRequest::recipientKey))
-            .process(new RequestDecider(settings.defaultWindow(), settings.defaultLatency()))
+            .map(TimingInput::of)
+            .returns(JsonRecordTypeInfo.of(TimingInput.class))
+            .name("signals as inputs")
+            .uid(UID_SIGNAL_INPUTS)
+            .union(
+                requests
+                    .map(TimingInput::of)
+                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .name("requests as inputs")
+                    .uid(UID_REQUEST_INPUTS),
+                outcomes
+                    .map(TimingInput::of)
+                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .name("outcomes as inputs")
+                    .uid(UID_OUTCOME_INPUTS));
+
+    SingleOutputStreamOperator<TimingDecision> decisions =
+        inputs
+            .keyBy(TimingInput::recipient)
+            .connect(control)
+            .process(new DecideFunction(settings.decide(), settings.model()))
             .returns(JsonRecordTypeInfo.of(TimingDecision.class))
             .name("decide")
             .uid(UID_DECIDE);
 
     decisions.sinkTo(sinks.decisions()).name("decisions").uid(UID_DECISIONS_SINK);
     decisions
-        .getSideOutput(RequestDecider.EXPLANATIONS)
+        .getSideOutput(DecideFunction.EXPLANATIONS)
         .sinkTo(sinks.explanations())
         .name("timing_explanations")
         .uid(UID_EXPLANATIONS_SINK);
@@ -104,7 +186,43 @@ public final class TimingTopology {
         signals
             .getSideOutput(DeadLetters.TAG)
             .union(
-                requests.getSideOutput(DeadLetters.TAG), decisions.getSideOutput(DeadLetters.TAG));
+                requests.getSideOutput(DeadLetters.TAG),
+                outcomes.getSideOutput(DeadLetters.TAG),
+                config.getSideOutput(DeadLetters.TAG),
+                decisions.getSideOutput(DeadLetters.TAG));
     deadLetters.sinkTo(sinks.deadLetters()).name("dead letters").uid(UID_DEAD_LETTERS_SINK);
+  }
+
+  /** Dispatch outcomes and delivery webhooks in, each channel's latency tracker out. */
+  private static DataStream<ControlInput.LatencyUpdate> learnLatency(
+      DataStream<Signal> signals, DataStream<DispatchOutcome> outcomes, Settings settings) {
+    DataStream<LatencyEvidence> fromOutcomes =
+        outcomes
+            .flatMap(
+                (DispatchOutcome o, org.apache.flink.util.Collector<LatencyEvidence> out) ->
+                    LatencyEvidence.of(o).ifPresent(out::collect))
+            .returns(JsonRecordTypeInfo.of(LatencyEvidence.class))
+            .name("latency evidence from outcomes")
+            .uid(UID_LATENCY_FROM_OUTCOMES);
+    DataStream<LatencyEvidence> fromDeliveries =
+        signals
+            .flatMap(
+                (Signal s, org.apache.flink.util.Collector<LatencyEvidence> out) ->
+                    LatencyEvidence.of(s).ifPresent(out::collect))
+            .returns(JsonRecordTypeInfo.of(LatencyEvidence.class))
+            .name("latency evidence from deliveries")
+            .uid(UID_LATENCY_FROM_SIGNALS);
+    return fromOutcomes
+        .union(fromDeliveries)
+        .keyBy(LatencyEvidence::decisionId)
+        .process(new LatencyJoin())
+        .returns(JsonRecordTypeInfo.of(LatencySample.class))
+        .name("pair dispatch and delivery")
+        .uid(UID_LATENCY_JOIN)
+        .keyBy(LatencySample::channel)
+        .process(new LatencyLearner(settings.decide().defaultLatency()))
+        .returns(JsonRecordTypeInfo.of(ControlInput.LatencyUpdate.class))
+        .name("learn channel latency")
+        .uid(UID_LATENCY_LEARNER);
   }
 }

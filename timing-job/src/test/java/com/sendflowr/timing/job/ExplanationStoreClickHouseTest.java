@@ -58,12 +58,16 @@ class ExplanationStoreClickHouseTest {
         .hasToString(String.valueOf(first.createdAt().toEpochMilli()));
     assertThat(((Number) row.get("target_minute_utc")).intValue())
         .isEqualTo(first.targetMinuteUtc());
-    assertThat(row.get("trigger_timestamp")).isEqualTo("2026-01-05 09:39:58");
+    assertThat(row.get("trigger_timestamp"))
+        .isEqualTo(
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(first.triggerTimestamp()));
     assertThat(row.get("trigger_timestamp_ms"))
         .hasToString(String.valueOf(first.triggerTimestamp().toEpochMilli()));
     assertThat(((Number) row.get("latency_estimate_seconds")).doubleValue()).isEqualTo(1.5);
     assertThat(row.get("latency_source")).isEqualTo("configured_default");
-    assertThat(row.get("model_version")).isEqualTo(AsapRule.MODEL_VERSION);
+    assertThat(row.get("model_version")).isEqualTo(TimingPolicy.ASAP_MODEL_VERSION);
     assertThat(row.get("context_weights")).isEqualTo("[]");
     assertThat(((Number) row.get("suppressed")).intValue()).isZero();
     assertThat(row.get("explanation")).isEqualTo(first.explanationJson());

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.contract.SendRequest;
+import com.sendflowr.timing.model.DecisionRequest;
+import com.sendflowr.timing.model.LatencyTracker;
+import com.sendflowr.timing.model.TimingEngine;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,8 +26,23 @@ class ExplanationStoreTest {
     SendRequest r =
         new SendRequest(
             requestId, "u-42", Map.of(), "promo_jan", NOW.plusSeconds(600), null, null, Map.of());
-    return new AsapRule(Duration.ofHours(24), Duration.ofMillis(1_500))
-        .decide(r, version, 4, NOW)
+    TimingEngine engine = ModelSpec.defaults().engine();
+    DecisionRequest request =
+        new DecisionRequest(
+            "u-42",
+            "promo_jan",
+            NOW,
+            r.notBefore(),
+            r.notBefore().plus(Duration.ofHours(24)),
+            null,
+            null,
+            LatencyTracker.withDefaults(Duration.ofMillis(1_500)),
+            null);
+    TimingPolicy asap = TimingPolicy.asap(engine);
+    DecisionMapper.Lifecycle lc =
+        new DecisionMapper.Lifecycle(version, null, "request", Map.of(), null);
+    return DecisionMapper.fromChoice(
+            r, "u-42", lc, asap.choose(request), asap, "test", NOW, request.notAfter())
         .explanation();
   }
 
@@ -60,14 +78,16 @@ class ExplanationStoreTest {
         assertThat(rs.getString("created_at")).startsWith("2026-01-05 09:30:00");
         assertThat(rs.getLong("created_at_ms")).isEqualTo(NOW.toEpochMilli());
         assertThat(rs.getInt("target_minute_utc")).isEqualTo(row.targetMinuteUtc());
-        assertThat(rs.getString("target_timestamp")).startsWith("2026-01-05 09:40:00");
-        assertThat(rs.getString("trigger_timestamp")).startsWith("2026-01-05 09:39:58");
+        assertThat(rs.getString("target_timestamp"))
+            .startsWith(ExplanationStore.seconds(row.targetTimestamp()));
+        assertThat(rs.getString("trigger_timestamp"))
+            .startsWith(ExplanationStore.seconds(row.triggerTimestamp()));
         assertThat(rs.getLong("trigger_timestamp_ms"))
             .isEqualTo(row.triggerTimestamp().toEpochMilli());
         assertThat(rs.getDouble("latency_estimate_seconds")).isEqualTo(1.5);
         assertThat(rs.getString("latency_source")).isEqualTo("configured_default");
         assertThat(rs.getDouble("confidence_score")).isZero();
-        assertThat(rs.getString("model_version")).isEqualTo(AsapRule.MODEL_VERSION);
+        assertThat(rs.getString("model_version")).isEqualTo(TimingPolicy.ASAP_MODEL_VERSION);
         assertThat(rs.getString("context_weights")).isEqualTo("[]");
         assertThat(rs.getInt("suppressed")).isZero();
         assertThat(rs.getString("explanation")).isEqualTo(row.explanationJson());

@@ -43,8 +43,16 @@ public final class LatencyTracker implements LatencyModel {
     this.minSamples = minSamples;
   }
 
+  /** Observations an hour (or the pool) needs by default before its mean is trusted. */
+  public static final int MIN_SAMPLES = 20;
+
   public static LatencyTracker withDefaults() {
-    return new LatencyTracker(Duration.ofSeconds(60), 0.05, 20);
+    return withDefaults(Duration.ofSeconds(60));
+  }
+
+  /** The default learning rate and sample minimum, starting from {@code defaultLatency}. */
+  public static LatencyTracker withDefaults(Duration defaultLatency) {
+    return new LatencyTracker(defaultLatency, 0.05, MIN_SAMPLES);
   }
 
   /**

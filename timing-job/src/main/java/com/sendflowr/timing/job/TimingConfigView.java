@@ -1,0 +1,147 @@
+package com.sendflowr.timing.job;
+
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.IntentSettings;
+import com.sendflowr.config.SignalMapping;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.timing.model.ContextRules;
+import com.sendflowr.timing.model.FallbackPolicy;
+import com.sendflowr.timing.model.IntentPolicy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Connector config as the timing job reads it: which signal types are hot paths, breakers or clears
+ * for which intent, each intent's autonomy and window, and each intent's execution channel (the
+ * binding id, opaque here: the timing job never looks at ESP details). Built from the latest config
+ * change per entity; pure code, rebuilt whenever config changes.
+ */
+public final class TimingConfigView {
+  private final List<SignalMapping> mappings;
+  private final Map<String, IntentSettings> intents;
+  private final Map<String, String> channels;
+  private final Set<String> mappedTypes;
+  private final Map<String, ContextRules> rulesByIntent = new ConcurrentHashMap<>();
+
+  private TimingConfigView(
+      List<SignalMapping> mappings,
+      Map<String, IntentSettings> intents,
+      Map<String, String> channels) {
+    this.mappings = List.copyOf(mappings);
+    this.intents = Map.copyOf(intents);
+    this.channels = Map.copyOf(channels);
+    Set<String> types = new HashSet<>();
+    for (SignalMapping m : mappings) {
+      types.add(m.signalType());
+    }
+    this.mappedTypes = Set.copyOf(types);
+  }
+
+  public static TimingConfigView empty() {
+    return of(List.of());
+  }
+
+  /**
+   * @param latest the latest, non-tombstone change of each entity; entities the timing job does not
+   *     read are skipped, and malformed ones were dead-lettered at parse
+   */
+  public static TimingConfigView of(Iterable<ConfigChange> latest) {
+    List<SignalMapping> mappings = new java.util.ArrayList<>();
+    Map<String, IntentSettings> intents = new HashMap<>();
+    Map<String, String> channels = new HashMap<>();
+    for (ConfigChange c : latest) {
+      if (c.tombstone()) {
+        continue;
+      }
+      switch (c.entityType()) {
+        case SignalMapping.ENTITY_TYPE -> mappings.add(SignalMapping.fromChange(c));
+        case IntentSettings.ENTITY_TYPE -> intents.put(c.entityId(), IntentSettings.fromChange(c));
+        case IntentBinding.ENTITY_TYPE ->
+            channels.put(c.entityId(), IntentBinding.fromChange(c).bindingId());
+        default -> {
+          // read by other jobs only
+        }
+      }
+    }
+    mappings.sort(java.util.Comparator.comparing(SignalMapping::mappingId));
+    return new TimingConfigView(mappings, intents, channels);
+  }
+
+  /** Whether any intent gives this signal type a context role. */
+  public boolean hasContextRole(String signalType) {
+    return mappedTypes.contains(signalType);
+  }
+
+  /** The mapping of a signal type for an intent; one naming the intent beats one for all. */
+  public Optional<SignalMapping> mappingFor(String signalType, String intentId) {
+    SignalMapping forAll = null;
+    for (SignalMapping m : mappings) {
+      if (!m.signalType().equals(signalType)) {
+        continue;
+      }
+      if (m.intentId().equals(intentId)) {
+        return Optional.of(m);
+      }
+      if (SignalMapping.ALL_INTENTS.equals(m.intentId())) {
+        forAll = m;
+      }
+    }
+    return Optional.ofNullable(forAll);
+  }
+
+  /** The context rules a decision for this intent applies. */
+  public ContextRules rulesFor(String intentId) {
+    return rulesByIntent.computeIfAbsent(intentId, this::buildRules);
+  }
+
+  private ContextRules buildRules(String intentId) {
+    Map<String, ContextRules.Rule> rules = new HashMap<>();
+    for (String type : mappedTypes) {
+      mappingFor(type, intentId).ifPresent(m -> rules.put(type, toRule(m)));
+    }
+    return new ContextRules(rules);
+  }
+
+  private static ContextRules.Rule toRule(SignalMapping m) {
+    return switch (m.role()) {
+      case HOT_PATH -> ContextRules.Rule.hotPath(m.weight(), m.decay(), m.duration());
+      case CIRCUIT_BREAKER -> ContextRules.Rule.circuitBreaker(m.duration());
+      case CLEAR -> ContextRules.Rule.clears(m.clears());
+    };
+  }
+
+  /** The longest any mapped context stays active: how long context history must be kept. */
+  public Duration longestContext() {
+    Duration longest = Duration.ZERO;
+    for (SignalMapping m : mappings) {
+      if (m.duration().compareTo(longest) > 0) {
+        longest = m.duration();
+      }
+    }
+    return longest;
+  }
+
+  public IntentSettings settingsFor(String intentId) {
+    return intents.getOrDefault(intentId, IntentSettings.defaults(intentId));
+  }
+
+  public IntentPolicy policyFor(String intentId) {
+    IntentSettings s = settingsFor(intentId);
+    return new IntentPolicy(
+        intentId,
+        s.confidenceThreshold(),
+        FallbackPolicy.valueOf(s.fallbackPolicy().toUpperCase(Locale.ROOT)));
+  }
+
+  /** The intent's execution channel, or null before it is bound. */
+  public String channelFor(String intentId) {
+    return channels.get(intentId);
+  }
+}
