@@ -6,6 +6,7 @@ import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
@@ -24,8 +25,20 @@ public final class ConnectorConfig {
    * instead of being dropped later inside a broadcast operator.
    */
   public static Parsed<ConfigChange> parse(String json) {
+    return parse(
+        json,
+        Set.of(IntentBinding.ENTITY_TYPE, SignalMapping.ENTITY_TYPE, IntentSettings.ENTITY_TYPE));
+  }
+
+  /**
+   * The same, validating only the entity types a job is responsible for, so one malformed entity
+   * reaches the dead letters once, from the job that uses it, rather than once per job.
+   */
+  public static Parsed<ConfigChange> parse(String json, Set<String> validated) {
     Parsed<ConfigChange> parsed = Contracts.parseConfigChange(json);
-    if (parsed instanceof Parsed.Ok<ConfigChange> ok && !ok.value().tombstone()) {
+    if (parsed instanceof Parsed.Ok<ConfigChange> ok
+        && !ok.value().tombstone()
+        && validated.contains(ok.value().entityType())) {
       ConfigChange change = ok.value();
       try {
         switch (change.entityType()) {

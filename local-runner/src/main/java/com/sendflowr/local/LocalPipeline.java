@@ -38,6 +38,8 @@ public record LocalPipeline(
             "decisions-topic", topics.decisions(),
             "dead-letters-topic", topics.deadLetters(),
             "explanations-jdbc-url", explanationsJdbcUrl,
+            // The sandbox answers at once; a real ESP's latency is learned from delivery feedback.
+            "default-latency", "2s",
             "group-id", groupPrefix + "-timing"));
     return env.executeAsync("sendflowr-timing");
   }

@@ -133,7 +133,8 @@ class EndToEndPipelineTest {
             + "\"not_before\":\""
             + notBefore
             + "\",\"not_after\":\""
-            + notBefore.plus(Duration.ofHours(2))
+            // A window of about a minute: the model may place the send anywhere inside it.
+            + notBefore.plus(Duration.ofSeconds(70))
             + "\",\"metadata\":{\"email\":\"sarah@example.com\",\"campaign_hint\":\"jan\"}}");
 
     TimingDecision decision =

@@ -463,7 +463,13 @@ public final class DecideFunction
 
   private void save(PendingRequest p, ReadOnlyContext ctx) throws Exception {
     pending.put(p.request().requestId(), p);
-    ctx.timerService().registerEventTimeTimer(p.nextCheck().toEpochMilli());
+    ctx.timerService().registerEventTimeTimer(timerAtOrAfter(p.nextCheck()));
+  }
+
+  /** Timers have millisecond resolution; rounding down would fire before the instant is due. */
+  static long timerAtOrAfter(Instant t) {
+    long millis = t.toEpochMilli();
+    return t.getNano() % 1_000_000 == 0 ? millis : millis + 1;
   }
 
   private void touch(Instant now, ReadOnlyContext ctx) throws Exception {

@@ -63,8 +63,15 @@ public final class TimingConfigView {
       switch (c.entityType()) {
         case SignalMapping.ENTITY_TYPE -> mappings.add(SignalMapping.fromChange(c));
         case IntentSettings.ENTITY_TYPE -> intents.put(c.entityId(), IntentSettings.fromChange(c));
-        case IntentBinding.ENTITY_TYPE ->
+        case IntentBinding.ENTITY_TYPE -> {
+          // Only the binding's id is read here (as the opaque channel key); a malformed binding
+          // is the dispatcher's to dead-letter, and this intent keeps the default latency.
+          try {
             channels.put(c.entityId(), IntentBinding.fromChange(c).bindingId());
+          } catch (IllegalArgumentException malformed) {
+            channels.remove(c.entityId());
+          }
+        }
         default -> {
           // read by other jobs only
         }

@@ -122,14 +122,20 @@ public final class TimingTopology {
 
     SingleOutputStreamOperator<ConfigChange> config =
         env.fromSource(sources.connectorConfig(), watermarks, "connector config")
+            // Config is small and broadcast anyway; one reader also means no reader without a
+            // partition, whose watermark would hold back every timer of the decide operator.
+            .setParallelism(1)
             .uid(UID_CONFIG_SOURCE)
             // Null-valued records are compaction tombstones, already expressed as tombstone
             // changes.
             .filter(raw -> raw.value() != null)
+            .setParallelism(1)
             .name("skip compaction tombstones")
             .uid(UID_CONFIG_TOMBSTONE_FILTER)
-            .process(new ParseOrDeadLetter<>("timing-job/connector-config", ConnectorConfig::parse))
+            .process(
+                new ParseOrDeadLetter<>("timing-job/connector-config", TimingTopology::parseConfig))
             .returns(JsonRecordTypeInfo.of(ConfigChange.class))
+            .setParallelism(1)
             .name("parse connector config")
             .uid(UID_PARSE_CONFIG);
 
@@ -138,6 +144,7 @@ public final class TimingTopology {
         config
             .map(ControlInput::of)
             .returns(JsonRecordTypeInfo.of(ControlInput.class))
+            .setParallelism(1)
             .name("config as control")
             .uid(UID_CONFIG_CONTROL)
             .union(
@@ -191,6 +198,18 @@ public final class TimingTopology {
                 config.getSideOutput(DeadLetters.TAG),
                 decisions.getSideOutput(DeadLetters.TAG));
     deadLetters.sinkTo(sinks.deadLetters()).name("dead letters").uid(UID_DEAD_LETTERS_SINK);
+  }
+
+  /**
+   * Connector config as the timing job validates it: signal mappings and intents are its own;
+   * bindings are the dispatcher's to validate (the timing job reads only their id).
+   */
+  static com.sendflowr.contract.Parsed<ConfigChange> parseConfig(String json) {
+    return ConnectorConfig.parse(
+        json,
+        java.util.Set.of(
+            com.sendflowr.config.SignalMapping.ENTITY_TYPE,
+            com.sendflowr.config.IntentSettings.ENTITY_TYPE));
   }
 
   /** Dispatch outcomes and delivery webhooks in, each channel's latency tracker out. */

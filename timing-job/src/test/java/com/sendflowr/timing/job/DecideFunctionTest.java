@@ -291,7 +291,8 @@ class DecideFunctionTest {
     send(TimingFixtures.request("req-1", ANNA, T0, T0.plus(Duration.ofHours(48))));
     TimingDecision first = decisions().get(0);
 
-    Instant ticket = T0.plus(Duration.ofMinutes(10));
+    // Signals carry sub-millisecond times; timers have millisecond resolution.
+    Instant ticket = T0.plus(Duration.ofMinutes(10)).plusNanos(123_456_789);
     advanceTo(ticket);
     send(TimingFixtures.signal("ticket-1", "ticket_opened", ticket, ANNA));
     assertThat(decisions()).hasSize(2);
@@ -301,8 +302,10 @@ class DecideFunctionTest {
 
     advanceTo(ticket.plus(Duration.ofMinutes(119)));
     assertThat(decisions()).as("nothing dispatchable while suppressed").hasSize(2);
+    advanceTo(ticket.plus(Duration.ofHours(2)).minusNanos(1));
+    assertThat(decisions()).as("nothing dispatchable while suppressed").hasSize(2);
 
-    advanceTo(ticket.plus(Duration.ofHours(2)));
+    advanceTo(ticket.plus(Duration.ofHours(2)).plusMillis(1));
     assertThat(decisions()).hasSize(3);
     TimingDecision fresh = decisions().get(2);
     assertThat(fresh.status()).isEqualTo(DecisionStatus.SCHEDULED);

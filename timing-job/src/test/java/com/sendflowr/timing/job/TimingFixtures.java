@@ -18,6 +18,7 @@ import java.util.Map;
 /** Records the timing job's tests build: histories, requests and connector config. */
 final class TimingFixtures {
   static final String INTENT = "promo_jan";
+  private static final Instant CHANGED_AT = Instant.parse("2026-01-01T00:00:00Z");
 
   private TimingFixtures() {}
 
@@ -54,7 +55,7 @@ final class TimingFixtures {
     s.put("decay", "PT30M");
     s.put("duration", "PT6H");
     return new ConfigChange(
-        SignalMapping.ENTITY_TYPE, signalType + "->" + INTENT, version, Instant.EPOCH, false, s);
+        SignalMapping.ENTITY_TYPE, signalType + "." + INTENT, version, CHANGED_AT, false, s);
   }
 
   static ConfigChange breaker(String signalType, Duration duration, long version) {
@@ -63,7 +64,7 @@ final class TimingFixtures {
     s.put("role", "circuit_breaker");
     s.put("duration", duration.toString());
     return new ConfigChange(
-        SignalMapping.ENTITY_TYPE, signalType + "->*", version, Instant.EPOCH, false, s);
+        SignalMapping.ENTITY_TYPE, signalType + ".all", version, CHANGED_AT, false, s);
   }
 
   static ConfigChange clears(String signalType, String cleared, long version) {
@@ -72,12 +73,12 @@ final class TimingFixtures {
     s.put("role", "clear");
     s.put("clears", cleared);
     return new ConfigChange(
-        SignalMapping.ENTITY_TYPE, signalType + "->*", version, Instant.EPOCH, false, s);
+        SignalMapping.ENTITY_TYPE, signalType + ".all", version, CHANGED_AT, false, s);
   }
 
   static ConfigChange intent(Map<String, Object> snapshot, long version) {
     return new ConfigChange(
-        IntentSettings.ENTITY_TYPE, INTENT, version, Instant.EPOCH, false, snapshot);
+        IntentSettings.ENTITY_TYPE, INTENT, version, CHANGED_AT, false, snapshot);
   }
 
   /** What the dispatcher reports for a decision. */
