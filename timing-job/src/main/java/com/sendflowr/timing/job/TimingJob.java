@@ -25,6 +25,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (400d), {@code checkpoint-interval} (10s).
  */
 public final class TimingJob {
+  /**
+   * Key groups of the keyed state. Fixed: a savepoint (including one written by {@code bootstrap})
+   * restores only into a job with the same maximum parallelism, and it caps how far the job scales.
+   */
+  public static final int MAX_PARALLELISM = 128;
+
   private TimingJob() {}
 
   public static void main(String[] args) throws Exception {
@@ -39,6 +45,7 @@ public final class TimingJob {
     String jdbcUrl = args.require("explanations-jdbc-url");
     String groupId = args.get("group-id", "sendflowr-timing");
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
+    env.setMaxParallelism(MAX_PARALLELISM);
 
     TimingTopology.Sources sources =
         new TimingTopology.Sources(
