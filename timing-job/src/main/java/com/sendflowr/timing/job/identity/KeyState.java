@@ -1,0 +1,69 @@
+package com.sendflowr.timing.job.identity;
+
+import java.time.Instant;
+
+/**
+ * What the resolver remembers about one identity key: the strongest id it was linked to, and
+ * whether records were resolved under the key's own id and still wait to be merged. Pure
+ * transitions; the operator only stores the result.
+ *
+ * @param linkedId the strongest id the key was linked to, or null
+ * @param linkedBy the record that made that link
+ * @param linkedAt when (the linking record's event time)
+ * @param ownIdSince the first time a record was resolved under the key's own id since its last
+ *     merge, or null: that history has to move when the key is linked
+ * @param expiresAt event time (epoch millis) after which an untouched key is forgotten
+ */
+public record KeyState(
+    String linkedId, String linkedBy, Instant linkedAt, Instant ownIdSince, long expiresAt) {
+
+  public static final KeyState EMPTY = new KeyState(null, null, null, null, Long.MIN_VALUE);
+
+  /** The id a record routed to this key gets, and the state afterwards. */
+  public record Resolution(String id, boolean linked, KeyState next) {}
+
+  /** The state after a link, and the merge it calls for, if any (null otherwise). */
+  public record LinkResult(KeyState next, RecipientMerge merge) {}
+
+  /**
+   * Resolves a record routed to the key whose own id is {@code keyId}: the linked id, else the
+   * key's own id, remembering that history now exists under it.
+   */
+  public Resolution resolve(String keyId, Instant at) {
+    if (linkedId != null) {
+      return new Resolution(linkedId, true, this);
+    }
+    KeyState next = ownIdSince != null ? this : new KeyState(null, null, null, at, expiresAt);
+    return new Resolution(keyId, false, next);
+  }
+
+  /**
+   * Applies a link. Only a link to an id stronger than both the key's own and its current link is
+   * kept; if records were resolved under the key's own id, their history is merged into the new id.
+   * A later, even stronger link moves only what was resolved under the key's own id since, never
+   * the history of the id it replaces (that id names a key of its own, merged by that key).
+   */
+  public LinkResult link(String keyId, Link link, Instant at) {
+    if (!IdentityKeys.mayLink(keyId, link.into())
+        || (linkedId != null && IdentityKeys.PRECEDENCE.compare(link.into(), linkedId) <= 0)) {
+      return new LinkResult(this, null);
+    }
+    RecipientMerge merge =
+        ownIdSince == null
+            ? null
+            : new RecipientMerge(
+                keyId,
+                link.into(),
+                at,
+                IdentityKeys.strengthOf(keyId).wire()
+                    + "_to_"
+                    + IdentityKeys.strengthOf(link.into()).wire(),
+                link.key(),
+                link.linkedBy());
+    return new LinkResult(new KeyState(link.into(), link.linkedBy(), at, null, expiresAt), merge);
+  }
+
+  public KeyState expiringAt(long millis) {
+    return new KeyState(linkedId, linkedBy, linkedAt, ownIdSince, millis);
+  }
+}
