@@ -112,7 +112,8 @@ public final class IdentityKeys {
    * @param id the id the keys name on their own: the given universal id, a deterministic id, or the
    *     provisional id of the first alias
    * @param method how {@link #id} was named, as recorded in {@link IdentityResolution}
-   * @param viaKey the key the id came from, shown in explanations; null when given
+   * @param viaKey the key the id came from, shown in explanations; null when given, unless the
+   *     given id is an echoed derived one
    * @param linked keys to link to {@link #id} (only when the id is known without state)
    */
   public record Plan(String route, String id, String method, String viaKey, List<Key> linked) {
@@ -148,11 +149,14 @@ public final class IdentityKeys {
     boolean given = universalId != null && !universalId.isEmpty();
     if (given) {
       requireWellFormed("universal_id", universalId);
+      // An id a producer echoes back from a decision (a delivery signal) is a key's own id: it is
+      // resolved under that key, so it follows the key's link like the key itself would.
+      boolean echoed = strengthOf(universalId) != Strength.GIVEN;
       return new Plan(
-          GIVEN_ROUTE_PREFIX + universalId,
+          echoed ? universalId : GIVEN_ROUTE_PREFIX + universalId,
           universalId,
           IdentityResolution.GIVEN,
-          null,
+          echoed ? "universal_id:" + universalId : null,
           weakerThan(universalId, all));
     }
     if (all.isEmpty()) {

@@ -179,7 +179,11 @@ class IdentityKeysTest {
     assertThat(echo.linked())
         .extracting(Key::strength)
         .containsExactlyInAnyOrder(Strength.PHONE, Strength.PROVISIONAL);
+    assertThat(echo.route())
+        .as("resolved under the e-mail key, following its link")
+        .isEqualTo(email);
     assertThat(IdentityKeys.plan("alias:esp_id:1", Map.of("esp_id", "1")).linked()).isEmpty();
+    assertThat(IdentityKeys.plan("u-42", Map.of()).route()).isEqualTo("uid:u-42");
   }
 
   @Test

@@ -125,6 +125,18 @@ class IdentityResolverTest {
   }
 
   @Test
+  void aDeliverySignalEchoingAProvisionalIdFollowsTheLinkMadeSince() throws Exception {
+    feed(signal(null, Map.of(ESP, "01HX")), T0);
+    feed(signal(null, Map.of("email_sha256", HASH, ESP, "01HX")), T0.plusSeconds(1));
+    // The decision made under the provisional id is delivered later; the ESP echoes that id.
+    TimingInput delivered = feed(signal(ESP_ID, Map.of()), T0.plusSeconds(2));
+    assertThat(delivered.recipient()).isEqualTo(EMAIL_ID);
+    assertThat(delivered.resolution().method()).isEqualTo(IdentityResolution.ALIAS);
+    assertThat(delivered.resolution().viaKey()).isEqualTo("universal_id:" + ESP_ID);
+    assertThat(merges()).hasSize(1);
+  }
+
+  @Test
   void anAliasLinkedBeforeItsFirstRecordNeedsNoMerge() throws Exception {
     feed(signal(null, Map.of("email_sha256", HASH, ESP, "01HX")), T0);
     TimingInput espOnly = feed(signal(null, Map.of(ESP, "01HX")), T0.plusSeconds(1));
