@@ -1,5 +1,6 @@
 package com.sendflowr.timing.job.identity;
 
+import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.timing.job.IdentityResolution;
 import com.sendflowr.timing.job.TimingInput;
@@ -53,7 +54,8 @@ public final class IdentityResolver
     keys =
         getRuntimeContext()
             .getState(
-                new ValueStateDescriptor<>("identity-key", JsonRecordTypeInfo.of(KeyState.class)));
+                new ValueStateDescriptor<>(
+                    "identity-key", BinaryCodecTypeInfo.of(new KeyState.Codec())));
     linked = getRuntimeContext().getMetricGroup().counter("identityResolvedByLink");
     provisional = getRuntimeContext().getMetricGroup().counter("identityResolvedProvisionally");
     merges = getRuntimeContext().getMetricGroup().counter("identityMerges");

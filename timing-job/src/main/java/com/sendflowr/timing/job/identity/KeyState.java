@@ -1,5 +1,12 @@
 package com.sendflowr.timing.job.identity;
 
+import com.sendflowr.flink.BinaryCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -65,5 +72,77 @@ public record KeyState(
 
   public KeyState expiringAt(long millis) {
     return new KeyState(linkedId, linkedBy, linkedAt, ownIdSince, millis);
+  }
+
+  /**
+   * The state's versioned binary format: it is read on every record routed to a key, so it is kept
+   * small and cheap to decode rather than JSON.
+   */
+  public static final class Codec implements BinaryCodec<KeyState> {
+    private static final long serialVersionUID = 1L;
+    private static final byte VERSION = 1;
+
+    @Override
+    public Class<KeyState> type() {
+      return KeyState.class;
+    }
+
+    @Override
+    public byte[] encode(KeyState s) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeByte(VERSION);
+        writeString(out, s.linkedId());
+        writeString(out, s.linkedBy());
+        writeInstant(out, s.linkedAt());
+        writeInstant(out, s.ownIdSince());
+        out.writeLong(s.expiresAt());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // an in-memory stream does not fail
+      }
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public KeyState decode(byte[] bytes) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        byte version = in.readByte();
+        if (version != VERSION) {
+          throw new IllegalArgumentException("identity key state format " + version + " unknown");
+        }
+        return new KeyState(
+            readString(in), readString(in), readInstant(in), readInstant(in), in.readLong());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("truncated identity key state", e);
+      }
+    }
+
+    @Override
+    public KeyState copy(KeyState value) {
+      return value; // immutable
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+      out.writeBoolean(s != null);
+      if (s != null) {
+        out.writeUTF(s);
+      }
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+      return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
+      out.writeBoolean(t != null);
+      if (t != null) {
+        out.writeLong(t.getEpochSecond());
+        out.writeInt(t.getNano());
+      }
+    }
+
+    private static Instant readInstant(DataInputStream in) throws IOException {
+      return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package com.sendflowr.timing.job.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,5 +116,19 @@ class KeyStateTest {
       finals.add(s.linkedId());
     }
     assertThat(finals).containsExactly("u-2");
+  }
+
+  @Test
+  void theBinaryFormatRoundTripsEveryFieldAndRefusesAnUnknownVersion() {
+    KeyState.Codec codec = new KeyState.Codec();
+    KeyState full = new KeyState(EMAIL, "event_id:e-😀", T0, T0.plusNanos(1), 1_767_571_200_000L);
+    for (KeyState s : List.of(KeyState.EMPTY, full, KeyState.EMPTY.resolve(ESP, T0).next())) {
+      assertThat(codec.decode(codec.encode(s))).isEqualTo(s);
+    }
+    byte[] bytes = codec.encode(full);
+    bytes[0] = 9;
+    assertThatThrownBy(() -> codec.decode(bytes)).hasMessageContaining("format 9");
+    assertThatThrownBy(() -> codec.decode(java.util.Arrays.copyOf(codec.encode(full), 3)))
+        .hasMessageContaining("truncated");
   }
 }
