@@ -41,6 +41,7 @@ public final class IdentityResolver
   private transient Counter linked;
   private transient Counter provisional;
   private transient Counter merges;
+  private transient Counter conflicts;
 
   public IdentityResolver(Duration ttl) {
     if (ttl.compareTo(Duration.ofDays(1)) < 0) {
@@ -59,6 +60,7 @@ public final class IdentityResolver
     linked = getRuntimeContext().getMetricGroup().counter("identityResolvedByLink");
     provisional = getRuntimeContext().getMetricGroup().counter("identityResolvedProvisionally");
     merges = getRuntimeContext().getMetricGroup().counter("identityMerges");
+    conflicts = getRuntimeContext().getMetricGroup().counter("identityConflicts");
   }
 
   @Override
@@ -101,6 +103,9 @@ public final class IdentityResolver
       if (r.merge() != null) {
         ctx.output(MERGES, r.merge());
         merges.inc();
+      }
+      if (r.conflict()) {
+        conflicts.inc();
       }
       state = r.next();
     }

@@ -29,8 +29,13 @@ public record KeyState(
   /** The id a record routed to this key gets, and the state afterwards. */
   public record Resolution(String id, boolean linked, KeyState next) {}
 
-  /** The state after a link, and the merge it calls for, if any (null otherwise). */
-  public record LinkResult(KeyState next, RecipientMerge merge) {}
+  /**
+   * The state after a link, and the merge it calls for, if any (null otherwise).
+   *
+   * @param conflict the key was claimed by two different ids of the same strength (a phone or an
+   *     ESP id shared by two e-mails): it follows the stronger by {@link IdentityKeys#PRECEDENCE}
+   */
+  public record LinkResult(KeyState next, RecipientMerge merge, boolean conflict) {}
 
   /**
    * Resolves a record routed to the key whose own id is {@code keyId}: the linked id, else the
@@ -51,9 +56,15 @@ public record KeyState(
    * the history of the id it replaces (that id names a key of its own, merged by that key).
    */
   public LinkResult link(String keyId, Link link, Instant at) {
-    if (!IdentityKeys.mayLink(keyId, link.into())
-        || (linkedId != null && IdentityKeys.PRECEDENCE.compare(link.into(), linkedId) <= 0)) {
-      return new LinkResult(this, null);
+    if (!IdentityKeys.mayLink(keyId, link.into())) {
+      return new LinkResult(this, null, false);
+    }
+    boolean conflict =
+        linkedId != null
+            && !linkedId.equals(link.into())
+            && IdentityKeys.strengthOf(linkedId) == IdentityKeys.strengthOf(link.into());
+    if (linkedId != null && IdentityKeys.PRECEDENCE.compare(link.into(), linkedId) <= 0) {
+      return new LinkResult(this, null, conflict);
     }
     RecipientMerge merge =
         ownIdSince == null
@@ -67,7 +78,8 @@ public record KeyState(
                     + IdentityKeys.strengthOf(link.into()).wire(),
                 link.key(),
                 link.linkedBy());
-    return new LinkResult(new KeyState(link.into(), link.linkedBy(), at, null, expiresAt), merge);
+    return new LinkResult(
+        new KeyState(link.into(), link.linkedBy(), at, null, expiresAt), merge, conflict);
   }
 
   public KeyState expiringAt(long millis) {

@@ -78,7 +78,21 @@ class KeyStateTest {
     assertThat(email.link(EMAIL, link(PHONE), T0).merge()).isNull();
     assertThat(email.link(EMAIL, link(PHONE), T0).next()).isEqualTo(email);
     assertThat(email.link(EMAIL, link(EMAIL_B), T0).next()).isEqualTo(email);
+    assertThat(email.link(EMAIL, link(EMAIL_B), T0).conflict()).isFalse();
     assertThat(email.link(EMAIL, link(EMAIL), T0).next()).isEqualTo(email);
+  }
+
+  @Test
+  void aKeyClaimedByTwoIdsOfTheSameStrengthIsAConflictThatFollowsTheStronger() {
+    KeyState toA = KeyState.EMPTY.link(PHONE, link(EMAIL), T0).next();
+    KeyState.LinkResult toB = toA.link(PHONE, link(EMAIL_B), T0);
+    assertThat(toB.conflict()).isTrue();
+    assertThat(toB.next().linkedId()).isEqualTo(EMAIL_B);
+    KeyState.LinkResult backToA = toB.next().link(PHONE, link(EMAIL), T0);
+    assertThat(backToA.conflict()).isTrue();
+    assertThat(backToA.next().linkedId()).isEqualTo(EMAIL_B);
+    assertThat(toB.next().link(PHONE, link("u-1"), T0).conflict()).isFalse();
+    assertThat(toB.next().link(PHONE, link(EMAIL_B), T0).conflict()).isFalse();
   }
 
   @Test
