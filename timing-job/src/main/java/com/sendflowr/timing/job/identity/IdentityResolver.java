@@ -68,7 +68,11 @@ public final class IdentityResolver
       throws Exception {
     String route = ctx.getCurrentKey();
     if (route.startsWith(IdentityKeys.GIVEN_ROUTE_PREFIX)) {
-      out.collect(in.record()); // its own universal id: nothing to look up, nothing to keep
+      // Its own universal id: nothing to look up, nothing to keep. (No key links to a given id's
+      // route: links go to identity keys, whose routes never carry this prefix.)
+      if (in.record() != null) {
+        out.collect(in.record());
+      }
       return;
     }
     // The record's event time: links and merges are dated by the record that made them.
@@ -114,6 +118,9 @@ public final class IdentityResolver
 
   /** Saves the state if it changed, and pushes its expiry out to a whole day past now + TTL. */
   private void store(KeyState stored, KeyState state, long now, Context ctx) throws Exception {
+    if (stored == null && state.equals(KeyState.EMPTY)) {
+      return; // an ignored link to an unknown key leaves nothing behind
+    }
     long expiry = ceilToDay(saturatedAdd(now, ttlMillis));
     if (expiry > state.expiresAt()) {
       if (state.expiresAt() != Long.MIN_VALUE) {

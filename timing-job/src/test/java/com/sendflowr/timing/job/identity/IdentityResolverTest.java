@@ -204,6 +204,23 @@ class IdentityResolverTest {
   // ---------------------------------------------------------------- bounded state
 
   @Test
+  void aLinkThatCannotApplyLeavesNoState() throws Exception {
+    // Not what the fan-out sends (it links only weaker keys), but the resolver must not keep it.
+    harness.processElement(
+        new StreamRecord<>(
+            IdentityInput.of(EMAIL_ID, new Link(PHONE_ID, "phone_e164:x", "event_id:x")),
+            T0.toEpochMilli()));
+    harness.processElement(
+        new StreamRecord<>(
+            IdentityInput.of("uid:u-42", new Link(EMAIL_ID, "email_sha256:x", "event_id:x")),
+            T0.toEpochMilli()));
+    assertThat(merges()).isEmpty();
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(stateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
   void keysNobodyMentionsForTheTtlAreForgottenLeavingNoStateAndNoTimers() throws Exception {
     feed(signal(null, Map.of(ESP, "01HX")), T0);
     feed(signal("u-42", Map.of("email_sha256", HASH, "phone_e164", PHONE)), T0);
