@@ -25,19 +25,20 @@ public final class IdentityFanOut extends ProcessFunction<TimingInput, IdentityI
 
   /**
    * The record under its primary key, with the plan's resolution, then its links. A dispatch
-   * outcome already carries the id its decision was made for and passes through unchanged.
+   * outcome carries the id its decision was made for: like any echoed id, it is resolved under that
+   * id's key, so an outcome of a decision made provisionally follows the link made since.
    *
    * @throws IdentityKeys.InvalidIdentity when the record's keys cannot name a recipient
    */
   public static List<IdentityInput> route(TimingInput in) {
-    if (in.outcome() != null) {
-      IdentityKeys.requireWellFormed("universal_id", in.recipient());
-      return List.of(IdentityInput.of(IdentityKeys.GIVEN_ROUTE_PREFIX + in.recipient(), in));
-    }
     String universalId;
     Map<String, String> keys;
     String recordRef;
-    if (in.signal() != null) {
+    if (in.outcome() != null) {
+      universalId = in.outcome().universalId();
+      keys = Map.of();
+      recordRef = "decision_id:" + in.outcome().decisionId();
+    } else if (in.signal() != null) {
       universalId = in.signal().universalId();
       keys = in.signal().identityKeys();
       recordRef = "event_id:" + in.signal().eventId();

@@ -3,6 +3,8 @@ package com.sendflowr.timing.job.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.timing.job.IdentityResolution;
@@ -134,6 +136,69 @@ class IdentityResolverTest {
     assertThat(delivered.resolution().method()).isEqualTo(IdentityResolution.ALIAS);
     assertThat(delivered.resolution().viaKey()).isEqualTo("universal_id:" + ESP_ID);
     assertThat(merges()).hasSize(1);
+  }
+
+  @Test
+  void aDispatchOutcomeOfAProvisionalDecisionFollowsTheLinkToo() throws Exception {
+    feed(signal(null, Map.of(ESP, "01HX")), T0);
+    feed(signal(null, Map.of("email_sha256", HASH, ESP, "01HX")), T0.plusSeconds(1));
+    DispatchOutcome outcome =
+        new DispatchOutcome(
+            "o-1",
+            "d-1",
+            1,
+            "r-1",
+            "promo_jan",
+            ESP_ID,
+            "b-1",
+            "idem-1",
+            "klaviyo",
+            null,
+            null,
+            null,
+            1,
+            202,
+            null,
+            T0,
+            T0.plusSeconds(2),
+            0,
+            OutcomeState.ACCEPTED,
+            null);
+    List<IdentityInput> routed = IdentityFanOut.route(TimingInput.of(outcome));
+    assertThat(routed).singleElement().extracting(IdentityInput::route).isEqualTo(ESP_ID);
+    harness.processElement(new StreamRecord<>(routed.get(0), T0.plusSeconds(2).toEpochMilli()));
+    TimingInput out = harness.extractOutputValues().get(2);
+    assertThat(out.outcome()).isEqualTo(outcome);
+    assertThat(out.recipient()).isEqualTo(EMAIL_ID);
+
+    TimingInput given =
+        IdentityFanOut.route(
+                TimingInput.of(
+                    new DispatchOutcome(
+                        "o-2",
+                        "d-2",
+                        1,
+                        "r-2",
+                        "promo_jan",
+                        "u-42",
+                        "b-1",
+                        "idem-2",
+                        "klaviyo",
+                        null,
+                        null,
+                        null,
+                        1,
+                        202,
+                        null,
+                        T0,
+                        T0,
+                        0,
+                        OutcomeState.ACCEPTED,
+                        null)))
+            .get(0)
+            .record();
+    assertThat(given.recipient()).isEqualTo("u-42");
+    assertThat(given.resolution()).isEqualTo(IdentityResolution.given("u-42"));
   }
 
   @Test
