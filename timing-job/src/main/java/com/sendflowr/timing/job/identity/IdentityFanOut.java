@@ -14,10 +14,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * Routes each record to its primary key and sends one link to every other key it can name an id
- * for. Stateless, so it runs at its input's parallelism without a shuffle; the rules are {@link
- * IdentityKeys}'.
+ * for. A record that carries its own universal id is resolved already and leaves on the main
+ * output; everything else goes to the side output of the resolver for its key's strength ({@link
+ * IdentityRoutes}). Stateless, so it runs at its input's parallelism without a shuffle; the rules
+ * are {@link IdentityKeys}'.
  */
-public final class IdentityFanOut extends ProcessFunction<TimingInput, IdentityInput> {
+public final class IdentityFanOut extends ProcessFunction<TimingInput, TimingInput> {
   private static final long serialVersionUID = 1L;
 
   public static final String UID = "timing-identity-fan-out";
@@ -31,23 +33,8 @@ public final class IdentityFanOut extends ProcessFunction<TimingInput, IdentityI
    * @throws IdentityKeys.InvalidIdentity when the record's keys cannot name a recipient
    */
   public static List<IdentityInput> route(TimingInput in) {
-    String universalId;
-    Map<String, String> keys;
-    String recordRef;
-    if (in.outcome() != null) {
-      universalId = in.outcome().universalId();
-      keys = Map.of();
-      recordRef = "decision_id:" + in.outcome().decisionId();
-    } else if (in.signal() != null) {
-      universalId = in.signal().universalId();
-      keys = in.signal().identityKeys();
-      recordRef = "event_id:" + in.signal().eventId();
-    } else {
-      universalId = in.request().universalId();
-      keys = in.request().identityKeys();
-      recordRef = "request_id:" + in.request().requestId();
-    }
-    IdentityKeys.Plan plan = IdentityKeys.plan(universalId, keys);
+    IdentityKeys.Plan plan = plan(in);
+    String recordRef = recordRef(in);
     List<String> linked = plan.linked().stream().map(IdentityKeys.Key::display).toList();
     List<IdentityInput> out = new ArrayList<>(1 + linked.size());
     out.add(
@@ -61,8 +48,29 @@ public final class IdentityFanOut extends ProcessFunction<TimingInput, IdentityI
     return out;
   }
 
+  /** What the record's own fields say about its recipient. */
+  static IdentityKeys.Plan plan(TimingInput in) {
+    if (in.outcome() != null) {
+      return IdentityKeys.plan(in.outcome().universalId(), Map.of());
+    }
+    if (in.signal() != null) {
+      return IdentityKeys.plan(in.signal().universalId(), in.signal().identityKeys());
+    }
+    return IdentityKeys.plan(in.request().universalId(), in.request().identityKeys());
+  }
+
+  /** How links name the record that made them. */
+  static String recordRef(TimingInput in) {
+    if (in.outcome() != null) {
+      return "decision_id:" + in.outcome().decisionId();
+    }
+    return in.signal() != null
+        ? "event_id:" + in.signal().eventId()
+        : "request_id:" + in.request().requestId();
+  }
+
   @Override
-  public void processElement(TimingInput in, Context ctx, Collector<IdentityInput> out) {
+  public void processElement(TimingInput in, Context ctx, Collector<TimingInput> out) {
     List<IdentityInput> routed;
     try {
       routed = route(in);
@@ -80,6 +88,12 @@ public final class IdentityFanOut extends ProcessFunction<TimingInput, IdentityI
               Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())));
       return;
     }
-    routed.forEach(out::collect);
+    for (IdentityInput r : routed) {
+      if (r.route().startsWith(IdentityKeys.GIVEN_ROUTE_PREFIX)) {
+        out.collect(r.record());
+      } else {
+        ctx.output(IdentityRoutes.of(r), r);
+      }
+    }
   }
 }

@@ -15,10 +15,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by routing key (one identity key, or a given universal id): resolves records routed to a
- * key through the link it holds, keeps the strongest link per key, and emits a {@link
- * RecipientMerge} when a key that had named records on its own gets linked. Thin: the transitions
- * are {@link KeyState}'s.
+ * Keyed by identity key (one instance per strength of key, see {@link IdentityRoutes}): resolves
+ * records routed to a key through the link it holds, keeps the strongest link per key, and emits a
+ * {@link RecipientMerge} when a key that had named records on its own gets linked. A record
+ * resolved through a link re-links its weaker keys to that id, towards the later resolvers. Thin:
+ * the transitions are {@link KeyState}'s.
  *
  * <p>A key is forgotten once no record or link touched it for the TTL, by an event-time timer: the
  * watermark follows the wall clock on idle inputs, so cleanup never waits for traffic. Expiry is
@@ -28,7 +29,11 @@ public final class IdentityResolver
     extends KeyedProcessFunction<String, IdentityInput, TimingInput> {
   private static final long serialVersionUID = 1L;
 
-  public static final String UID = "timing-identity-resolve";
+  /** Stable operator ids of the three resolvers, by the strength of the keys they hold. */
+  public static final String UID_EMAIL_KEYS = "timing-identity-resolve-email";
+
+  public static final String UID_PHONE_KEYS = "timing-identity-resolve-phone";
+  public static final String UID_ALIAS_KEYS = "timing-identity-resolve-alias";
 
   public static final OutputTag<RecipientMerge> MERGES =
       new OutputTag<>("recipient-merges", JsonRecordTypeInfo.of(RecipientMerge.class));
@@ -97,6 +102,7 @@ public final class IdentityResolver
                     s.linkedBy(),
                     s.linkedAt()));
         linked.inc();
+        relink(record, r.id(), ctx);
       } else if (IdentityResolution.PROVISIONAL.equals(record.resolution().method())) {
         provisional.inc();
       }
@@ -114,6 +120,22 @@ public final class IdentityResolver
       state = r.next();
     }
     store(stored, state, now, ctx);
+  }
+
+  /**
+   * The fan-out linked the record's weaker keys to what its fields say (say {@code email:...}); the
+   * key it was routed to has been claimed by a stronger id since (a universal id), so those keys
+   * are linked to that id too. The links go to the resolvers of weaker keys, downstream of this
+   * one.
+   */
+  private static void relink(TimingInput record, String id, Context ctx) {
+    String by = IdentityFanOut.recordRef(record);
+    for (IdentityKeys.Key k : IdentityFanOut.plan(record).linked()) {
+      if (IdentityKeys.mayLink(k.id(), id)) {
+        IdentityInput link = IdentityInput.of(k.id(), new Link(id, k.display(), by));
+        ctx.output(IdentityRoutes.of(link), link);
+      }
+    }
   }
 
   /** Saves the state if it changed, and pushes its expiry out to a whole day past now + TTL. */

@@ -259,6 +259,39 @@ class IdentityResolverTest {
   }
 
   @Test
+  void aRecordResolvedThroughAClaimedKeyRelinksItsWeakerKeysToTheClaimingId() throws Exception {
+    feed(signal("u-42", Map.of("email_sha256", HASH)), T0); // u-42 claims the e-mail
+    Signal both = signal(null, Map.of("email_sha256", HASH, ESP, "01HX", "phone_e164", PHONE));
+    TimingInput resolved = feed(both, T0.plusSeconds(1));
+    assertThat(resolved.recipient()).isEqualTo("u-42");
+
+    // The fan-out linked the ESP id and the phone to the e-mail's id, from the record's fields;
+    // the resolver, which knows the e-mail is u-42's, links them to u-42, for the later resolvers.
+    List<IdentityInput> toAliases = relinks(IdentityKeys.Strength.PROVISIONAL);
+    List<IdentityInput> toPhones = relinks(IdentityKeys.Strength.PHONE);
+    assertThat(toAliases)
+        .containsExactly(
+            IdentityInput.of(
+                ESP_ID, new Link("u-42", "klaviyo_profile_id:01HX", "event_id:" + both.eventId())));
+    assertThat(toPhones).extracting(IdentityInput::route).containsExactly(PHONE_ID);
+    assertThat(relinks(IdentityKeys.Strength.EMAIL)).isEmpty();
+
+    for (IdentityInput link : List.of(toAliases.get(0), toPhones.get(0))) {
+      harness.processElement(new StreamRecord<>(link, T0.plusSeconds(2).toEpochMilli()));
+    }
+    assertThat(feed(signal(null, Map.of(ESP, "01HX")), T0.plusSeconds(3)).recipient())
+        .isEqualTo("u-42");
+    assertThat(feed(signal(null, Map.of("phone_e164", PHONE)), T0.plusSeconds(3)).recipient())
+        .isEqualTo("u-42");
+    assertThat(merges()).isEmpty();
+  }
+
+  private List<IdentityInput> relinks(IdentityKeys.Strength keys) {
+    var side = harness.getSideOutput(IdentityRoutes.to(keys));
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  @Test
   void recordsThatCarryTheirUniversalIdKeepNoState() throws Exception {
     TimingInput out = feed(signal("u-42", Map.of()), T0);
     assertThat(out.recipient()).isEqualTo("u-42");

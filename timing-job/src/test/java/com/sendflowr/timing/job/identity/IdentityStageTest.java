@@ -1,6 +1,7 @@
 package com.sendflowr.timing.job.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.RejectReason;
@@ -38,6 +39,8 @@ class IdentityStageTest {
   static final String HASH = "d".repeat(64);
   static final String EMAIL_ID = "email:" + HASH;
   static final String ESP_ID = "alias:klaviyo_profile_id:01HX";
+  static final String HASH2 = "e".repeat(64);
+  static final String LATE = "p2-by-esp-later";
 
   static Signal signal(String eventId, Map<String, String> keys) {
     return new Signal(eventId, "click", T0, null, keys, "test", Map.of());
@@ -56,6 +59,10 @@ class IdentityStageTest {
     SendRequest request = new SendRequest("r-1", null, esp, "promo_jan", null, null, T0, Map.of());
     // Another person on the same ESP, never linked: stays apart.
     Map<String, String> stranger = Map.of("klaviyo_profile_id", "01ZZ");
+    // A third, whose e-mail the brand's own universal id claims; their ESP id is only ever seen
+    // beside the e-mail, never beside the universal id.
+    Map<String, String> email2 = Map.of("email_sha256", HASH2);
+    Map<String, String> both2 = Map.of("email_sha256", HASH2, "klaviyo_profile_id", "02AA");
     List<TimingInput> inputs =
         List.of(
             TimingInput.of(signal("by-email", email)),
@@ -64,11 +71,18 @@ class IdentityStageTest {
             TimingInput.of(signal("by-esp-after-link", esp)),
             TimingInput.of(request),
             TimingInput.of(signal("stranger", stranger)),
-            TimingInput.of(signal("hostile", Map.of("klaviyo:profile", "x"))));
+            TimingInput.of(signal("hostile", Map.of("klaviyo:profile", "x"))),
+            TimingInput.of(signal("p2-by-email", email2)),
+            TimingInput.of(new Signal("p2-claim", "click", T0, "u-2", email2, "test", Map.of())),
+            TimingInput.of(signal("p2-both", both2)),
+            TimingInput.of(signal(LATE, Map.of("klaviyo_profile_id", "02AA"))));
 
     IdentityStage.Resolved stage =
         IdentityStage.apply(
-            env.fromData(inputs, JsonRecordTypeInfo.of(TimingInput.class)),
+            env.fromData(inputs, JsonRecordTypeInfo.of(TimingInput.class))
+                .map(IdentityStageTest::holdBackTheLateRecord)
+                .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                .setParallelism(1),
             IdentityStage.Settings.defaults());
     CloseableIterator<TimingInput> resolved = stage.inputs().collectAsync();
     CloseableIterator<RecipientMerge> merges = stage.merges().collectAsync();
@@ -81,7 +95,12 @@ class IdentityStageTest {
                 Collectors.toMap(
                     t -> t.signal() != null ? t.signal().eventId() : t.request().requestId(),
                     Function.identity()));
-    assertThat(byRecord).hasSize(6);
+    assertThat(byRecord).hasSize(10);
+    assertThat(byRecord.get("p2-by-email").recipient()).isEqualTo("email:" + HASH2);
+    assertThat(byRecord.get("p2-both").recipient()).isEqualTo("u-2");
+    assertThat(byRecord.get(LATE).recipient())
+        .as("the ESP id was re-linked to the id that claimed the e-mail")
+        .isEqualTo("u-2");
     assertThat(byRecord.get("by-email").recipient()).isEqualTo(EMAIL_ID);
     assertThat(byRecord.get("by-esp-before-link").recipient()).isEqualTo(ESP_ID);
     assertThat(byRecord.get("by-esp-before-link").resolution().method())
@@ -97,13 +116,10 @@ class IdentityStageTest {
 
     List<RecipientMerge> merged = drain(merges);
     assertThat(merged)
-        .singleElement()
-        .satisfies(
-            m -> {
-              assertThat(m.from()).isEqualTo(ESP_ID);
-              assertThat(m.into()).isEqualTo(EMAIL_ID);
-              assertThat(m.linkedBy()).isEqualTo("event_id:linking");
-            });
+        .extracting(RecipientMerge::from, RecipientMerge::into, RecipientMerge::linkedBy)
+        .containsExactlyInAnyOrder(
+            tuple(ESP_ID, EMAIL_ID, "event_id:linking"),
+            tuple("email:" + HASH2, "u-2", "event_id:p2-claim"));
 
     // Applying the merges as the decide operator will: the person's whole history is one id.
     Map<String, Set<String>> history = new HashMap<>();
@@ -113,11 +129,12 @@ class IdentityStageTest {
       history.computeIfAbsent(m.into(), k -> new TreeSet<>()).addAll(history.remove(m.from()));
     }
     assertThat(history)
-        .containsOnlyKeys(EMAIL_ID, "alias:klaviyo_profile_id:01ZZ")
+        .containsOnlyKeys(EMAIL_ID, "u-2", "alias:klaviyo_profile_id:01ZZ")
         .containsEntry(
             EMAIL_ID,
             new TreeSet<>(
-                List.of("by-email", "by-esp-before-link", "linking", "by-esp-after-link", "r-1")));
+                List.of("by-email", "by-esp-before-link", "linking", "by-esp-after-link", "r-1")))
+        .containsEntry("u-2", new TreeSet<>(List.of("p2-by-email", "p2-claim", "p2-both", LATE)));
 
     assertThat(drain(deadLetters))
         .singleElement()
@@ -127,6 +144,18 @@ class IdentityStageTest {
               assertThat(d.detail()).contains("':'");
               assertThat(d.payload()).contains("hostile");
             });
+  }
+
+  /**
+   * A re-link made by the e-mail resolver travels one operator further than a record from the
+   * fan-out; the test lets it arrive first, as it would in a running job, where records of one
+   * person are not milliseconds apart.
+   */
+  private static TimingInput holdBackTheLateRecord(TimingInput t) throws InterruptedException {
+    if (t.signal() != null && LATE.equals(t.signal().eventId())) {
+      Thread.sleep(2_000);
+    }
+    return t;
   }
 
   private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {
