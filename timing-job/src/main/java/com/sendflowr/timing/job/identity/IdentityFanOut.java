@@ -75,7 +75,8 @@ public final class IdentityFanOut extends ProcessFunction<TimingInput, TimingInp
     try {
       routed = route(in);
     } catch (IdentityKeys.InvalidIdentity e) {
-      // The payload is the record as parsed; its keys are identifiers, never raw addresses.
+      // Like every dead letter, it keeps the input (here the record as parsed) for a replay; the
+      // detail names the problem, never the key's value.
       ctx.output(
           DeadLetters.TAG,
           Contracts.deadLetter(

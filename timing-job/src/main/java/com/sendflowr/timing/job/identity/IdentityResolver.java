@@ -73,8 +73,9 @@ public final class IdentityResolver
       throws Exception {
     String route = ctx.getCurrentKey();
     if (route.startsWith(IdentityKeys.GIVEN_ROUTE_PREFIX)) {
-      // Its own universal id: nothing to look up, nothing to keep. (No key links to a given id's
-      // route: links go to identity keys, whose routes never carry this prefix.)
+      // Its own universal id: nothing to look up, nothing to keep. The stage passes these records
+      // by (see IdentityFanOut); this keeps the operator correct on its own. No link ever has such
+      // a route: links go to identity keys.
       if (in.record() != null) {
         out.collect(in.record());
       }
