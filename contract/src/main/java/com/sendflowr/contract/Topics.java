@@ -12,5 +12,11 @@ public final class Topics {
 
   public static final String DEAD_LETTERS = "sendflowr.dead-letters";
 
+  /**
+   * The timing job's own loop: a recipient's history moving to the id it was merged into. Written
+   * and read only by the timing job.
+   */
+  public static final String RECIPIENT_HANDOFFS = "sendflowr.recipient-handoffs";
+
   private Topics() {}
 }

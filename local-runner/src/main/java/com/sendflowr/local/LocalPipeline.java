@@ -35,6 +35,7 @@ public record LocalPipeline(
             "send-requests-topic", topics.sendRequests(),
             "dispatch-outcomes-topic", topics.outcomes(),
             "connector-config-topic", topics.connectorConfig(),
+            "handoffs-topic", topics.recipientHandoffs(),
             "decisions-topic", topics.decisions(),
             "dead-letters-topic", topics.deadLetters(),
             "explanations-jdbc-url", explanationsJdbcUrl,

@@ -10,7 +10,8 @@ public record PipelineTopics(
     String decisions,
     String outcomes,
     String connectorConfig,
-    String deadLetters) {
+    String deadLetters,
+    String recipientHandoffs) {
 
   public static PipelineTopics defaults() {
     return new PipelineTopics(
@@ -19,11 +20,12 @@ public record PipelineTopics(
         Topics.DECISIONS,
         Topics.DISPATCH_OUTCOMES,
         Topics.CONNECTOR_CONFIG,
-        Topics.DEAD_LETTERS);
+        Topics.DEAD_LETTERS,
+        Topics.RECIPIENT_HANDOFFS);
   }
 
   /** Every topic but the compacted config topic. */
   public List<String> eventTopics() {
-    return List.of(signals, sendRequests, decisions, outcomes, deadLetters);
+    return List.of(signals, sendRequests, decisions, outcomes, deadLetters, recipientHandoffs);
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DemoTrafficTest {
 
   private static final PipelineTopics TOPICS =
-      new PipelineTopics("sig", "req", "dec", "out", "cfg", "dead");
+      new PipelineTopics("sig", "req", "dec", "out", "cfg", "dead", "handoffs");
 
   @Test
   void everyDemoRecordPassesTheStrictParsersExceptTheOneMeantToFail() {

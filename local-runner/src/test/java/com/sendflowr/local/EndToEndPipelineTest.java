@@ -70,7 +70,8 @@ class EndToEndPipelineTest {
             KAFKA.uniqueTopic("decisions"),
             KAFKA.uniqueTopic("outcomes"),
             KAFKA.uniqueTopic("connector-config"),
-            KAFKA.uniqueTopic("dead-letters"));
+            KAFKA.uniqueTopic("dead-letters"),
+            KAFKA.uniqueTopic("handoffs"));
     KAFKA.createTopics(topics.eventTopics().toArray(String[]::new));
     KAFKA.createTopic(topics.connectorConfig(), 1, Map.of("cleanup.policy", "compact"));
 

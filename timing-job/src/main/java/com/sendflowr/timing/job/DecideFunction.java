@@ -14,6 +14,8 @@ import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.DeadLetters;
 import com.sendflowr.flink.JsonRecordTypeInfo;
+import com.sendflowr.timing.job.identity.RecipientHandoff;
+import com.sendflowr.timing.job.identity.RecipientMerge;
 import com.sendflowr.timing.job.state.LatencyTrackerCodec;
 import com.sendflowr.timing.job.state.RecipientStateCodec;
 import com.sendflowr.timing.model.DecisionRequest;
@@ -84,6 +86,18 @@ public final class DecideFunction
       new MapStateDescriptor<>(
           "pending-requests", Types.STRING, JsonRecordTypeInfo.of(PendingRequest.class));
 
+  /** Set once this id's history was merged into a stronger id: where its records now go. */
+  public static final ValueStateDescriptor<String> MERGED_INTO =
+      new ValueStateDescriptor<>("merged-into", Types.STRING);
+
+  /** The ids whose history was merged into this one, for the audit trail. */
+  public static final ValueStateDescriptor<MergedFrom> MERGED_FROM =
+      new ValueStateDescriptor<>("merged-from", JsonRecordTypeInfo.of(MergedFrom.class));
+
+  /** Histories and late records moving to the id they were merged into (via Kafka, no loops). */
+  public static final OutputTag<RecipientHandoff> HANDOFFS =
+      new OutputTag<>("handoffs", JsonRecordTypeInfo.of(RecipientHandoff.class));
+
   /** Epoch millis of the recipient's last signal or request, for the inactivity TTL. */
   public static final ValueStateDescriptor<Long> LAST_ACTIVITY =
       new ValueStateDescriptor<>("last-activity", Types.LONG);
@@ -106,6 +120,8 @@ public final class DecideFunction
   private transient ValueState<ContextHistory> context;
   private transient MapState<String, PendingRequest> pending;
   private transient ValueState<Long> lastActivity;
+  private transient ValueState<String> mergedInto;
+  private transient ValueState<MergedFrom> mergedFrom;
   private transient DecideMetrics metrics;
 
   public DecideFunction(DecideSettings settings, ModelSpec model) {
@@ -126,6 +142,8 @@ public final class DecideFunction
     context = getRuntimeContext().getState(CONTEXT);
     pending = getRuntimeContext().getMapState(PENDING);
     lastActivity = getRuntimeContext().getState(LAST_ACTIVITY);
+    mergedInto = getRuntimeContext().getState(MERGED_INTO);
+    mergedFrom = getRuntimeContext().getState(MERGED_FROM);
     metrics = new DecideMetrics(getRuntimeContext().getMetricGroup(), modelConfig);
   }
 
@@ -167,13 +185,128 @@ public final class DecideFunction
       throws Exception {
     Instant now = Instant.ofEpochMilli(ctx.currentProcessingTime());
     Decisions decisions = new Decisions(ctx, out, view(ctx.getBroadcastState(CONFIG)));
+    String movedTo = mergedInto.value();
+    if (movedTo != null) {
+      forward(in, movedTo, now, decisions);
+      return;
+    }
+    dispatch(in, now, decisions);
+  }
+
+  private void dispatch(TimingInput in, Instant now, Decisions decisions) throws Exception {
     if (in.signal() != null) {
       onSignal(in.signal(), now, decisions);
     } else if (in.request() != null) {
       onRequest(in.request(), in, now, decisions);
-    } else {
+    } else if (in.outcome() != null) {
       onOutcome(in.outcome(), now, decisions);
+    } else if (in.merge() != null) {
+      onMerge(in.merge(), now, decisions);
+    } else {
+      onHandoff(in.handoff(), now, decisions);
     }
+  }
+
+  // ---- identity merges ------------------------------------------------------------------------
+
+  /** This id's history belongs to a stronger id now: hand all of it over and leave a forward. */
+  private void onMerge(RecipientMerge merge, Instant now, Decisions d) throws Exception {
+    RecipientState st = recipient.value();
+    ContextHistory history = context.value();
+    List<PendingRequest> open = snapshotOfPending();
+    d.ctx.output(
+        HANDOFFS,
+        new RecipientHandoff(
+            merge.from() + "->" + merge.into() + "@" + merge.at().toEpochMilli(),
+            merge.from(),
+            merge.into(),
+            now,
+            merge,
+            st == null ? null : st.toBytes(),
+            history,
+            open,
+            null));
+    if (st != null) {
+      metrics.recipients.dec();
+    }
+    recipient.clear();
+    context.clear();
+    pending.clear();
+    mergedFrom.clear();
+    mergedInto.update(merge.into());
+    metrics.merges.inc();
+    touch(now, d.ctx); // the forward is kept, and forgotten, like any recipient
+  }
+
+  /** Keeps every record that still names a merged-away id: it goes on to the id it merged into. */
+  private void forward(TimingInput in, String movedTo, Instant now, Decisions d) throws Exception {
+    if (in.merge() != null) {
+      // A second, stronger claim on an id already merged: records follow the latest claim.
+      mergedInto.update(in.merge().into());
+      return;
+    }
+    RecipientHandoff h = in.handoff();
+    TimingInput forwarded = h == null ? in.forwardedTo(movedTo) : h.forwarded();
+    d.ctx.output(
+        HANDOFFS,
+        h != null && h.forwarded() == null
+            ? new RecipientHandoff(
+                h.handoffId() + "->" + movedTo,
+                h.from(),
+                movedTo,
+                h.at(),
+                h.merge(),
+                h.state(),
+                h.context(),
+                h.pending(),
+                null)
+            : new RecipientHandoff(
+                "fwd-" + d.ctx.getCurrentKey() + "->" + movedTo + "@" + now.toEpochMilli(),
+                d.ctx.getCurrentKey(),
+                movedTo,
+                now,
+                null,
+                null,
+                null,
+                List.of(),
+                forwarded == null ? null : forwarded.forwardedTo(movedTo)));
+    metrics.forwarded.inc();
+    touch(now, d.ctx);
+  }
+
+  /** Another id's history (or one late record of it) arrives here. */
+  private void onHandoff(RecipientHandoff h, Instant now, Decisions d) throws Exception {
+    if (h.forwarded() != null) {
+      dispatch(h.forwarded().forwardedTo(d.ctx.getCurrentKey()), now, d);
+      return;
+    }
+    if (h.state() != null) {
+      RecipientState theirs = RecipientState.fromBytes(h.state());
+      RecipientState ours = recipient.value();
+      if (ours == null) {
+        recipient.update(theirs);
+        metrics.recipients.inc();
+      } else {
+        ours.mergeFrom(theirs, modelConfig.halfLife());
+        recipient.update(ours);
+      }
+    }
+    if (h.context() != null && !h.context().isEmpty()) {
+      ContextHistory ours = context.value();
+      ContextHistory merged = ours == null ? ContextHistory.empty() : ours;
+      for (ContextHistory.Event e : h.context().events()) {
+        merged = merged.with(e.type(), e.at(), now, d.view.longestContext());
+      }
+      context.update(merged);
+    }
+    for (PendingRequest p : h.pending()) {
+      if (!pending.contains(p.request().requestId())) {
+        save(p, d.ctx);
+      }
+    }
+    MergedFrom log = mergedFrom.value();
+    mergedFrom.update((log == null ? MergedFrom.empty() : log).with(h.from()));
+    touch(now, d.ctx);
   }
 
   private void onSignal(Signal signal, Instant now, Decisions d) throws Exception {
@@ -305,7 +438,7 @@ public final class DecideFunction
             false,
             in.resolution());
     DecisionMapper.Decided decided =
-        decide(fresh, DecisionMapper.Lifecycle.first(in.resolution()), now, d);
+        decide(fresh, DecisionMapper.Lifecycle.first(in.resolution(), mergedIds()), now, d);
     if (decided == null) {
       return;
     }
@@ -446,9 +579,15 @@ public final class DecideFunction
     return LatencyTracker.withDefaults(settings.defaultLatency());
   }
 
-  private static DecisionMapper.Lifecycle lifecycle(PendingRequest p) {
+  private DecisionMapper.Lifecycle lifecycle(PendingRequest p) throws Exception {
     TimingDecision c = p.current();
-    return new DecisionMapper.Lifecycle(c.version(), c.supersedes(), "", Map.of(), p.identity());
+    return new DecisionMapper.Lifecycle(
+        c.version(), c.supersedes(), "", Map.of(), p.identity(), mergedIds());
+  }
+
+  private List<String> mergedIds() throws Exception {
+    MergedFrom log = mergedFrom.value();
+    return log == null ? List.of() : log.ids();
   }
 
   // ---- state housekeeping ---------------------------------------------------------------------
@@ -499,6 +638,8 @@ public final class DecideFunction
     context.clear();
     pending.clear();
     lastActivity.clear();
+    mergedInto.clear();
+    mergedFrom.clear();
     metrics.forgotten.inc();
   }
 
@@ -548,6 +689,8 @@ public final class DecideFunction
     final Counter duplicates;
     final Counter recipients;
     final Counter forgotten;
+    final Counter merges;
+    final Counter forwarded;
     final Histogram confidence;
     private final MetricGroup deadLetters;
     private final Map<RejectReason, Counter> byReason = new HashMap<>();
@@ -561,6 +704,8 @@ public final class DecideFunction
       duplicates = group.counter("duplicateRequests");
       recipients = group.counter("recipients");
       forgotten = group.counter("recipientsForgotten");
+      merges = group.counter("identityMergesApplied");
+      forwarded = group.counter("recordsForwardedAfterMerge");
       confidence = group.histogram("confidence", new DescriptiveStatisticsHistogram(1_000));
       group.gauge(
           "fallbackShare",

@@ -33,23 +33,26 @@ public final class DecisionMapper {
    * @param cause what made this version: {@code request}, {@code hot_path}, {@code
    *     circuit_breaker}, {@code breaker_ended}, {@code dispatch_expired}, {@code window_passed}
    * @param causeDetail the signal (type and time) or outcome behind the cause, for the audit trail
+   * @param mergedFrom ids whose history was merged into the recipient's
    */
   public record Lifecycle(
       int version,
       String supersedes,
       String cause,
       Map<String, Object> causeDetail,
-      IdentityResolution identity) {
+      IdentityResolution identity,
+      List<String> mergedFrom) {
     public Lifecycle {
       causeDetail = causeDetail == null ? Map.of() : Map.copyOf(causeDetail);
+      mergedFrom = mergedFrom == null ? List.of() : List.copyOf(mergedFrom);
     }
 
-    public static Lifecycle first(IdentityResolution identity) {
-      return new Lifecycle(1, null, "request", Map.of(), identity);
+    public static Lifecycle first(IdentityResolution identity, List<String> mergedFrom) {
+      return new Lifecycle(1, null, "request", Map.of(), identity, mergedFrom);
     }
 
     public Lifecycle next(String supersededId, String why, Map<String, Object> detail) {
-      return new Lifecycle(version + 1, supersededId, why, detail, identity);
+      return new Lifecycle(version + 1, supersededId, why, detail, identity, mergedFrom);
     }
   }
 
@@ -105,7 +108,7 @@ public final class DecisionMapper {
     Map<String, Object> explanation = new LinkedHashMap<>();
     explanation.put("lifecycle", lifecycle(lc, status));
     explanation.put("policy_seam", Map.of("policy", policy.name(), "note", policyNote));
-    explanation.put("identity", identity(lc.identity()));
+    explanation.put("identity", identity(lc));
     explanation.putAll(c.explanation().toMap());
     return new Decided(decision, row(decision, weights, suppressed, explanation));
   }
@@ -145,7 +148,7 @@ public final class DecisionMapper {
                 suppressed));
     Map<String, Object> explanation = new LinkedHashMap<>();
     explanation.put("lifecycle", lifecycle(lc, status));
-    explanation.put("identity", identity(lc.identity()));
+    explanation.put("identity", identity(lc));
     explanation.put("replaces", current.decisionId());
     explanation.put("replaced_target", current.targetTimestampUtc().toString());
     return new Decided(decision, row(decision, List.of(), suppressed, explanation));
@@ -161,15 +164,18 @@ public final class DecisionMapper {
     return m;
   }
 
-  private static Map<String, Object> identity(IdentityResolution r) {
+  private static Map<String, Object> identity(Lifecycle lc) {
     Map<String, Object> m = new LinkedHashMap<>();
-    if (r == null) {
-      return m;
+    IdentityResolution r = lc.identity();
+    if (r != null) {
+      m.put("universal_id", r.universalId());
+      m.put("method", r.method());
+      m.put("via_key", r.viaKey());
+      m.put("aliases", r.aliases());
+      m.put("linked_by", r.linkedBy());
+      m.put("linked_at", r.linkedAt() == null ? null : r.linkedAt().toString());
     }
-    m.put("universal_id", r.universalId());
-    m.put("method", r.method());
-    m.put("via_key", r.viaKey());
-    m.put("aliases", r.aliases());
+    m.put("merged_from", lc.mergedFrom());
     return m;
   }
 

@@ -6,6 +6,8 @@ import com.sendflowr.contract.Topics;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.flink.JobEnvironment;
 import com.sendflowr.flink.KafkaIO;
+import com.sendflowr.timing.job.identity.IdentityStage;
+import com.sendflowr.timing.job.identity.RecipientHandoff;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -47,6 +49,7 @@ public final class TimingJob {
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
     env.setMaxParallelism(MAX_PARALLELISM);
 
+    String handoffsTopic = args.get("handoffs-topic", Topics.RECIPIENT_HANDOFFS);
     TimingTopology.Sources sources =
         new TimingTopology.Sources(
             KafkaIO.rawSource(bootstrap, args.get("signals-topic", Topics.SIGNALS), groupId),
@@ -55,7 +58,8 @@ public final class TimingJob {
             KafkaIO.rawSource(
                 bootstrap, args.get("dispatch-outcomes-topic", Topics.DISPATCH_OUTCOMES), groupId),
             KafkaIO.compactedStateSource(
-                bootstrap, args.get("connector-config-topic", Topics.CONNECTOR_CONFIG), groupId));
+                bootstrap, args.get("connector-config-topic", Topics.CONNECTOR_CONFIG), groupId),
+            KafkaIO.rawSource(bootstrap, handoffsTopic, groupId));
     TimingTopology.Sinks sinks =
         new TimingTopology.Sinks(
             KafkaIO.<TimingDecision>jsonSink(
@@ -68,6 +72,12 @@ public final class TimingJob {
                 jdbcUrl,
                 args.get("explanations-jdbc-user", null),
                 args.get("explanations-jdbc-password", null)),
+            KafkaIO.<RecipientHandoff>jsonSink(
+                bootstrap,
+                handoffsTopic,
+                RecipientHandoff::key,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                args.get("transactional-id-prefix", groupId + "-decisions") + "-handoffs"),
             KafkaIO.<DeadLetter>jsonSink(
                 bootstrap,
                 args.get("dead-letters-topic", Topics.DEAD_LETTERS),
@@ -83,6 +93,10 @@ public final class TimingJob {
     String priorFile = args.get("prior-file", null);
     ModelSpec model =
         priorFile == null ? ModelSpec.defaults() : ModelSpec.withPriorFile(Path.of(priorFile));
-    TimingTopology.define(env, sources, sinks, new TimingTopology.Settings(decide, model));
+    IdentityStage.Settings identity =
+        new IdentityStage.Settings(
+            args.duration("identity-key-ttl", IdentityStage.Settings.DEFAULT_KEY_TTL));
+    TimingTopology.define(
+        env, sources, sinks, new TimingTopology.Settings(decide, model, identity));
   }
 }

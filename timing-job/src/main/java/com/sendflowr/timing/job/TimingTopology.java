@@ -13,6 +13,8 @@ import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.flink.ParseOrDeadLetter;
 import com.sendflowr.flink.RawRecord;
 import com.sendflowr.flink.WallClockWatermarks;
+import com.sendflowr.timing.job.identity.IdentityStage;
+import com.sendflowr.timing.job.identity.RecipientHandoff;
 import com.sendflowr.timing.job.latency.LatencyEvidence;
 import com.sendflowr.timing.job.latency.LatencyJoin;
 import com.sendflowr.timing.job.latency.LatencyLearner;
@@ -32,12 +34,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * production runs.
  *
  * <pre>
- * signals ───parse──┐
- * requests ──parse──┼─> keyBy(recipient) ─> decide (model) ─┬─> decisions (Kafka, exactly-once)
- * outcomes ──parse──┘                          ^            ├─> explanations
- *    │   └─ delivered signals ─┐               │ broadcast  └─> dead letters
- *    └─> latency join (decision id) ─> latency learner (channel) ─┤
- * connector config ──parse─────────────────────────────────────────┘
+ * signals ───parse──┐                       merges ─┐
+ * requests ──parse──┼─> identity (keys -> id) ──────┼─> keyBy(id) ─> decide ─┬─> decisions
+ * outcomes ──parse──┘                               │                 ^      ├─> explanations
+ * handoffs (Kafka, the job's own loop) ─────────────┘                 │      ├─> handoffs (Kafka)
+ * outcomes + delivered signals ─> latency join ─> latency learner ────┤      └─> dead letters
+ * connector config ──parse────────────────────────────────────────────┘ (broadcast)
  * </pre>
  */
 public final class TimingTopology {
@@ -60,6 +62,11 @@ public final class TimingTopology {
   public static final String UID_LATENCY_LEARNER = "timing-latency-learner";
   public static final String UID_CONFIG_CONTROL = "timing-config-control";
   public static final String UID_LATENCY_CONTROL = "timing-latency-control";
+  public static final String UID_HANDOFFS_SOURCE = "timing-handoffs-source";
+  public static final String UID_PARSE_HANDOFFS = "timing-parse-handoffs";
+  public static final String UID_MERGE_INPUTS = "timing-merge-inputs";
+  public static final String UID_HANDOFF_INPUTS = "timing-handoff-inputs";
+  public static final String UID_HANDOFFS_SINK = "timing-handoffs-sink";
   public static final String UID_DECIDE = "timing-decide";
   public static final String UID_DECISIONS_SINK = "timing-decisions-sink";
   public static final String UID_EXPLANATIONS_SINK = "timing-explanations-sink";
@@ -72,18 +79,22 @@ public final class TimingTopology {
       Source<RawRecord, ?, ?> signals,
       Source<RawRecord, ?, ?> sendRequests,
       Source<RawRecord, ?, ?> dispatchOutcomes,
-      Source<RawRecord, ?, ?> connectorConfig) {}
+      Source<RawRecord, ?, ?> connectorConfig,
+      Source<RawRecord, ?, ?> recipientHandoffs) {}
 
   /** Where it writes. */
   public record Sinks(
       Sink<TimingDecision> decisions,
       Sink<ExplanationRow> explanations,
+      Sink<RecipientHandoff> recipientHandoffs,
       Sink<DeadLetter> deadLetters) {}
 
-  /** How the job decides, and with which model. */
-  public record Settings(DecideSettings decide, ModelSpec model) implements Serializable {
+  /** How the job decides, with which model, and how long it remembers identity keys. */
+  public record Settings(DecideSettings decide, ModelSpec model, IdentityStage.Settings identity)
+      implements Serializable {
     public static Settings defaults() {
-      return new Settings(DecideSettings.defaults(), ModelSpec.defaults());
+      return new Settings(
+          DecideSettings.defaults(), ModelSpec.defaults(), IdentityStage.Settings.defaults());
     }
   }
 
@@ -155,7 +166,7 @@ public final class TimingTopology {
                     .uid(UID_LATENCY_CONTROL))
             .broadcast(DecideFunction.CONFIG, DecideFunction.LATENCY);
 
-    DataStream<TimingInput> inputs =
+    DataStream<TimingInput> records =
         signals
             .map(TimingInput::of)
             .returns(JsonRecordTypeInfo.of(TimingInput.class))
@@ -173,6 +184,32 @@ public final class TimingTopology {
                     .name("outcomes as inputs")
                     .uid(UID_OUTCOME_INPUTS));
 
+    IdentityStage.Resolved identity = IdentityStage.apply(records, settings.identity());
+    SingleOutputStreamOperator<RecipientHandoff> handoffs =
+        env.fromSource(sources.recipientHandoffs(), watermarks, "recipient handoffs")
+            .uid(UID_HANDOFFS_SOURCE)
+            .process(
+                new ParseOrDeadLetter<>(
+                    "timing-job/recipient-handoffs", TimingTopology::parseHandoff))
+            .returns(JsonRecordTypeInfo.of(RecipientHandoff.class))
+            .name("parse recipient handoffs")
+            .uid(UID_PARSE_HANDOFFS);
+    DataStream<TimingInput> inputs =
+        identity
+            .inputs()
+            .union(
+                identity
+                    .merges()
+                    .map(TimingInput::of)
+                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .name("merges as inputs")
+                    .uid(UID_MERGE_INPUTS),
+                handoffs
+                    .map(TimingInput::of)
+                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .name("handoffs as inputs")
+                    .uid(UID_HANDOFF_INPUTS));
+
     SingleOutputStreamOperator<TimingDecision> decisions =
         inputs
             .keyBy(TimingInput::recipient)
@@ -189,11 +226,19 @@ public final class TimingTopology {
         .name("timing_explanations")
         .uid(UID_EXPLANATIONS_SINK);
 
+    decisions
+        .getSideOutput(DecideFunction.HANDOFFS)
+        .sinkTo(sinks.recipientHandoffs())
+        .name("recipient handoffs")
+        .uid(UID_HANDOFFS_SINK);
+
     DataStream<DeadLetter> deadLetters =
         signals
             .getSideOutput(DeadLetters.TAG)
             .union(
                 requests.getSideOutput(DeadLetters.TAG),
+                identity.deadLetters(),
+                handoffs.getSideOutput(DeadLetters.TAG),
                 outcomes.getSideOutput(DeadLetters.TAG),
                 config.getSideOutput(DeadLetters.TAG),
                 decisions.getSideOutput(DeadLetters.TAG));
@@ -210,6 +255,18 @@ public final class TimingTopology {
         java.util.Set.of(
             com.sendflowr.config.SignalMapping.ENTITY_TYPE,
             com.sendflowr.config.IntentSettings.ENTITY_TYPE));
+  }
+
+  /** Handoffs are written by this job only; anything unreadable is dead-lettered, not fatal. */
+  static com.sendflowr.contract.Parsed<RecipientHandoff> parseHandoff(String json) {
+    try {
+      return new com.sendflowr.contract.Parsed.Ok<>(
+          Contracts.fromCanonicalJson(json, RecipientHandoff.class));
+    } catch (RuntimeException e) {
+      return new com.sendflowr.contract.Parsed.Rejected<>(
+          com.sendflowr.contract.RejectReason.MALFORMED_JSON,
+          "not a recipient handoff: " + e.getClass().getSimpleName());
+    }
   }
 
   /** Dispatch outcomes and delivery webhooks in, each channel's latency tracker out. */

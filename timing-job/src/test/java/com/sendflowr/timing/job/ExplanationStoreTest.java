@@ -40,7 +40,7 @@ class ExplanationStoreTest {
             null);
     TimingPolicy asap = TimingPolicy.asap(engine);
     DecisionMapper.Lifecycle lc =
-        new DecisionMapper.Lifecycle(version, null, "request", Map.of(), null);
+        new DecisionMapper.Lifecycle(version, null, "request", Map.of(), null, null);
     return DecisionMapper.fromChoice(
             r, "u-42", lc, asap.choose(request), asap, "test", NOW, request.notAfter())
         .explanation();

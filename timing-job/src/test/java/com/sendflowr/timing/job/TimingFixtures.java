@@ -105,4 +105,15 @@ final class TimingFixtures {
         state,
         state.wire());
   }
+
+  /** The same signal naming its recipient by identity keys only. */
+  static Signal byKeys(Signal s, Map<String, String> keys) {
+    return new Signal(
+        s.eventId(), s.eventType(), s.occurredAt(), null, keys, s.source(), s.properties());
+  }
+
+  static SendRequest byKeys(SendRequest r, Map<String, String> keys) {
+    return new SendRequest(
+        r.requestId(), null, keys, r.intentId(), r.notBefore(), r.notAfter(), null, r.metadata());
+  }
 }

@@ -12,6 +12,7 @@ import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.testkit.KafkaBrokerExtension;
 import com.sendflowr.testkit.SendFlowrMiniCluster;
+import com.sendflowr.timing.job.identity.IdentityKeys;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.IntentPolicy;
 import com.sendflowr.timing.model.LatencyTracker;
@@ -65,7 +66,8 @@ class TimingJobPipelineTest {
       String outcomes,
       String config,
       String decisions,
-      String dead) {
+      String dead,
+      String handoffs) {
     static Topics fresh() {
       return new Topics(
           KAFKA.uniqueTopic("signals"),
@@ -73,15 +75,17 @@ class TimingJobPipelineTest {
           KAFKA.uniqueTopic("outcomes"),
           KAFKA.uniqueTopic("config"),
           KAFKA.uniqueTopic("decisions"),
-          KAFKA.uniqueTopic("dead"));
+          KAFKA.uniqueTopic("dead"),
+          KAFKA.uniqueTopic("handoffs"));
     }
   }
 
   @Test
-  void decidesWithTheModelReDecidesOnContextAndRecoversFromALostTaskManager(
+  void decidesWithTheModelReDecidesOnContextMergesIdentitiesAndRecoversFromALostTaskManager(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
     Topics t = Topics.fresh();
-    KAFKA.createTopics(t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead());
+    KAFKA.createTopics(
+        t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead(), t.handoffs());
     KAFKA.createTopic(t.config(), 1, Map.of("cleanup.policy", "compact"));
     for (ConfigChange c :
         List.of(
@@ -137,7 +141,46 @@ class TimingJobPipelineTest {
     assertThat(bobs.get(2).createdAtUtc()).isAfterOrEqualTo(ticket.plus(BREAKER));
     assertThat(bobs.get(2).triggerTimestampUtc()).isAfterOrEqualTo(ticket.plus(BREAKER));
 
-    // 4. A lost TaskManager: the job restores from its last checkpoint.
+    // 4. Identity: a history under an ESP id, then one record naming the ESP id and the hashed
+    //    e-mail, then a history under the e-mail: one person, one curve.
+    Map<String, String> esp = Map.of("klaviyo_profile_id", "K-carol");
+    String emailHash = "cd".repeat(32);
+    Map<String, String> email = Map.of(IdentityKeys.EMAIL, emailHash);
+    List<Signal> carol = TimingFixtures.dailyHabit("u-carol", start, 12 * 60, 40);
+    List<Signal> carolByEsp =
+        carol.subList(0, 20).stream().map(s -> TimingFixtures.byKeys(s, esp)).toList();
+    Signal link =
+        TimingFixtures.byKeys(
+            carol.get(20), Map.of("klaviyo_profile_id", "K-carol", IdentityKeys.EMAIL, emailHash));
+    List<Signal> carolByEmail =
+        carol.subList(21, 40).stream().map(s -> TimingFixtures.byKeys(s, email)).toList();
+    long signalsSoFar = anna.size() + bob.size() + 2;
+    for (Signal s : carolByEsp) {
+      KAFKA.produce(t.signals(), "K-carol", Contracts.toJson(s));
+    }
+    awaitConsumed(group, t.signals(), signalsSoFar + carolByEsp.size());
+    KAFKA.produce(t.signals(), "K-carol", Contracts.toJson(link));
+    awaitConsumed(group, t.handoffs(), 1);
+    for (Signal s : carolByEmail) {
+      KAFKA.produce(t.signals(), "carol", Contracts.toJson(s));
+    }
+    awaitConsumed(group, t.signals(), signalsSoFar + carol.size());
+    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    request(
+        t,
+        TimingFixtures.byKeys(
+            TimingFixtures.request("req-carol-1", "u-carol", now, now.plus(Duration.ofHours(30))),
+            email));
+    TimingDecision carolFirst = awaitDecisions(t, "req-carol-1", 1).get(0);
+    TimingChoice oneCurve = library(carol, carolFirst, now);
+    assertThat(carolFirst.universalId()).isEqualTo(IdentityKeys.plan(null, email).id());
+    assertThat(carolFirst.confidenceScore())
+        .as("the ESP-keyed history was merged into the e-mail's (float sums in another order)")
+        .isCloseTo(oneCurve.confidenceScore(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(carolFirst.debug().baseCurvePeakMinute())
+        .isEqualTo(oneCurve.explanation().basePeakMinute());
+
+    // 5. A lost TaskManager: the job restores from its last checkpoint.
     cluster.terminateTaskManager(0).get();
     cluster.startTaskManager();
     awaitRunning(job);
@@ -156,8 +199,8 @@ class TimingJobPipelineTest {
     List<TimingDecision> all = decisions(t);
     assertThat(all).extracting(TimingDecision::decisionId).doesNotHaveDuplicates();
     assertThat(all.stream().map(TimingDecision::requestId).distinct())
-        .containsExactlyInAnyOrder("req-anna-1", "req-anna-2", "req-bob-1");
-    assertThat(all).hasSize(2 + 3 + 1);
+        .containsExactlyInAnyOrder("req-anna-1", "req-anna-2", "req-bob-1", "req-carol-1");
+    assertThat(all).hasSize(2 + 3 + 1 + 1);
     assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
   }
 
@@ -180,6 +223,7 @@ class TimingJobPipelineTest {
               "--connector-config-topic", t.config(),
               "--decisions-topic", t.decisions(),
               "--dead-letters-topic", t.dead(),
+              "--handoffs-topic", t.handoffs(),
               "--explanations-jdbc-url",
                   "jdbc:h2:mem:"
                       + group

@@ -1,0 +1,37 @@
+package com.sendflowr.timing.job.identity;
+
+import com.sendflowr.timing.job.ContextHistory;
+import com.sendflowr.timing.job.PendingRequest;
+import com.sendflowr.timing.job.TimingInput;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A recipient's history on its way from one universal id to the id it was merged into, or one
+ * record that arrived under an id already merged away. Flink's DataStream API has no loops, so this
+ * travels through a Kafka topic the job writes and reads back.
+ *
+ * @param state the learned curve ({@code RecipientState.toBytes()}), or null when there was none
+ * @param pending the open send requests, which keep their ids and continue under {@code into}
+ * @param forwarded a record that reached {@code from} after the merge; null for a history handoff
+ */
+public record RecipientHandoff(
+    String handoffId,
+    String from,
+    String into,
+    Instant at,
+    RecipientMerge merge,
+    byte[] state,
+    ContextHistory context,
+    List<PendingRequest> pending,
+    TimingInput forwarded) {
+
+  public RecipientHandoff {
+    pending = pending == null ? List.of() : List.copyOf(pending);
+  }
+
+  /** The Kafka key: the receiving id, so a recipient's handoffs stay in order. */
+  public String key() {
+    return into;
+  }
+}
