@@ -19,12 +19,12 @@ import org.apache.flink.util.function.SerializableFunction;
  * Strictly parses raw records; what fails goes to {@link DeadLetters#TAG} with its reason and a
  * counter, and the job keeps running.
  *
- * <p>A parsed record must also survive its own trip through the job: written the way the job
- * writes it (between operators with {@link JsonRecordSerializer}, to Kafka as canonical UTF-8 JSON)
- * and read back, it must be the same record, so any key derived from it is the same on both sides
- * of a {@code keyBy}. A record that is not is dead-lettered as {@link
- * RejectReason#UNSTABLE_ROUND_TRIP} here, instead of failing a downstream task on every restart.
- * The strict parsers are meant to make this check never fire; it catches what they miss.
+ * <p>A parsed record must also survive its own trip through the job: written the way the job writes
+ * it (between operators with {@link JsonRecordSerializer}, to Kafka as canonical UTF-8 JSON) and
+ * read back, it must be the same record, so any key derived from it is the same on both sides of a
+ * {@code keyBy}. A record that is not is dead-lettered as {@link RejectReason#UNSTABLE_ROUND_TRIP}
+ * here, instead of failing a downstream task on every restart. The strict parsers are meant to make
+ * this check never fire; it catches what they miss.
  */
 public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
   private static final long serialVersionUID = 1L;
