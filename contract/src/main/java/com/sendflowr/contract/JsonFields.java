@@ -2,6 +2,8 @@ package com.sendflowr.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -190,9 +192,58 @@ final class JsonFields {
           "'" + field + "' has " + v.size() + " entries, at most " + maxEntries + " allowed");
     }
     Text.requireNoControlInNames(v, field);
+    requireFiniteNumbers(v, field);
     @SuppressWarnings("unchecked")
-    Map<String, Object> out = mapper.convertValue(v, LinkedHashMap.class);
+    Map<String, Object> out = mapper.convertValue(withoutNullMembers(v), LinkedHashMap.class);
     return out;
+  }
+
+  /**
+   * A member set to null is a member left out: records hold immutable maps, which cannot hold a
+   * null, and canonical JSON leaves null members out, so keeping one would change the record on its
+   * first write.
+   */
+  private static JsonNode withoutNullMembers(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = ((ObjectNode) node).objectNode();
+      var it = node.fields();
+      while (it.hasNext()) {
+        var e = it.next();
+        if (!e.getValue().isNull()) {
+          copy.set(e.getKey(), withoutNullMembers(e.getValue()));
+        }
+      }
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = ((ArrayNode) node).arrayNode();
+      node.forEach(element -> copy.add(withoutNullMembers(element)));
+      return copy;
+    }
+    return node;
+  }
+
+  /**
+   * JSON has no infinity, but a literal like {@code 1e999} overflows a double to one, which is then
+   * written back as the string {@code "Infinity"}: a different record.
+   */
+  private static void requireFiniteNumbers(JsonNode node, String path) {
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      throw new Rejection(
+          RejectReason.INVALID_FIELD, "'" + path + "' is a number too large for a double");
+    }
+    if (node.isContainerNode()) {
+      var it = node.fields();
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          requireFiniteNumbers(node.get(i), path + "[" + i + "]");
+        }
+      }
+      while (it.hasNext()) {
+        var e = it.next();
+        requireFiniteNumbers(e.getValue(), path + "." + e.getKey());
+      }
+    }
   }
 
   JsonNode optionalObject(String field) {

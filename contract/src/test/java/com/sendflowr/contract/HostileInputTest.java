@@ -85,6 +85,25 @@ class HostileInputTest {
   }
 
   @Test
+  void nullMembersOfFreeFormMapsAreLeftOutSoTheRecordRoundTrips() {
+    String json =
+        HostileSamples.signal("e-null", "u-1", NOW)
+            .replace(
+                "\"url\":\"https://shop.example/p/1\"",
+                "\"gone\":null,\"deep\":{\"gone\":null,\"kept\":[1,null]}");
+    Signal s = Contracts.parseSignal(json, Set.of(), NOW).value();
+    assertThat(s.properties())
+        .isEqualTo(Map.of("deep", Map.of("kept", java.util.Arrays.asList(1, null))));
+    assertThat(Contracts.parseSignal(Contracts.toJson(s), Set.of(), NOW).value()).isEqualTo(s);
+
+    String config =
+        Contracts.toJson(ContractSamples.configChange())
+            .replace("\"dry_run\":true", "\"dry_run\":null");
+    assertThat(Contracts.parseConfigChange(config, NOW).value().snapshot())
+        .doesNotContainKey("dry_run");
+  }
+
+  @Test
   void aWindowStartingInThePastIsMeasuredFromNotBefore() {
     String json =
         HostileSamples.sendRequest(

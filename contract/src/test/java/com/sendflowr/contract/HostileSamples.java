@@ -173,6 +173,14 @@ public final class HostileSamples {
             sendRequest("r-tb", "u-1", start, start.plus(Duration.ofHours(2))) + "}",
             RejectReason.MALFORMED_JSON));
 
+    // A number that only a double's overflow can hold: written back, it would be "Infinity".
+    out.add(
+        new Hostile(
+            "property number overflowing a double",
+            Kind.SIGNAL,
+            signal("h-inf", "u-1", t).replace("\"https://shop.example/p/1\"", "[1, -1e999]"),
+            RejectReason.INVALID_FIELD));
+
     // Far-future timestamps and over-long windows.
     out.add(
         new Hostile(
