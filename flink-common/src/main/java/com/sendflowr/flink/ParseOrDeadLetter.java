@@ -50,7 +50,7 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<T> out) throws Exception {
-    Parsed<T> parsed = parser.apply(raw.value());
+    Parsed<T> parsed = parseOrCatch(raw.value());
     if (parsed instanceof Parsed.Ok<T> ok) {
       String unstable = roundTripProblem(ok.value());
       if (unstable == null) {
@@ -71,6 +71,19 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
             Instant.now()));
   }
 
+  /**
+   * The contract's parsers never throw, but a parser that did would fail the task on the same
+   * record after every restart, so a throw is a rejection too.
+   */
+  private Parsed<T> parseOrCatch(String json) {
+    try {
+      return parser.apply(json);
+    } catch (RuntimeException e) {
+      return new Parsed.Rejected<>(
+          RejectReason.INVALID_FIELD, "the parser failed: " + e.getClass().getSimpleName());
+    }
+  }
+
   /** Why {@code value} would change on its way through the job, or null when it would not. */
   String roundTripProblem(T value) {
     if (serializer == null) {
@@ -89,7 +102,7 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
     }
     // The serializer writes a length prefix, then the canonical UTF-8 JSON that Kafka carries too.
     String json = new String(Arrays.copyOfRange(wire, 4, wire.length), StandardCharsets.UTF_8);
-    Parsed<T> again = parser.apply(json);
+    Parsed<T> again = parseOrCatch(json);
     if (again instanceof Parsed.Rejected<T> r) {
       return "written and parsed again, the record is rejected ("
           + r.reason().wire()

@@ -127,6 +127,27 @@ class ParseOrDeadLetterTest {
   }
 
   @Test
+  void aParserThatThrowsDeadLettersTheRecordInsteadOfFailingTheTask() throws Exception {
+    try (OneInputStreamOperatorTestHarness<RawRecord, Signal> throwing =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(
+                new ParseOrDeadLetter<Signal>(
+                    STAGE,
+                    json -> {
+                      throw new NullPointerException("a bug in a parser");
+                    })),
+            new MockEnvironmentBuilder().setMetricGroup(metrics).build())) {
+      throwing.open();
+      throwing.processElement(new RawRecord(TOPIC, "u-1", "{}", 1L), 1L);
+
+      assertThat(throwing.extractOutputValues()).isEmpty();
+      assertThat(throwing.getSideOutput(DeadLetters.TAG))
+          .extracting(r -> r.getValue().reason())
+          .containsExactly(RejectReason.INVALID_FIELD);
+    }
+  }
+
+  @Test
   void theStrictParserRejectsTheSameRecordBeforeTheRoundTripCheck() throws Exception {
     String bad =
         Contracts.toJson(ContractSamples.signal("evt-1", "u-1"))
