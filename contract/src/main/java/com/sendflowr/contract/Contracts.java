@@ -50,7 +50,14 @@ import java.util.regex.Pattern;
  *       at most {@link #MAX_SCHEDULE_AHEAD} ahead; anything scheduled by a decision or outcome, at
  *       most {@link #MAX_SCHEDULE_AHEAD} + {@link #MAX_SEND_WINDOW} ahead.
  *   <li>A send window longer than {@link #MAX_SEND_WINDOW} ({@link RejectReason#WINDOW_TOO_LONG}).
+ *   <li>In free-form maps ({@code properties}, {@code snapshot}): numbers that overflow a double
+ *       ({@link RejectReason#INVALID_FIELD}); members set to null are left out, as canonical JSON
+ *       leaves them out.
  * </ul>
+ *
+ * <p>Every record the parsers accept is written by {@link #toJson} as UTF-8 and parsed again into
+ * an equal record; the flink-common parse step checks that for each record, and a seeded fuzz test
+ * checks it for mutations of every contract record.
  *
  * <p>The one-argument parsers take the parse time from the system clock, so a record rejected as
  * too far ahead may be accepted when replayed later, never the other way round. Offline readers of
