@@ -66,7 +66,7 @@ import java.util.regex.Pattern;
 public final class Contracts {
   /**
    * How far ahead of the parse time a record may say something happened: clock skew, nothing more.
-   * Kafka brokers apply the same bound to record timestamps by default ({@code
+   * Kafka 4 brokers apply the same bound to record timestamps by default ({@code
    * log.message.timestamp.after.max.ms}).
    */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
