@@ -25,8 +25,8 @@ public record IntentSettings(
   public static final String DEFAULT_FALLBACK = "population_prior";
   public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
 
-  /** The timing model refuses longer windows (a decision scans the whole window). */
-  public static final Duration MAX_WINDOW = Duration.ofDays(28);
+  /** The contract's window limit: the timing model refuses longer windows. */
+  public static final Duration MAX_WINDOW = com.sendflowr.contract.Contracts.MAX_SEND_WINDOW;
 
   private static final Set<String> FALLBACKS =
       Set.of("population_prior", "hourly_projection", "window_start");

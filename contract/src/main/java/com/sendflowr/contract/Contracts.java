@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +33,58 @@ import java.util.regex.Pattern;
  * RejectReason} so callers can dead-letter the input and keep running. Unknown fields are ignored
  * (tolerant reader) because schemas are append-only: an older job must keep accepting records from
  * a newer producer.
+ *
+ * <p>What the parsers reject besides wrong types, formats and sizes:
+ *
+ * <ul>
+ *   <li>Anything but exactly one JSON object: trailing content ({@link
+ *       RejectReason#MALFORMED_JSON}) and repeated member names ({@link
+ *       RejectReason#DUPLICATE_KEY}), since two readers could take different values from them.
+ *   <li>Lone UTF-16 surrogates in any string or member name ({@link
+ *       RejectReason#ILL_FORMED_UNICODE}); control characters in ids and map keys ({@link
+ *       RejectReason#CONTROL_CHARACTER}). See {@link Text}.
+ *   <li>Timestamps before 2000 or later than a horizon from the parse time ({@link
+ *       RejectReason#TIMESTAMP_OUT_OF_RANGE}): when something happened ({@code occurred_at}, {@code
+ *       requested_at}, {@code created_at_utc}, {@code fired_at}, {@code changed_at}, {@code
+ *       rejected_at}), at most {@link #MAX_CLOCK_SKEW} ahead; a send request's {@code not_before},
+ *       at most {@link #MAX_SCHEDULE_AHEAD} ahead; anything scheduled by a decision or outcome, at
+ *       most {@link #MAX_SCHEDULE_AHEAD} + {@link #MAX_SEND_WINDOW} ahead.
+ *   <li>A send window longer than {@link #MAX_SEND_WINDOW} ({@link RejectReason#WINDOW_TOO_LONG}).
+ *   <li>In free-form maps ({@code properties}, {@code snapshot}): numbers that overflow a double
+ *       ({@link RejectReason#INVALID_FIELD}); members set to null are left out, as canonical JSON
+ *       leaves them out.
+ * </ul>
+ *
+ * <p>Every record the parsers accept is written by {@link #toJson} as UTF-8 and parsed again into
+ * an equal record; the flink-common parse step checks that for each record, and a seeded fuzz test
+ * checks it for mutations of every contract record.
+ *
+ * <p>The one-argument parsers take the parse time from the system clock, so a record rejected as
+ * too far ahead may be accepted when replayed later, never the other way round. Offline readers of
+ * data with another notion of "now" (a simulation, a backfill) pass it explicitly.
  */
 public final class Contracts {
+  /**
+   * How far ahead of the parse time a record may say something happened: clock skew, nothing more.
+   * Kafka 4 brokers apply the same bound to record timestamps by default ({@code
+   * log.message.timestamp.after.max.ms}).
+   */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+
+  /**
+   * How far ahead of the parse time a send request's window may start. A quarter covers seasonal
+   * campaigns; further ahead, the recipient's habits will have changed before the send, and the
+   * state kept per request would be held for months.
+   */
+  public static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(90);
+
+  /**
+   * The longest send window, {@code not_after - not_before} ({@code not_before} defaulting to the
+   * parse time). Equal to the timing model's own limit ({@code DecisionRequest.MAX_WINDOW}, which a
+   * test in the model checks), so every request the parser accepts is one the model can decide.
+   */
+  public static final Duration MAX_SEND_WINDOW = Duration.ofDays(28);
+
   public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
   public static final int MAX_ID_LENGTH = 256;
   public static final int MAX_TEXT_LENGTH = 2_048;
@@ -63,6 +115,10 @@ public final class Contracts {
             .addDeserializer(Instant.class, new InstantDeserializer()));
     // Records read back by a newer version may carry fields added since (schemas only grow).
     m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // One JSON object per record: a repeated member name or content after the object is input two
+    // readers could understand differently, so it is rejected rather than silently resolved.
+    m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     m.getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder()
@@ -110,16 +166,42 @@ public final class Contracts {
     }
   }
 
+  /** The latest accepted timestamps, by what they mean, for one parse time. */
+  private record Horizon(Instant now) {
+    Instant happened() {
+      return now.plus(MAX_CLOCK_SKEW);
+    }
+
+    Instant starts() {
+      return now.plus(MAX_SCHEDULE_AHEAD);
+    }
+
+    Instant scheduled() {
+      return now.plus(MAX_SCHEDULE_AHEAD).plus(MAX_SEND_WINDOW);
+    }
+  }
+
   public static Parsed<Signal> parseSignal(String json) {
-    return parseSignal(json, Set.of());
+    return parseSignal(json, Set.of(), Instant.now());
+  }
+
+  /**
+   * Parses a signal at the system clock's time.
+   *
+   * @param extraEventTypes operator-defined event types accepted besides {@link SignalType}
+   */
+  public static Parsed<Signal> parseSignal(String json, Set<String> extraEventTypes) {
+    return parseSignal(json, extraEventTypes, Instant.now());
   }
 
   /**
    * Parses a signal.
    *
    * @param extraEventTypes operator-defined event types accepted besides {@link SignalType}
+   * @param now the parse time that the timestamp limits are relative to
    */
-  public static Parsed<Signal> parseSignal(String json, Set<String> extraEventTypes) {
+  public static Parsed<Signal> parseSignal(String json, Set<String> extraEventTypes, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f -> {
@@ -130,11 +212,11 @@ public final class Contracts {
                 RejectReason.UNKNOWN_TYPE,
                 "event_type '" + eventType + "' is neither built in nor configured");
           }
-          Instant occurredAt = f.requiredInstant("occurred_at");
-          String universalId = f.optionalString("universal_id", MAX_ID_LENGTH);
+          Instant occurredAt = f.requiredInstant("occurred_at", h.happened());
+          String universalId = f.optionalId("universal_id", MAX_ID_LENGTH);
           Map<String, String> identity = identityKeys(f);
           requireRecipient(universalId, identity);
-          String source = f.optionalString("source", MAX_ID_LENGTH);
+          String source = f.optionalId("source", MAX_ID_LENGTH);
           Map<String, Object> properties = f.objectMap("properties", MAX_MAP_ENTRIES);
           return new Signal(
               eventId, eventType, occurredAt, universalId, identity, source, properties);
@@ -142,23 +224,49 @@ public final class Contracts {
   }
 
   public static Parsed<SendRequest> parseSendRequest(String json) {
+    return parseSendRequest(json, Instant.now());
+  }
+
+  /**
+   * Parses a send request.
+   *
+   * @param now the parse time: the timestamp limits are relative to it, and a window without {@code
+   *     not_before} starts at it
+   */
+  public static Parsed<SendRequest> parseSendRequest(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f -> {
           String requestId = f.requiredIdentifier("request_id", IDENTIFIER, MAX_ID_LENGTH);
-          String universalId = f.optionalString("universal_id", MAX_ID_LENGTH);
+          String universalId = f.optionalId("universal_id", MAX_ID_LENGTH);
           Map<String, String> identity = identityKeys(f);
           requireRecipient(universalId, identity);
           String intentId = f.requiredIdentifier("intent_id", IDENTIFIER, MAX_ID_LENGTH);
-          Instant notBefore = f.optionalInstant("not_before");
-          Instant notAfter = f.optionalInstant("not_after");
+          Instant notBefore = f.optionalInstant("not_before", h.starts());
+          Instant notAfter = f.optionalInstant("not_after", h.scheduled());
           if (notBefore != null && notAfter != null && !notAfter.isAfter(notBefore)) {
             throw new Rejection(
                 RejectReason.TIMESTAMP_OUT_OF_RANGE,
                 "'not_after' (" + notAfter + ") must be after 'not_before' (" + notBefore + ")");
           }
-          Instant requestedAt = f.optionalInstant("requested_at");
-          Map<String, String> metadata = f.stringMap("metadata", MAX_MAP_ENTRIES, MAX_TEXT_LENGTH);
+          if (notAfter != null) {
+            Instant start = notBefore == null ? now : notBefore;
+            if (Duration.between(start, notAfter).compareTo(MAX_SEND_WINDOW) > 0) {
+              throw new Rejection(
+                  RejectReason.WINDOW_TOO_LONG,
+                  "the window from "
+                      + (notBefore == null ? "now (" + now + ")" : "'not_before' (" + start + ")")
+                      + " to 'not_after' ("
+                      + notAfter
+                      + ") is longer than "
+                      + MAX_SEND_WINDOW.toDays()
+                      + " days");
+            }
+          }
+          Instant requestedAt = f.optionalInstant("requested_at", h.happened());
+          Map<String, String> metadata =
+              f.stringMap("metadata", MAX_MAP_ENTRIES, MAX_TEXT_LENGTH, false);
           return new SendRequest(
               requestId,
               universalId,
@@ -172,6 +280,12 @@ public final class Contracts {
   }
 
   public static Parsed<TimingDecision> parseDecision(String json) {
+    return parseDecision(json, Instant.now());
+  }
+
+  /** Parses a decision; the timestamp limits are relative to {@code now}. */
+  public static Parsed<TimingDecision> parseDecision(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f -> {
@@ -185,21 +299,21 @@ public final class Contracts {
               f.requiredIdentifier("decision_id", IDENTIFIER, MAX_ID_LENGTH),
               f.requiredIdentifier("request_id", IDENTIFIER, MAX_ID_LENGTH),
               f.requiredIdentifier("intent_id", IDENTIFIER, MAX_ID_LENGTH),
-              f.requiredString("universal_id", MAX_ID_LENGTH),
+              f.requiredId("universal_id", MAX_ID_LENGTH),
               f.requiredInt("version", 1, Integer.MAX_VALUE),
               status,
-              f.optionalString("supersedes", MAX_ID_LENGTH),
+              f.optionalId("supersedes", MAX_ID_LENGTH),
               f.requiredInt("target_minute_utc", 0, MinuteOfWeek.MINUTES_PER_WEEK - 1),
-              f.requiredInstant("target_timestamp_utc"),
-              f.requiredInstant("trigger_timestamp_utc"),
+              f.requiredInstant("target_timestamp_utc", h.scheduled()),
+              f.requiredInstant("trigger_timestamp_utc", h.scheduled()),
               f.requiredDouble("latency_estimate_seconds", 0, 86_400),
-              f.optionalString("latency_source", 64),
+              f.optionalId("latency_source", 64),
               f.requiredDouble("confidence_score", 0, 1),
-              f.requiredString("model_version", 64),
-              f.requiredString("explanation_ref", MAX_ID_LENGTH),
-              f.requiredInstant("created_at_utc"),
-              f.optionalInstant("not_after"),
-              f.stringMap("metadata", MAX_MAP_ENTRIES, MAX_TEXT_LENGTH),
+              f.requiredId("model_version", 64),
+              f.requiredId("explanation_ref", MAX_ID_LENGTH),
+              f.requiredInstant("created_at_utc", h.happened()),
+              f.optionalInstant("not_after", h.scheduled()),
+              f.stringMap("metadata", MAX_MAP_ENTRIES, MAX_TEXT_LENGTH, false),
               debug);
         });
   }
@@ -217,7 +331,7 @@ public final class Contracts {
         JsonFields wf = new JsonFields(w, MAPPER);
         weights.add(
             new TimingDecision.AppliedWeight(
-                wf.requiredString("signal", 64), wf.requiredDouble("weight", -1, 1e6)));
+                wf.requiredId("signal", 64), wf.requiredDouble("weight", -1, 1e6)));
       }
     }
     return new TimingDecision.Debug(
@@ -227,6 +341,12 @@ public final class Contracts {
   }
 
   public static Parsed<DispatchOutcome> parseDispatchOutcome(String json) {
+    return parseDispatchOutcome(json, Instant.now());
+  }
+
+  /** Parses a dispatch outcome; the timestamp limits are relative to {@code now}. */
+  public static Parsed<DispatchOutcome> parseDispatchOutcome(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f -> {
@@ -235,23 +355,23 @@ public final class Contracts {
             throw new Rejection(RejectReason.UNKNOWN_TYPE, "unknown outcome state");
           }
           return new DispatchOutcome(
-              f.requiredString("outcome_id", MAX_ID_LENGTH),
-              f.requiredString("decision_id", MAX_ID_LENGTH),
+              f.requiredId("outcome_id", MAX_ID_LENGTH),
+              f.requiredId("decision_id", MAX_ID_LENGTH),
               f.requiredInt("decision_version", 1, Integer.MAX_VALUE),
-              f.requiredString("request_id", MAX_ID_LENGTH),
-              f.requiredString("intent_id", MAX_ID_LENGTH),
-              f.requiredString("universal_id", MAX_ID_LENGTH),
-              f.optionalString("binding_id", MAX_ID_LENGTH),
-              f.optionalString("idempotency_key", MAX_ID_LENGTH),
-              f.optionalString("esp", 64),
-              f.optionalString("esp_campaign_id", MAX_ID_LENGTH),
-              f.optionalString("esp_template_id", MAX_ID_LENGTH),
-              f.optionalString("esp_notification_id", MAX_ID_LENGTH),
+              f.requiredId("request_id", MAX_ID_LENGTH),
+              f.requiredId("intent_id", MAX_ID_LENGTH),
+              f.requiredId("universal_id", MAX_ID_LENGTH),
+              f.optionalId("binding_id", MAX_ID_LENGTH),
+              f.optionalId("idempotency_key", MAX_ID_LENGTH),
+              f.optionalId("esp", 64),
+              f.optionalId("esp_campaign_id", MAX_ID_LENGTH),
+              f.optionalId("esp_template_id", MAX_ID_LENGTH),
+              f.optionalId("esp_notification_id", MAX_ID_LENGTH),
               f.requiredInt("attempts", 0, Integer.MAX_VALUE),
               f.optionalInt("esp_status", 100, 599),
-              f.optionalString("esp_response_id", MAX_ID_LENGTH),
-              f.requiredInstant("trigger_timestamp_utc"),
-              f.optionalInstant("fired_at"),
+              f.optionalId("esp_response_id", MAX_ID_LENGTH),
+              f.requiredInstant("trigger_timestamp_utc", h.scheduled()),
+              f.optionalInstant("fired_at", h.happened()),
               f.requiredLong("lateness_millis", Long.MIN_VALUE),
               state,
               f.optionalString("detail", MAX_TEXT_LENGTH * 4));
@@ -259,6 +379,12 @@ public final class Contracts {
   }
 
   public static Parsed<ConfigChange> parseConfigChange(String json) {
+    return parseConfigChange(json, Instant.now());
+  }
+
+  /** Parses a config change; the timestamp limits are relative to {@code now}. */
+  public static Parsed<ConfigChange> parseConfigChange(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f ->
@@ -266,12 +392,21 @@ public final class Contracts {
                 f.requiredIdentifier("entity_type", EVENT_TYPE, 64),
                 f.requiredIdentifier("entity_id", IDENTIFIER, MAX_ID_LENGTH),
                 f.requiredLong("version", 1),
-                f.requiredInstant("changed_at"),
+                f.requiredInstant("changed_at", h.happened()),
                 f.optionalBoolean("tombstone"),
                 f.objectMap("snapshot", MAX_MAP_ENTRIES)));
   }
 
   public static Parsed<DeadLetter> parseDeadLetter(String json) {
+    return parseDeadLetter(json, Instant.now());
+  }
+
+  /**
+   * Parses a dead letter; the timestamp limits are relative to {@code now}. Its {@code key}, {@code
+   * detail} and {@code payload} are the rejected input as it came, so they are free text.
+   */
+  public static Parsed<DeadLetter> parseDeadLetter(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f -> {
@@ -282,15 +417,15 @@ public final class Contracts {
             throw new Rejection(RejectReason.UNKNOWN_TYPE, "unknown reason '" + reasonWire + "'");
           }
           return new DeadLetter(
-              f.requiredString("dead_letter_id", MAX_ID_LENGTH),
-              f.requiredString("stage", MAX_ID_LENGTH),
-              f.optionalString("source_topic", MAX_ID_LENGTH),
+              f.requiredId("dead_letter_id", MAX_ID_LENGTH),
+              f.requiredId("stage", MAX_ID_LENGTH),
+              f.optionalId("source_topic", MAX_ID_LENGTH),
               f.optionalString("key", MAX_PAYLOAD_BYTES),
               reason,
               f.optionalString("detail", MAX_TEXT_LENGTH * 4),
               f.optionalString("payload", MAX_PAYLOAD_BYTES),
               f.optionalBoolean("payload_truncated"),
-              f.requiredInstant("rejected_at"));
+              f.requiredInstant("rejected_at", h.happened()));
         });
   }
 
@@ -316,7 +451,11 @@ public final class Contracts {
     String body = payload;
     boolean truncated = body != null && body.length() > MAX_DEAD_LETTER_PAYLOAD_CHARS;
     if (truncated) {
-      body = body.substring(0, MAX_DEAD_LETTER_PAYLOAD_CHARS);
+      int end = MAX_DEAD_LETTER_PAYLOAD_CHARS;
+      if (Character.isHighSurrogate(body.charAt(end - 1))) {
+        end--; // never cut a surrogate pair in half: the dead letter itself must stay well-formed
+      }
+      body = body.substring(0, end);
     }
     String id =
         UUID.nameUUIDFromBytes(
@@ -327,7 +466,7 @@ public final class Contracts {
   }
 
   private static Map<String, String> identityKeys(JsonFields f) {
-    Map<String, String> identity = f.stringMap("identity_keys", 16, MAX_ID_LENGTH);
+    Map<String, String> identity = f.stringMap("identity_keys", 16, MAX_ID_LENGTH, true);
     String phone = identity.get("phone_e164");
     if (phone != null) {
       JsonFields.requireFormat("identity_keys.phone_e164", phone, E164);
@@ -346,6 +485,20 @@ public final class Contracts {
     }
   }
 
+  /**
+   * Jackson's message, which may quote the input, made safe to carry in a dead letter: no lone
+   * surrogates, no control characters, bounded length.
+   */
+  private static String safe(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    StringBuilder b = new StringBuilder(Math.min(m.length(), 512));
+    for (int i = 0; i < m.length() && b.length() < 512; i++) {
+      char c = m.charAt(i);
+      b.append(Character.isSurrogate(c) || Text.isControl(c) ? '?' : c);
+    }
+    return b.toString();
+  }
+
   private static <T> Parsed<T> parse(String json, Function<JsonFields, T> reader) {
     if (json == null || json.isBlank()) {
       return new Parsed.Rejected<>(RejectReason.MALFORMED_JSON, "empty payload");
@@ -359,14 +512,27 @@ public final class Contracts {
     JsonNode node;
     try {
       node = MAPPER.readTree(json);
+    } catch (StreamReadException e) {
+      // Jackson reports duplicates only through the message: pinned by a test.
+      if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field ")) {
+        return new Parsed.Rejected<>(
+            RejectReason.DUPLICATE_KEY, "a JSON object repeats a member name: " + safe(e));
+      }
+      return new Parsed.Rejected<>(RejectReason.MALFORMED_JSON, "not valid JSON: " + safe(e));
     } catch (JsonProcessingException e) {
-      return new Parsed.Rejected<>(
-          RejectReason.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+      return new Parsed.Rejected<>(RejectReason.MALFORMED_JSON, "not valid JSON: " + safe(e));
     }
     try {
+      Text.requireWellFormed(node, "");
       return new Parsed.Ok<>(reader.apply(new JsonFields(node, MAPPER)));
     } catch (Rejection r) {
       return new Parsed.Rejected<>(r.reason, r.getMessage());
+    } catch (RuntimeException e) {
+      // Parsing must never throw: an exception here would fail the task on every restart. The
+      // rules above are meant to leave nothing for this line; a test fuzzes every parser for it.
+      return new Parsed.Rejected<>(
+          RejectReason.INVALID_FIELD,
+          "the payload cannot be read into a record: " + e.getClass().getSimpleName());
     }
   }
 }

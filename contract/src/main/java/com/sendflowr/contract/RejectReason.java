@@ -34,7 +34,25 @@ public enum RejectReason {
   /** A send request names an intent its configuration disables. */
   INTENT_DISABLED,
   /** The timing model could not decide a request, and neither could its fallback. */
-  DECISION_FAILED;
+  DECISION_FAILED,
+  /**
+   * A string holds a lone UTF-16 surrogate (legal JSON escape, but not encodable in UTF-8, so the
+   * record would change on its first write).
+   */
+  ILL_FORMED_UNICODE,
+  /** An id or a map key holds a control character (C0, C1, line separators, bidi controls). */
+  CONTROL_CHARACTER,
+  /** A JSON object repeats a member name, so readers could disagree on its value. */
+  DUPLICATE_KEY,
+  /** A send request's window is longer than {@link Contracts#MAX_SEND_WINDOW}. */
+  WINDOW_TOO_LONG,
+  /**
+   * The record parsed, but writing it and parsing it again gives a different record, so it would
+   * change (and could change its key) on its way through the job.
+   */
+  UNSTABLE_ROUND_TRIP,
+  /** A request id already names a request for another recipient. */
+  REQUEST_ID_REUSED;
 
   @JsonValue
   public String wire() {

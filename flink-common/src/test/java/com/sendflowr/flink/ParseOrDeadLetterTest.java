@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.Signal;
 import java.util.List;
@@ -95,6 +96,96 @@ class ParseOrDeadLetterTest {
     assertThat(harness.extractOutputValues()).containsExactly(first, second);
     assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
     assertThat(deadLetterCounter().getCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordThatChangesWhenWrittenIsDeadLetteredNotPassedOn() throws Exception {
+    // A lenient reader (no character rules) stands in for a parser that misses a case: the lone
+    // surrogate becomes '?' once written as UTF-8, so the key would change after a keyBy.
+    try (OneInputStreamOperatorTestHarness<RawRecord, Signal> lenient =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(
+                new ParseOrDeadLetter<>(
+                    STAGE,
+                    json -> new Parsed.Ok<>(Contracts.fromCanonicalJson(json, Signal.class)))),
+            new MockEnvironmentBuilder().setMetricGroup(metrics).build())) {
+      lenient.open();
+      Signal good = ContractSamples.signal("evt-1", "u-1");
+      String bad = Contracts.toJson(good).replace("\"u-1\"", "\"u-\\ud800\"");
+      lenient.processElement(new RawRecord(TOPIC, "u-1", bad, 1L), 1L);
+      lenient.processElement(new RawRecord(TOPIC, "u-1", Contracts.toJson(good), 2L), 2L);
+
+      assertThat(lenient.extractOutputValues()).containsExactly(good);
+      List<DeadLetter> dead =
+          lenient.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+      assertThat(dead)
+          .extracting(DeadLetter::reason)
+          .containsExactly(RejectReason.UNSTABLE_ROUND_TRIP);
+      assertThat(dead.get(0).payload()).isEqualTo(bad);
+      assertThat(dead.get(0).detail()).contains("differs");
+    }
+  }
+
+  @Test
+  void aParserThatThrowsDeadLettersTheRecordInsteadOfFailingTheTask() throws Exception {
+    try (OneInputStreamOperatorTestHarness<RawRecord, Signal> throwing =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(
+                new ParseOrDeadLetter<Signal>(
+                    STAGE,
+                    json -> {
+                      throw new NullPointerException("a bug in a parser");
+                    })),
+            new MockEnvironmentBuilder().setMetricGroup(metrics).build())) {
+      throwing.open();
+      throwing.processElement(new RawRecord(TOPIC, "u-1", "{}", 1L), 1L);
+
+      assertThat(throwing.extractOutputValues()).isEmpty();
+      assertThat(throwing.getSideOutput(DeadLetters.TAG))
+          .extracting(r -> r.getValue().reason())
+          .containsExactly(RejectReason.INVALID_FIELD);
+    }
+  }
+
+  @Test
+  void theStrictParserRejectsTheSameRecordBeforeTheRoundTripCheck() throws Exception {
+    String bad =
+        Contracts.toJson(ContractSamples.signal("evt-1", "u-1"))
+            .replace("\"u-1\"", "\"u-\\ud800\"");
+    harness.processElement(new RawRecord(TOPIC, "u-1", bad, 1L), 1L);
+
+    assertThat(harness.extractOutputValues()).isEmpty();
+    assertThat(harness.getSideOutput(DeadLetters.TAG))
+        .extracting(r -> r.getValue().reason())
+        .containsExactly(RejectReason.ILL_FORMED_UNICODE);
+  }
+
+  @Test
+  void everyContractSampleIsStableThroughTheJob() {
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseSignal)
+                .roundTripProblem(ContractSamples.signal()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseSendRequest)
+                .roundTripProblem(ContractSamples.sendRequest()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseDecision)
+                .roundTripProblem(ContractSamples.decision()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseDispatchOutcome)
+                .roundTripProblem(ContractSamples.outcome()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseConfigChange)
+                .roundTripProblem(ContractSamples.configChange()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseDeadLetter)
+                .roundTripProblem(ContractSamples.deadLetter()))
+        .isNull();
   }
 
   /** Hands every operator the same intercepting metric group, so the test can read counters. */

@@ -40,7 +40,7 @@ public record DecideSettings(
 
   public static DecideSettings defaults() {
     return new DecideSettings(
-        POLICY_MODEL, Duration.ofSeconds(60), Duration.ofDays(400), Duration.ofDays(1), 256);
+        POLICY_MODEL, Duration.ofSeconds(60), Duration.ofDays(400), RequestIdClaim.RETENTION, 256);
   }
 
   public DecideSettings withPolicy(String p) {

@@ -112,7 +112,7 @@ public final class TimingTopology {
             .name("parse signals")
             .uid(UID_PARSE_SIGNALS);
 
-    SingleOutputStreamOperator<SendRequest> requests =
+    SingleOutputStreamOperator<SendRequest> parsedRequests =
         env.fromSource(sources.sendRequests(), watermarks, "send requests")
             .uid(UID_REQUESTS_SOURCE)
             .process(
@@ -120,6 +120,9 @@ public final class TimingTopology {
             .returns(JsonRecordTypeInfo.of(SendRequest.class))
             .name("parse send requests")
             .uid(UID_PARSE_REQUESTS);
+    // A request id names one recipient's request; reusing it for another is dead-lettered here,
+    // since per-recipient state downstream could not tell.
+    SingleOutputStreamOperator<SendRequest> requests = RequestIdGuard.guard(parsedRequests);
 
     SingleOutputStreamOperator<DispatchOutcome> outcomes =
         env.fromSource(sources.dispatchOutcomes(), watermarks, "dispatch outcomes")
@@ -236,6 +239,7 @@ public final class TimingTopology {
         signals
             .getSideOutput(DeadLetters.TAG)
             .union(
+                parsedRequests.getSideOutput(DeadLetters.TAG),
                 requests.getSideOutput(DeadLetters.TAG),
                 identity.deadLetters(),
                 handoffs.getSideOutput(DeadLetters.TAG),
