@@ -1,23 +1,31 @@
 package com.sendflowr.local;
 
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.SignalMapping;
+import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
 
 /**
- * A small, steady stream of demo traffic so a newcomer sees the system work: engagement signals for
- * a handful of recipients, a send request every few seconds with a window opening shortly, and one
- * malformed signal to show the dead letters.
+ * Demo traffic so a newcomer sees the system work: connector config (a binding, a hot path, a
+ * circuit breaker), six weeks of history for a handful of recipients with their own daily habits,
+ * then a steady stream of signals and send requests. Some requests have a short window (sent within
+ * a minute or two), some a day-long one (placed at the recipient's habitual time, and pulled
+ * forward when a site visit arrives); one malformed signal shows the dead letters.
  */
 final class DemoTraffic {
   static final String INTENT = "promo_jan";
-  private static final String[] TYPES = {"click", "site_visit", "open", "sms_click", "conversion"};
+  static final int RECIPIENTS = 5;
+  private static final String[] TYPES = {"click", "open", "conversion", "site_visit", "click"};
 
   private final PipelineTopics topics;
   private final Producer producer;
@@ -34,25 +42,128 @@ final class DemoTraffic {
     this.producer = producer;
   }
 
+  static String recipient(int i) {
+    return "u-demo-" + (i + 1);
+  }
+
+  /** Each demo recipient's habitual minute of the day (UTC), spread over the day. */
+  static int habitMinute(int i) {
+    return (7 * 60 + i * 197) % (24 * 60);
+  }
+
+  /** The binding to the sandbox Klaviyo, and the signal roles the timing job reads. */
+  void publishConfig(String credentialRef, BiConsumer<String, String> announce) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Map<String, Object> binding = new LinkedHashMap<>();
+    binding.put("esp", "klaviyo");
+    binding.put("credential_ref", credentialRef);
+    binding.put("metric_name", "SendFlowr Promo Jan");
+    binding.put("campaign_id", "abc123");
+    binding.put("template_id", "promo-drip");
+    config(new ConfigChange(IntentBinding.ENTITY_TYPE, INTENT, 1, now, false, binding));
+    announce.accept(
+        "config  intent promo_jan -> Klaviyo metric 'SendFlowr Promo Jan' (campaign abc123)", "");
+    config(
+        new ConfigChange(
+            SignalMapping.ENTITY_TYPE,
+            "site_visit.promo_jan",
+            1,
+            now,
+            false,
+            Map.of(
+                "signal_type", "site_visit",
+                "intent_id", INTENT,
+                "role", "hot_path",
+                "weight", 20.0,
+                "decay", "PT30M",
+                "duration", "PT2H")));
+    announce.accept("config  site_visit is a hot path for promo_jan (weight 20, decay 30 min)", "");
+    config(
+        new ConfigChange(
+            SignalMapping.ENTITY_TYPE,
+            "ticket_opened.all",
+            1,
+            now,
+            false,
+            Map.of("signal_type", "ticket_opened", "role", "circuit_breaker", "duration", "PT2M")));
+    config(
+        new ConfigChange(
+            SignalMapping.ENTITY_TYPE,
+            "ticket_closed.all",
+            1,
+            now,
+            false,
+            Map.of("signal_type", "ticket_closed", "role", "clear", "clears", "ticket_opened")));
+    announce.accept(
+        "config  ticket_opened suppresses every intent for 2 min (demo length), ticket_closed ends it",
+        "");
+  }
+
+  private void config(ConfigChange c) {
+    producer.send(topics.connectorConfig(), c.key(), Contracts.toJson(c));
+  }
+
+  /** Six weeks of clicks per recipient, around their habitual minute: what the model learns. */
+  void sendHistory(BiConsumer<String, String> announce) {
+    Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+    int sent = 0;
+    for (int i = 0; i < RECIPIENTS; i++) {
+      for (int day = 42; day >= 1; day--) {
+        if (random.nextInt(10) < 3) {
+          continue; // not every day
+        }
+        Instant at =
+            today
+                .minus(Duration.ofDays(day))
+                .plus(Duration.ofMinutes(habitMinute(i) + random.nextInt(41) - 20));
+        Signal s =
+            new Signal(
+                "demo-hist-" + i + "-" + day,
+                "click",
+                at,
+                recipient(i),
+                Map.of(),
+                "demo",
+                Map.of());
+        producer.send(topics.signals(), recipient(i), Contracts.toJson(s));
+        sent++;
+      }
+    }
+    announce.accept(
+        "history "
+            + sent
+            + " past clicks for "
+            + RECIPIENTS
+            + " recipients, each with a daily habit",
+        "");
+  }
+
   void sendMalformedSignal(BiConsumer<String, String> announce) {
     String bad = "{\"event_id\": \"demo-broken\", \"event_type\": \"click\"";
-    producer.send(topics.signals(), "u-demo-0", bad);
+    producer.send(topics.signals(), recipient(0), bad);
     announce.accept("signal  (malformed, expect a dead letter)", bad);
   }
 
-  /** One tick: a signal and a send request. */
+  /** One tick: a signal, and a send request every other tick. */
   void tick(BiConsumer<String, String> announce) {
     int n = sequence++;
-    String recipient = "u-demo-" + (n % 5 + 1);
+    int who = n % RECIPIENTS;
+    String recipient = recipient(who);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String type = TYPES[random.nextInt(TYPES.length)];
+    String type = n % 23 == 11 ? "ticket_opened" : TYPES[random.nextInt(TYPES.length)];
     String signal =
         Contracts.toJson(
             new Signal("demo-evt-" + n, type, now, recipient, Map.of(), "demo", Map.of()));
     producer.send(topics.signals(), recipient, signal);
     announce.accept("signal  " + type + " from " + recipient, signal);
-
+    if (n % 2 == 1) {
+      return;
+    }
+    // Short windows are sent within minutes; day-long ones wait for the recipient's habit (or a
+    // hot path).
+    boolean shortWindow = n % 4 == 0;
     Instant notBefore = now.plusSeconds(5 + random.nextInt(10));
+    Instant notAfter = notBefore.plus(shortWindow ? Duration.ofMinutes(2) : Duration.ofHours(24));
     String request =
         Contracts.toJson(
             new SendRequest(
@@ -61,11 +172,24 @@ final class DemoTraffic {
                 Map.of(),
                 INTENT,
                 notBefore,
-                notBefore.plus(Duration.ofHours(1)),
+                notAfter,
                 null,
                 Map.of("email", recipient + "@example.com")));
     producer.send(topics.sendRequests(), recipient, request);
     announce.accept(
-        "request demo-req-" + n + " for " + recipient + ", window opens " + notBefore, request);
+        "request demo-req-"
+            + n
+            + " for "
+            + recipient
+            + ", window "
+            + notBefore
+            + " .. "
+            + (shortWindow ? "+2 min" : "+24 h"),
+        request);
+  }
+
+  /** The types a demo tick may send, for tests. */
+  static List<String> signalTypes() {
+    return List.of("click", "open", "conversion", "site_visit", "ticket_opened");
   }
 }

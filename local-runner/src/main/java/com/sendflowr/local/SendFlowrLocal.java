@@ -1,7 +1,5 @@
 package com.sendflowr.local;
 
-import com.sendflowr.config.IntentBinding;
-import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
@@ -16,7 +14,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -108,7 +105,10 @@ public final class SendFlowrLocal {
 
     KafkaProducer<String, String> producer = broker.newProducer(new Properties());
     toClose.add(producer);
-    publishDemoBinding(producer, topics);
+    DemoTraffic demo =
+        new DemoTraffic(
+            topics, (topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+    demo.publishConfig(CREDENTIAL_REF, this::announceInput);
 
     LocalPipeline pipeline =
         new LocalPipeline(
@@ -131,13 +131,11 @@ public final class SendFlowrLocal {
     watcher.start();
 
     if (!flags.has("quiet-demo")) {
-      DemoTraffic demo =
-          new DemoTraffic(
-              topics,
-              (topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
       Thread generator =
           new Thread(
               () -> {
+                demo.sendHistory(this::announceInput);
+                sleep(Duration.ofSeconds(5)); // let the history land before the first request
                 demo.sendMalformedSignal(this::announceInput);
                 while (running) {
                   demo.tick(this::announceInput);
@@ -177,29 +175,6 @@ public final class SendFlowrLocal {
     say("in      " + what);
   }
 
-  private void publishDemoBinding(KafkaProducer<String, String> producer, PipelineTopics topics)
-      throws Exception {
-    ConfigChange binding =
-        new ConfigChange(
-            IntentBinding.ENTITY_TYPE,
-            DemoTraffic.INTENT,
-            1,
-            Instant.now(),
-            false,
-            Map.of(
-                "esp", "klaviyo",
-                "credential_ref", CREDENTIAL_REF,
-                "metric_name", "SendFlowr Promo Jan",
-                "campaign_id", "abc123",
-                "template_id", "promo-drip"));
-    producer
-        .send(
-            new ProducerRecord<>(
-                topics.connectorConfig(), binding.key(), Contracts.toJson(binding)))
-        .get();
-    say("config  intent promo_jan -> Klaviyo metric 'SendFlowr Promo Jan' (campaign abc123)");
-  }
-
   /** Prints what the jobs write: decisions, outcomes and dead letters (committed only). */
   private void watch(KafkaBrokerExtension broker, PipelineTopics topics) {
     Properties props = new Properties();
@@ -228,14 +203,19 @@ public final class SendFlowrLocal {
         TimingDecision d = p.value();
         say(
             String.format(
-                "decide  %s for %s: target %s (minute %d), trigger %s, latency %.1fs [%s]",
+                "decide  %s v%d %s for %s: target %s (minute %d), trigger %s, latency %.1fs,"
+                    + " confidence %.2f [%s]%s",
                 d.requestId(),
+                d.version(),
+                d.status().wire(),
                 d.universalId(),
                 d.targetTimestampUtc(),
                 d.targetMinuteUtc(),
                 d.triggerTimestampUtc(),
                 d.latencyEstimateSeconds(),
-                d.modelVersion()));
+                d.confidenceScore(),
+                d.modelVersion(),
+                d.supersedes() == null ? "" : " (supersedes " + d.supersedes() + ")"));
       }
     } else if (r.topic().equals(topics.outcomes())) {
       Parsed<DispatchOutcome> p = Contracts.parseDispatchOutcome(r.value());
