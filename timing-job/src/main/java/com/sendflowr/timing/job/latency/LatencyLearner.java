@@ -58,13 +58,17 @@ public final class LatencyLearner
       return; // not a latency (clock skew, a day-late replay)
     }
     state.update(t);
-    LatencyTracker fromDeliveries = delivered.value();
-    LatencyTracker publish =
-        fromDeliveries != null && fromDeliveries.observations() >= LatencyTracker.MIN_SAMPLES
-            ? fromDeliveries
-            : dispatched.value();
-    if (publish != null && (publish == t) && worthPublishing(t.observations())) {
-      out.collect(new ControlInput.LatencyUpdate(ctx.getCurrentKey(), publish.toBytes()));
+    // The tracker just updated is the one decisions should use if it is the delivery tracker with
+    // enough samples, or the dispatcher-side one while deliveries are still too few.
+    boolean inUse;
+    if (isDelivery) {
+      inUse = t.observations() >= LatencyTracker.MIN_SAMPLES;
+    } else {
+      LatencyTracker fromDeliveries = delivered.value();
+      inUse = fromDeliveries == null || fromDeliveries.observations() < LatencyTracker.MIN_SAMPLES;
+    }
+    if (inUse && worthPublishing(t.observations())) {
+      out.collect(new ControlInput.LatencyUpdate(ctx.getCurrentKey(), t.toBytes()));
     }
   }
 
