@@ -247,6 +247,34 @@ class DecideFunctionTest {
         .isEqualTo(RejectReason.LIMIT_EXCEEDED);
   }
 
+  @Test
+  void aChannelsLearnedLatencyIsCompensatedAndNamedAsTheSource() throws Exception {
+    config(
+        new com.sendflowr.contract.ConfigChange(
+            com.sendflowr.config.IntentBinding.ENTITY_TYPE,
+            INTENT,
+            1,
+            T0,
+            false,
+            Map.of("esp", "klaviyo", "credential_ref", "ref", "binding_id", "b-1")));
+    LatencyTracker learned = LatencyTracker.withDefaults(Duration.ofSeconds(60));
+    for (int h = 0; h < 24 * 7; h++) {
+      for (int i = 0; i < LatencyTracker.MIN_SAMPLES; i++) {
+        Instant at = T0.plus(Duration.ofHours(h));
+        learned.observe(at, at.plusSeconds(240));
+      }
+    }
+    harness.processBroadcastElement(
+        ControlInput.of(new ControlInput.LatencyUpdate("b-1", learned.toBytes())),
+        T0.toEpochMilli());
+    annaHasHistory();
+    send(TimingFixtures.request("req-1", ANNA, T0, T0.plus(Duration.ofHours(24))));
+    TimingDecision d = decisions().get(0);
+    assertThat(d.latencySource()).isEqualTo("learned_hourly");
+    assertThat(d.latencyEstimateSeconds()).isEqualTo(240.0);
+    assertThat(d.triggerTimestampUtc()).isEqualTo(d.targetTimestampUtc().minusSeconds(240));
+  }
+
   // ---------------------------------------------------------------- re-decisions
 
   @Test
