@@ -370,7 +370,9 @@ public final class DecideFunction
         save(p.withCurrent(cancel.decision(), resume), d.ctx);
       }
       case CLEAR -> {
-        if (p.waiting()) {
+        // A request suppressed for its whole window may be reachable again once the breaker ends.
+        boolean suppressed = !p.dispatched() && p.current().status() == DecisionStatus.SUPPRESSED;
+        if (p.waiting() || suppressed) {
           redecide(p, "breaker_cleared", detail, false, now, d);
         }
       }
