@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
+import com.sendflowr.contract.SignalType;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.testkit.KafkaBrokerExtension;
@@ -105,7 +106,7 @@ class TimingBootstrapTest {
     assertThat(summary.recipients()).isEqualTo(2);
     assertThat(summary.signalsUsed()).isEqualTo(anna.size() + bob.size());
     assertThat(summary.signalsSkipped())
-        .isEqualTo(Map.of("malformed_json", 1L, HistoryLearner.SKIP_AT_OR_AFTER_UNTIL, 1L));
+        .isEqualTo(Map.of("malformed_json", 1L, HistoryLine.SKIP_AT_OR_AFTER_UNTIL, 1L));
     assertThat(summary.priorMembers()).isEqualTo(2);
 
     Topics t = Topics.fresh();
@@ -161,10 +162,11 @@ class TimingBootstrapTest {
     TimingBootstrap.Summary summary =
         TimingBootstrap.run(
             StreamExecutionEnvironment.getExecutionEnvironment(),
-            new TimingBootstrap.Options(gzip(lines), until, savepoint.toString(), null, ttl),
+            new TimingBootstrap.Options(plain(lines), until, savepoint.toString(), null, ttl),
             System.err);
-    assertThat(summary.recipients()).isEqualTo(1);
+    assertThat(summary.recipients()).isEqualTo(2);
     assertThat(summary.recipientsExpired()).isEqualTo(1);
+    assertThat(summary.priorMembers()).isEqualTo(1);
     assertThat(summary.signalsSkipped()).isEmpty();
     assertThat(summary.prior()).isNull();
 
@@ -176,17 +178,25 @@ class TimingBootstrapTest {
         .forEachRemaining(held::add);
 
     RecipientState expected = new RecipientState();
-    expected.update(
-        com.sendflowr.contract.SignalType.CLICK, last.minus(Duration.ofDays(2)), CONFIG);
-    expected.update(com.sendflowr.contract.SignalType.CLICK, last, CONFIG);
+    expected.update(SignalType.CLICK, last.minus(Duration.ofDays(2)), CONFIG);
+    expected.update(SignalType.CLICK, last, CONFIG);
+    Instant old = until.minus(Duration.ofDays(90));
+    RecipientState gone = new RecipientState();
+    gone.update(SignalType.CLICK, old, CONFIG);
     assertThat(held)
-        .containsExactly(
+        .containsExactlyInAnyOrder(
             new Held(
                 "email:" + EMAIL_HASH,
-                expected.toBytes().length,
-                expected.signalCount(),
+                expected.toBytes(),
                 last.toEpochMilli(),
-                Set.of(DecideFunction.ttlCheckAt(last.toEpochMilli(), ttl))));
+                Set.of(DecideFunction.ttlCheckAt(last.toEpochMilli(), ttl))),
+            // written like any other; its TTL timer is long due, so the job forgets it at once
+            new Held(
+                "u-gone",
+                gone.toBytes(),
+                old.toEpochMilli(),
+                Set.of(DecideFunction.ttlCheckAt(old.toEpochMilli(), ttl))));
+    assertThat(DecideFunction.ttlCheckAt(old.toEpochMilli(), ttl)).isLessThan(until.toEpochMilli());
   }
 
   @Test
@@ -215,14 +225,43 @@ class TimingBootstrapTest {
                         onlyLate, until, tmp.resolve("new").toString(), null, Duration.ofDays(400)),
                     System.err))
         .isInstanceOf(TimingBootstrap.BootstrapException.class)
-        .hasMessageContaining("no recipient to bootstrap")
+        .hasMessageContaining("no recipient learned")
         .hasMessageContaining("at_or_after_until=1")
         .hasMessageContaining("malformed_json=1");
   }
 
+  @Test
+  void refusesAGzipFileWhoseNameHidesIt() throws Exception {
+    Instant until = Instant.parse("2026-06-01T00:00:00Z");
+    Path hidden = tmp.resolve("history.jsonl");
+    Files.move(gzip(List.of(Contracts.toJson(click("c", until.minusSeconds(60), "u-a")))), hidden);
+    assertThatThrownBy(
+            () ->
+                TimingBootstrap.run(
+                    StreamExecutionEnvironment.getExecutionEnvironment(),
+                    new TimingBootstrap.Options(
+                        hidden, until, tmp.resolve("sp").toString(), null, Duration.ofDays(400)),
+                    System.err))
+        .isInstanceOf(TimingBootstrap.BootstrapException.class)
+        .hasMessageContaining("gzip-compressed");
+  }
+
   // ---- what the savepoint holds ----------------------------------------------------------------
 
-  record Held(String recipient, int stateBytes, int signals, long lastActivity, Set<Long> timers) {}
+  /** State as a list of bytes, so that records compare by content. */
+  record Held(String recipient, List<Byte> state, long lastActivity, Set<Long> timers) {
+    Held(String recipient, byte[] state, long lastActivity, Set<Long> timers) {
+      this(recipient, bytes(state), lastActivity, timers);
+    }
+
+    static List<Byte> bytes(byte[] b) {
+      List<Byte> out = new ArrayList<>(b.length);
+      for (byte x : b) {
+        out.add(x);
+      }
+      return out;
+    }
+  }
 
   static final class ReadHeld extends KeyedStateReaderFunction<String, Held> {
     private transient ValueState<RecipientState> state;
@@ -238,12 +277,7 @@ class TimingBootstrapTest {
     public void readKey(String key, Context ctx, Collector<Held> out) throws Exception {
       RecipientState s = state.value();
       out.collect(
-          new Held(
-              key,
-              s.toBytes().length,
-              s.signalCount(),
-              last.value(),
-              Set.copyOf(ctx.registeredEventTimeTimers())));
+          new Held(key, s.toBytes(), last.value(), Set.copyOf(ctx.registeredEventTimeTimers())));
     }
   }
 
@@ -293,6 +327,10 @@ class TimingBootstrapTest {
       out.add(click(recipient + "-click-" + d, at, recipient));
     }
     return out;
+  }
+
+  private Path plain(List<String> lines) throws Exception {
+    return Files.write(Files.createTempFile(tmp, "signals", ".jsonl"), lines);
   }
 
   private Path gzip(List<String> lines) throws Exception {
