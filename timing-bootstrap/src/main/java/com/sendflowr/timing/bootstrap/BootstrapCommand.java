@@ -19,7 +19,6 @@ import picocli.CommandLine.Option;
 /** {@code bin/sendflowr bootstrap}: see {@link TimingBootstrap}. Prints a JSON summary. */
 @Command(
     name = "bootstrap",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Learns recipient state from historical signals and writes it as a savepoint of the timing"
@@ -60,8 +59,9 @@ public final class BootstrapCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
-          "the job's --recipient-ttl (e.g. 400d): recipients inactive that long at --until are"
-              + " left out (default: the job's default, ${DEFAULT-VALUE})")
+          "the job's --recipient-ttl (e.g. 400d), for each recipient's inactivity timer; recipients"
+              + " inactive that long at --until are counted and left out of the prior (default:"
+              + " the job's default, ${DEFAULT-VALUE})")
   Duration recipientTtl = DecideSettings.defaults().recipientTtl();
 
   @Option(
@@ -69,6 +69,12 @@ public final class BootstrapCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "parallelism of the local Flink runtime writing the savepoint (default: cores)")
   Integer parallelism;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "show this help and exit")
+  boolean help;
 
   private final PrintStream out;
   private final PrintStream log;
