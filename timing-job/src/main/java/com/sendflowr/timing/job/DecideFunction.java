@@ -310,9 +310,7 @@ public final class DecideFunction
   }
 
   private void onSignal(Signal signal, Instant now, Decisions d) throws Exception {
-    boolean learned =
-        signal.knownType().isPresent() && modelConfig.weightOf(signal.knownType().get()) > 0;
-    if (learned) {
+    if (RecipientState.learnsFrom(signal.knownType().orElse(null), modelConfig)) {
       RecipientState st = recipient.value();
       if (st == null) {
         st = new RecipientState();
@@ -627,7 +625,16 @@ public final class DecideFunction
   }
 
   private long ttlCheckAt(long lastActivityMillis) {
-    long expiry = lastActivityMillis + settings.recipientTtl().toMillis();
+    return ttlCheckAt(lastActivityMillis, settings.recipientTtl());
+  }
+
+  /**
+   * When the inactivity TTL of a recipient last active at {@code lastActivityMillis} is checked:
+   * the timer the bootstrap from history registers too, so a bootstrapped recipient expires like a
+   * live one.
+   */
+  public static long ttlCheckAt(long lastActivityMillis, Duration ttl) {
+    long expiry = lastActivityMillis + ttl.toMillis();
     return (Math.floorDiv(expiry, TTL_GRID_MILLIS) + 1) * TTL_GRID_MILLIS;
   }
 

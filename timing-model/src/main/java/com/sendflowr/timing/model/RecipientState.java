@@ -97,12 +97,20 @@ public final class RecipientState {
    * evidence (delivery, context and unknown types).
    */
   public boolean update(SignalType type, Instant at, ModelConfig config) {
-    double w = config.weightOf(type);
-    if (w <= 0) {
+    if (!learnsFrom(type, config)) {
       return false;
     }
-    update(w, at, config.halfLife());
+    update(config.weightOf(type), at, config.halfLife());
     return true;
+  }
+
+  /**
+   * Whether the curve learns from a signal of this type: a known type ({@code null} for unknown)
+   * with a positive evidence weight. The one rule the timing job and its bootstrap from history
+   * share, so a bootstrapped recipient holds exactly what the running job would have learned.
+   */
+  public static boolean learnsFrom(SignalType type, ModelConfig config) {
+    return type != null && config.weightOf(type) > 0;
   }
 
   /** Adds one signal of the given evidence weight at {@code at}; out-of-order times are fine. */
