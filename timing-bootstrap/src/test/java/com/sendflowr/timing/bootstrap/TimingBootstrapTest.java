@@ -352,7 +352,8 @@ class TimingBootstrapTest {
       String outcomes,
       String config,
       String decisions,
-      String dead) {
+      String dead,
+      String handoffs) {
     static Topics fresh() {
       Topics t =
           new Topics(
@@ -361,8 +362,10 @@ class TimingBootstrapTest {
               KAFKA.uniqueTopic("outcomes"),
               KAFKA.uniqueTopic("config"),
               KAFKA.uniqueTopic("decisions"),
-              KAFKA.uniqueTopic("dead"));
-      KAFKA.createTopics(t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead());
+              KAFKA.uniqueTopic("dead"),
+              KAFKA.uniqueTopic("handoffs"));
+      KAFKA.createTopics(
+          t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead(), t.handoffs());
       KAFKA.createTopic(t.config(), 1, Map.of("cleanup.policy", "compact"));
       return t;
     }
@@ -391,6 +394,7 @@ class TimingBootstrapTest {
               "--connector-config-topic", t.config(),
               "--decisions-topic", t.decisions(),
               "--dead-letters-topic", t.dead(),
+              "--handoffs-topic", t.handoffs(),
               "--explanations-jdbc-url", explanations,
               "--group-id", group,
               "--checkpoint-interval", "500ms",
