@@ -2,9 +2,8 @@ package com.sendflowr.timing.tools;
 
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.MinuteOfWeek;
-import com.sendflowr.contract.Parsed;
-import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.SignalType;
+import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.ContextWeights;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.EngagementCurve;
@@ -15,7 +14,6 @@ import com.sendflowr.timing.model.PopulationPrior;
 import com.sendflowr.timing.model.RecipientState;
 import com.sendflowr.timing.model.TimingChoice;
 import com.sendflowr.timing.model.TimingEngine;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +32,23 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Replays a JSONL signal file: fits every recipient on the events before the cutoff, decides a
- * target instant in [cutoff, cutoff + horizon) for every recipient with an evaluation event there,
- * and scores the engine against the baselines on those events.
+ * Replays a JSONL signal file at one or many cutoffs (rolling origin): at each cutoff it fits every
+ * recipient on the events strictly before it, decides a target instant in [cutoff, cutoff +
+ * horizon) for every recipient with an evaluation event there (or, with {@code decideAll}, with
+ * history), and scores the engine against the baselines on those events.
  *
- * <p>The file is streamed once; per recipient only the compact state, an hour histogram for the
- * legacy baseline and the evaluation-window event times are kept.
+ * <p>The file is read once into compact per-recipient event arrays ({@link SignalHistory}); each
+ * cutoff's fit keeps per recipient only the compact state, an hour histogram for the legacy
+ * baseline, recent context and the evaluation-window event times.
  */
 final class Backtest {
 
   static final String USAGE =
       """
-      Usage: backtest --signals FILE.jsonl --cutoff ISO_INSTANT --horizon ISO_DURATION --out DIR
-                      [--eval-types click,...] [--seed N] [--progress-every N]
+      Usage: backtest --signals FILE.jsonl (--cutoff ISO_INSTANT | --cutoffs FROM..TO/STEP)
+                      --horizon ISO_DURATION --out DIR
+                      [--eval-types click,...] [--decide-all] [--bootstrap N] [--seed N]
+                      [--model FILE|defaults] [--calibration-sample N] [--progress-every N]
                       [--half-life P21D] [--smoothing MINUTES] [--prior-strength N]
                       [--day-of-week-evidence N] [--response-lead MINUTES]
                       [--cohorts K] [--cohort-temperature BETA]
@@ -55,32 +56,49 @@ final class Backtest {
 
         --signals        canonical signals, one JSON object per line (event_id, event_type,
                          occurred_at, universal_id or identity_keys, ...)
-        --cutoff         recipients are fitted on events strictly before this instant
-        --horizon        evaluation window length after the cutoff (at most P28D), e.g. P7D
+        --cutoff         one cutoff: recipients are fitted on events strictly before it
+        --cutoffs        rolling origin: every cutoff from FROM to TO (inclusive) in steps of
+                         STEP, e.g. 2023-11-06..2026-08-03/P14D (dates are midnight UTC); each
+                         is fitted strictly before itself and evaluated on the horizon after it,
+                         and the report pools all recipient-windows
+        --horizon        evaluation window length after each cutoff (at most P28D), e.g. P7D
         --eval-types     signal types that count as engagement in the window (default: click)
         --out            directory for decisions.jsonl, report.json and report.png
-        --seed           seed of the uniform-random baseline (default 1)
+        --decide-all     decide for every recipient with history, not only those with
+                         evaluation events (batch scoring); decisions say which were evaluated
+        --bootstrap      bootstrap resamples of recipients for the 95 % intervals (default 1000)
+        --seed           seed of the uniform-random baseline and the bootstrap (default 1)
+        --model          pin the configuration: a file written by calibrate, or 'defaults';
+                         without it (and without model overrides) every cutoff is calibrated
+                         on the events before it
+        --calibration-sample  recipients calibration looks at (default 20000)
         --progress-every lines between progress reports on stderr (default 1000000)
-        model overrides  see docs/timing-model.md; defaults are the tuned values
+        model overrides  pin the defaults (or --model) with these values changed; see
+                         docs/timing-model.md
       """;
 
   static final Set<String> OPTIONS =
       CliArgs.withModelOptions(
-          "signals", "cutoff", "horizon", "eval-types", "out", "seed", "progress-every");
-
-  record Options(
-      Path signals,
-      Instant cutoff,
-      Duration horizon,
-      Set<SignalType> evalTypes,
-      Path out,
-      ModelConfig config,
-      long seed,
-      long progressEvery) {}
+          "signals",
+          "cutoff",
+          "cutoffs",
+          "horizon",
+          "eval-types",
+          "out",
+          "seed",
+          "progress-every",
+          "decide-all",
+          "bootstrap",
+          "model",
+          "calibration-sample");
 
   static Options parse(CliArgs a) {
     Path signals = a.path("signals");
-    Instant cutoff = a.instant("cutoff");
+    if (a.has("cutoff") == a.has("cutoffs")) {
+      throw new UsageException("give exactly one of --cutoff and --cutoffs");
+    }
+    List<Instant> cutoffs =
+        a.has("cutoff") ? List.of(a.instant("cutoff")) : CutoffRange.parse(a.required("cutoffs"));
     Duration horizon = a.duration("horizon", null);
     if (horizon == null) {
       throw new UsageException("missing required option --horizon");
@@ -92,19 +110,77 @@ final class Backtest {
     if (!Files.isRegularFile(signals)) {
       throw new UsageException("--signals: no such file " + signals);
     }
-    ModelConfig config = a.modelConfig();
+    Configuration configuration;
+    boolean overrides = !a.modelArguments().isEmpty();
+    if (a.has("model") || overrides) {
+      String model = a.has("model") ? a.required("model") : "defaults";
+      ModelConfig base;
+      if (model.equals("defaults")) {
+        base = ModelConfig.defaults();
+      } else {
+        try {
+          base = CalibratedModel.read(Path.of(model)).config();
+        } catch (IOException | IllegalArgumentException e) {
+          throw new UsageException("--model: " + e.getMessage());
+        }
+      }
+      configuration =
+          new Configuration.Pinned(
+              a.modelConfig(base), model + (overrides ? " with" + a.modelArguments() : ""));
+    } else {
+      configuration =
+          new Configuration.Calibrated(
+              Calibrator.Options.defaults()
+                  .withSample((int) a.longValue("calibration-sample", 20_000, 100, 10_000_000))
+                  .withHorizon(horizon)
+                  .withEvalTypes(a.signalTypes("eval-types", Set.of(SignalType.CLICK))));
+    }
     return new Options(
         signals,
-        cutoff,
+        cutoffs,
         horizon,
         a.signalTypes("eval-types", Set.of(SignalType.CLICK)),
         out,
-        config,
+        configuration,
         a.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
-        a.longValue("progress-every", 1_000_000, 1, Long.MAX_VALUE));
+        a.longValue("progress-every", 1_000_000, 1, Long.MAX_VALUE),
+        a.flag("decide-all"),
+        (int) a.longValue("bootstrap", 1000, 0, 100_000));
   }
 
-  /** What is kept per recipient while streaming. */
+  /** How the model configuration of each cutoff is chosen. */
+  sealed interface Configuration {
+    /** The same configuration at every cutoff. */
+    record Pinned(ModelConfig config, String source) implements Configuration {}
+
+    /** Calibrated at every cutoff from the events before it. */
+    record Calibrated(Calibrator.Options options) implements Configuration {}
+  }
+
+  record Options(
+      Path signals,
+      List<Instant> cutoffs,
+      Duration horizon,
+      Set<SignalType> evalTypes,
+      Path out,
+      Configuration configuration,
+      long seed,
+      long progressEvery,
+      boolean decideAll,
+      int bootstrap) {
+    Options {
+      cutoffs = List.copyOf(cutoffs);
+      if (cutoffs.isEmpty()) {
+        throw new UsageException("no cutoff");
+      }
+    }
+
+    boolean rolling() {
+      return cutoffs.size() > 1;
+    }
+  }
+
+  /** What is kept per recipient for one cutoff. */
   static final class Recipient {
     RecipientState state;
     HourHistogram histogram;
@@ -120,16 +196,17 @@ final class Backtest {
     }
   }
 
-  /** The per-recipient data and population statistics after one pass over the input. */
+  /** The per-recipient data and population statistics of one cutoff. */
   static final class Fitted {
-    final Map<String, Recipient> recipients = new HashMap<>();
+    final Recipient[] recipients;
     final HourHistogram global = new HourHistogram();
-    final Map<String, Long> rejected = new TreeMap<>();
-    long lines;
-    long accepted;
     long fitEvents;
     long evalEvents;
     long ignored;
+
+    Fitted(int n) {
+      recipients = new Recipient[n];
+    }
   }
 
   private final Options o;
@@ -140,115 +217,129 @@ final class Backtest {
     this.log = log;
   }
 
-  Map<String, Object> run() throws IOException {
-    long t0 = System.nanoTime();
-    Fitted f = new Fitted();
-    try (BufferedReader in = Files.newBufferedReader(o.signals(), StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        f.lines++;
-        if (!line.isBlank()) {
-          ingest(f, line);
-        }
-        if (f.lines % o.progressEvery() == 0) {
-          progress(f, t0);
-        }
-      }
-    }
-    progress(f, t0);
-    Map<String, Object> report = evaluate(f, t0);
-    log.printf("backtest: done in %.1f s, report in %s%n", (System.nanoTime() - t0) / 1e9, o.out());
-    return report;
-  }
-
-  private void progress(Fitted f, long t0) {
-    Runtime rt = Runtime.getRuntime();
-    log.printf(
-        "backtest: %,d lines, %,d recipients, %,d fit / %,d evaluation events, %.1f s, heap %,d"
-            + " MB%n",
-        f.lines,
-        f.recipients.size(),
-        f.fitEvents,
-        f.evalEvents,
-        (System.nanoTime() - t0) / 1e9,
-        (rt.totalMemory() - rt.freeMemory()) >> 20);
-  }
-
-  void ingest(Fitted f, String line) {
-    Parsed<Signal> p = Contracts.parseSignal(line);
-    if (!p.isOk()) {
-      Parsed.Rejected<Signal> r = (Parsed.Rejected<Signal>) p;
-      long n = f.rejected.merge(r.reason().toString(), 1L, Long::sum);
-      if (n <= 3) {
-        log.printf("backtest: line %,d rejected (%s): %s%n", f.lines, r.reason(), r.detail());
-      }
-      return;
-    }
-    f.accepted++;
-    Signal s = p.value();
-    SignalType type = s.knownType().orElse(null);
-    if (type == null) {
-      f.ignored++;
-      return;
-    }
-    Instant t = s.occurredAt();
-    Instant end = o.cutoff().plus(o.horizon());
-    ModelConfig cfg = o.config();
-    if (t.isBefore(o.cutoff())) {
-      Recipient r = f.recipients.computeIfAbsent(s.recipientKey(), k -> new Recipient());
-      boolean used = false;
-      if (type.category() == SignalType.Category.ENGAGEMENT) {
-        if (r.histogram == null) {
-          r.histogram = new HourHistogram();
-        }
-        r.histogram.add(t);
-        f.global.add(t);
-        if (cfg.weightOf(type) > 0) {
-          if (r.state == null) {
-            r.state = new RecipientState();
+  /**
+   * Fits every recipient of {@code h} on its events before {@code cutoff}: engagement types update
+   * the state with their weights and the hour histogram; context types of the last seven days
+   * become context at the cutoff; evaluation types in [cutoff, cutoff + horizon) are the ground
+   * truth and never fit anything.
+   */
+  static Fitted fit(
+      SignalHistory h,
+      Instant cutoff,
+      Duration horizon,
+      Set<SignalType> evalTypes,
+      ModelConfig cfg) {
+    Fitted f = new Fitted(h.recipients());
+    long c = cutoff.getEpochSecond();
+    long end = cutoff.plus(horizon).getEpochSecond();
+    long contextFrom = cutoff.minus(Duration.ofDays(7)).getEpochSecond();
+    for (int r = 0; r < h.recipients(); r++) {
+      long[] ts = h.times(r);
+      Recipient rec = null;
+      for (int i = 0; i < ts.length && ts[i] < end; i++) {
+        SignalType type = h.type(r, i);
+        Instant t = Instant.ofEpochSecond(ts[i]);
+        if (ts[i] < c) {
+          boolean used = false;
+          if (type.category() == SignalType.Category.ENGAGEMENT) {
+            rec = rec == null ? new Recipient() : rec;
+            if (rec.histogram == null) {
+              rec.histogram = new HourHistogram();
+            }
+            rec.histogram.add(t);
+            f.global.add(t);
+            if (cfg.weightOf(type) > 0) {
+              if (rec.state == null) {
+                rec.state = new RecipientState();
+              }
+              rec.state.update(type, t, cfg);
+            }
+            used = true;
           }
-          r.state.update(type, t, cfg);
+          // Only context that can still be active at the cutoff matters.
+          if (cfg.context().ruleFor(type.wire()).isPresent() && ts[i] > contextFrom) {
+            rec = rec == null ? new Recipient() : rec;
+            rec.context = rec.context.apply(type.wire(), t, cfg.context()).pruned(cutoff);
+            used = true;
+          }
+          if (used) {
+            f.fitEvents++;
+          } else {
+            f.ignored++;
+          }
+        } else if (evalTypes.contains(type)) {
+          rec = rec == null ? new Recipient() : rec;
+          rec.addEval(ts[i]);
+          f.evalEvents++;
+        } else {
+          f.ignored++;
         }
-        used = true;
       }
-      // Only context that can still be active at the cutoff matters; older context is dropped
-      // so a long history cannot grow the per-recipient list.
-      if (cfg.context().ruleFor(type.wire()).isPresent()
-          && t.isAfter(o.cutoff().minus(Duration.ofDays(7)))) {
-        r.context = r.context.apply(type.wire(), t, cfg.context()).pruned(o.cutoff());
-        used = true;
-      }
-      if (used) {
-        f.fitEvents++;
-      } else {
-        f.ignored++;
-      }
-    } else if (t.isBefore(end) && o.evalTypes().contains(type)) {
-      f.recipients
-          .computeIfAbsent(s.recipientKey(), k -> new Recipient())
-          .addEval(t.getEpochSecond());
-      f.evalEvents++;
-    } else {
-      f.ignored++;
+      f.recipients[r] = rec;
     }
+    return f;
   }
 
-  /** One recipient's decision line in decisions.jsonl. */
+  /** One recipient's decision line in decisions.jsonl ({@code cutoff} only when rolling). */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   record DecisionLine(
       String universalId,
+      Instant cutoff,
       Instant targetTimestampUtc,
       int targetMinuteUtc,
       double confidenceScore,
-      String policy) {}
+      String policy,
+      Boolean evaluated) {}
 
-  Map<String, Object> evaluate(Fitted f, long t0) throws IOException {
-    ModelConfig cfg = o.config();
+  /** Engine statistics of one cutoff (or pooled over all). */
+  static final class EngineStats {
+    long decided;
+    long evaluated;
+    long withHistory;
+    long suppressed;
+    long fallback;
+    double confidenceSum;
+    final long[] confidenceDeciles = new long[10];
+    long priorMembers;
+    int priorCohorts;
+
+    void addAll(EngineStats s) {
+      decided += s.decided;
+      evaluated += s.evaluated;
+      withHistory += s.withHistory;
+      suppressed += s.suppressed;
+      fallback += s.fallback;
+      confidenceSum += s.confidenceSum;
+      for (int i = 0; i < 10; i++) {
+        confidenceDeciles[i] += s.confidenceDeciles[i];
+      }
+    }
+  }
+
+  /**
+   * Decides and scores one cutoff: learns the prior from the fitted recipients, then for every
+   * recipient with evaluation events (and, with {@code decideAll}, every one with history) decides
+   * for the window and, when it has evaluation events, scores every policy.
+   */
+  static EngineStats score(
+      SignalHistory h,
+      Fitted f,
+      int cutoffIndex,
+      Instant cutoff,
+      Duration horizon,
+      ModelConfig cfg,
+      long seed,
+      boolean decideAll,
+      boolean writeCutoff,
+      WindowScores scores,
+      BufferedWriter decisions)
+      throws IOException {
     PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
-    // Sorted, so the learned cohorts do not depend on hash-map order.
-    for (String id : new java.util.TreeSet<>(f.recipients.keySet())) {
-      Recipient r = f.recipients.get(id);
-      if (r.state != null) {
-        r.state.decayTo(o.cutoff(), cfg.halfLife());
+    // In id order, so the learned cohorts do not depend on the file order.
+    for (Recipient r : f.recipients) {
+      if (r != null && r.state != null) {
+        r.state.decayTo(cutoff, cfg.halfLife());
         pb.add(r.state);
       }
     }
@@ -256,134 +347,390 @@ final class Backtest {
     TimingEngine engine = new TimingEngine(cfg, prior);
     // The population average, also when the prior has cohorts: the baseline keeps its meaning.
     EngagementCurve priorCurve = EngagementCurve.ofPrior(prior.populationOnly(), cfg);
-    Instant from = o.cutoff();
-    Instant to = o.cutoff().plus(o.horizon()).minusSeconds(1);
+    Instant from = cutoff;
+    Instant to = cutoff.plus(horizon).minusSeconds(1);
     LatencyModel noLatency =
         LatencyModel.fixed(Duration.ZERO, "backtest scores the arrival minute itself");
     IntentPolicy policy = IntentPolicy.defaults("backtest");
+    EngineStats stats = new EngineStats();
+    stats.priorMembers = prior.members();
+    stats.priorCohorts = prior.cohortCount();
+    int np = Policies.ALL.size();
+    for (int ri = 0; ri < f.recipients.length; ri++) {
+      Recipient r = f.recipients[ri];
+      if (r == null) {
+        continue;
+      }
+      boolean evaluated = r.evalCount > 0;
+      if (!evaluated && !(decideAll && r.state != null)) {
+        continue;
+      }
+      String id = h.id(ri);
+      DecisionRequest req =
+          new DecisionRequest(
+              id, "backtest", from, from, to, r.state, r.context, noLatency, policy);
+      TimingChoice c = engine.decide(req);
+      stats.decided++;
+      if (!c.scheduled()) {
+        stats.suppressed++;
+        continue;
+      }
+      decisions.write(
+          Contracts.toJson(
+              new DecisionLine(
+                  id,
+                  writeCutoff ? cutoff : null,
+                  c.target(),
+                  c.targetMinute(),
+                  PolicyMetrics.round(c.confidenceScore()),
+                  c.explanation().policy(),
+                  decideAll ? evaluated : null)));
+      decisions.newLine();
+      if (!evaluated) {
+        continue;
+      }
+      stats.evaluated++;
+      if (r.state != null) {
+        stats.withHistory++;
+      }
+      if (c.fallback()) {
+        stats.fallback++;
+      }
+      stats.confidenceSum += c.confidenceScore();
+      stats.confidenceDeciles[Math.min(9, (int) (c.confidenceScore() * 10))]++;
 
-    Map<String, PolicyMetrics> metrics = new LinkedHashMap<>();
-    for (String p : Policies.ALL) {
-      metrics.put(p, new PolicyMetrics());
+      EngagementCurve curve = engine.curveAt(r.state, from);
+      HourHistogram own = r.histogram != null && r.histogram.total() > 0 ? r.histogram : f.global;
+      double[] ll = new double[np];
+      for (int i = 0; i < r.evalCount; i++) {
+        double minute = MinuteOfWeek.fractionalOf(Instant.ofEpochSecond(r.eval[i]));
+        ll[Policies.ALL.indexOf(Policies.ENGINE)] += curve.logLiftBits(minute);
+        ll[Policies.ALL.indexOf(Policies.POPULATION_PRIOR)] += priorCurve.logLiftBits(minute);
+        ll[Policies.ALL.indexOf(Policies.HOURLY_HISTOGRAM)] += own.logLiftBits((int) minute);
+        ll[Policies.ALL.indexOf(Policies.GLOBAL_BEST_HOUR)] += f.global.logLiftBits((int) minute);
+      }
+      float[] d = new float[np];
+      d[Policies.ALL.indexOf(Policies.ENGINE)] = near(c.target(), r);
+      d[Policies.ALL.indexOf(Policies.POPULATION_PRIOR)] =
+          near(Policies.populationPrior(engine, req).target(), r);
+      d[Policies.ALL.indexOf(Policies.HOURLY_HISTOGRAM)] =
+          near(Policies.hourlyHistogram(r.histogram, f.global, from, to), r);
+      d[Policies.ALL.indexOf(Policies.GLOBAL_BEST_HOUR)] =
+          near(Policies.globalBestHour(f.global, from, to), r);
+      d[Policies.ALL.indexOf(Policies.UNIFORM_RANDOM)] =
+          near(Policies.uniformRandom(id, seed, from, to), r);
+      scores.add(new WindowScores.Window(ri, cutoffIndex, d, ll, r.evalCount));
     }
-    List<String> ids = new ArrayList<>();
-    for (Map.Entry<String, Recipient> e : f.recipients.entrySet()) {
-      if (e.getValue().evalCount > 0) {
-        ids.add(e.getKey());
+    return stats;
+  }
+
+  private static float near(Instant chosen, Recipient r) {
+    return PolicyMetrics.nearestMinutes(chosen, r.eval, r.evalCount);
+  }
+
+  /** The typed report of a backtest (single or rolling); serialised in snake_case. */
+  record Report(
+      String command,
+      String signals,
+      String cutoff,
+      CutoffRange cutoffs,
+      String horizon,
+      List<String> evalTypes,
+      String configuration,
+      ModelSummary model,
+      Input input,
+      long recipientsEvaluated,
+      long recipientWindows,
+      long recipientsWithHistory,
+      long recipientsSuppressedWholeWindow,
+      long decisionsWritten,
+      double engineFallbackShare,
+      double engineMeanConfidence,
+      long[] engineConfidenceDeciles,
+      Map<String, PolicyScores> policies,
+      Beats engineBeatsAllBaselines,
+      WindowScores.PairedDifference engineMinusBestBaselineHitRate60m,
+      WindowScores.PairedDifference engineMinusBestBaselineLogLikelihoodGainBits,
+      Integer bootstrapResamples,
+      List<CutoffSummary> perCutoff,
+      double elapsedSeconds) {}
+
+  /** A policy's scores in a report: single-cutoff metrics, or pooled ones with intervals. */
+  sealed interface PolicyScores permits PolicyMetrics.Report, WindowScores.PooledPolicy {}
+
+  record CutoffRange(String from, String to, String step, int count) {
+    /** {@code FROM..TO/STEP}: instants or dates (midnight UTC), TO inclusive, STEP a duration. */
+    static List<Instant> parse(String spec) {
+      int dots = spec.indexOf("..");
+      int slash = spec.lastIndexOf('/');
+      if (dots < 0 || slash < dots) {
+        throw new UsageException("--cutoffs must look like FROM..TO/STEP, got '" + spec + "'");
+      }
+      Instant from = instant(spec.substring(0, dots));
+      Instant to = instant(spec.substring(dots + 2, slash));
+      Duration step;
+      try {
+        step = Duration.parse(spec.substring(slash + 1));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new UsageException("--cutoffs: STEP must be a duration like P14D");
+      }
+      if (step.compareTo(Duration.ofHours(1)) < 0) {
+        throw new UsageException("--cutoffs: STEP must be at least PT1H");
+      }
+      if (to.isBefore(from)) {
+        throw new UsageException("--cutoffs: TO is before FROM");
+      }
+      List<Instant> out = new ArrayList<>();
+      for (Instant t = from; !t.isAfter(to); t = t.plus(step)) {
+        out.add(t);
+        if (out.size() > 10_000) {
+          throw new UsageException("--cutoffs: more than 10,000 cutoffs");
+        }
+      }
+      return out;
+    }
+
+    private static Instant instant(String s) {
+      try {
+        return s.contains("T")
+            ? Instant.parse(s)
+            : java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new UsageException("--cutoffs: '" + s + "' is neither an instant nor a date");
       }
     }
-    ids.sort(null);
-    log.printf("backtest: deciding for %,d recipients with evaluation events%n", ids.size());
+  }
+
+  record Input(
+      long lines,
+      long accepted,
+      Map<String, Long> rejected,
+      long recipients,
+      long fitEvents,
+      long evaluationEvents,
+      long ignoredEvents,
+      long priorMembers,
+      int priorCohorts) {}
+
+  record Beats(boolean hitRate60m, boolean logLikelihoodGainBits) {}
+
+  /** One cutoff of a rolling run: its configuration and its windows' engine and baseline hits. */
+  record CutoffSummary(
+      String cutoff,
+      long recipientWindows,
+      double engineHitRate60m,
+      double hourlyHistogramHitRate60m,
+      double engineLogLikelihoodGainBits,
+      double hourlyHistogramLogLikelihoodGainBits,
+      ModelSummary model,
+      Double calibrationSeconds) {}
+
+  /** The model configuration a report was produced with. */
+  record ModelSummary(
+      String modelVersion,
+      String halfLife,
+      double smoothingMinutes,
+      double priorStrength,
+      double dayOfWeekEvidence,
+      double responseLeadMinutes,
+      int cohorts,
+      double cohortTemperature,
+      double uniformMix,
+      double spreadTolerance,
+      Map<String, Double> signalWeights) {
+    static ModelSummary of(ModelConfig cfg) {
+      Map<String, Double> w = new TreeMap<>();
+      new EnumMap<>(cfg.signalWeights()).forEach((k, v) -> w.put(k.wire(), v));
+      return new ModelSummary(
+          ModelConfig.MODEL_VERSION,
+          cfg.halfLife().toString(),
+          cfg.smoothingMinutes(),
+          cfg.priorStrength(),
+          cfg.dayOfWeekEvidence(),
+          cfg.responseLeadMinutes(),
+          cfg.cohorts(),
+          cfg.cohortTemperature(),
+          cfg.uniformMix(),
+          cfg.spreadTolerance(),
+          w);
+    }
+  }
+
+  Report run() throws IOException {
+    long t0 = System.nanoTime();
+    SignalHistory h = SignalHistory.load(o.signals(), "backtest", log, o.progressEvery());
+    return run(h, t0);
+  }
+
+  Report run(SignalHistory h, long t0) throws IOException {
     Files.createDirectories(o.out());
-    long suppressed = 0;
-    long fallback = 0;
-    long withHistory = 0;
-    double confidenceSum = 0;
-    long[] confidenceDeciles = new long[10];
+    WindowScores scores = new WindowScores(Policies.ALL);
+    EngineStats total = new EngineStats();
+    List<CutoffSummary> perCutoff = new ArrayList<>();
+    long fitEvents = 0;
+    long evalEvents = 0;
+    long ignored = 0;
+    ModelConfig lastConfig = null;
     try (BufferedWriter out =
         Files.newBufferedWriter(o.out().resolve("decisions.jsonl"), StandardCharsets.UTF_8)) {
-      for (String id : ids) {
-        Recipient r = f.recipients.get(id);
-        DecisionRequest req =
-            new DecisionRequest(
-                id, "backtest", from, from, to, r.state, r.context, noLatency, policy);
-        TimingChoice c = engine.decide(req);
-        if (!c.scheduled()) {
-          suppressed++;
-          continue;
+      for (int ci = 0; ci < o.cutoffs().size(); ci++) {
+        Instant cutoff = o.cutoffs().get(ci);
+        long tc = System.nanoTime();
+        ModelConfig cfg = configFor(h, cutoff);
+        Double calibrationSeconds =
+            o.configuration() instanceof Configuration.Calibrated
+                ? PolicyMetrics.round((System.nanoTime() - tc) / 1e9)
+                : null;
+        lastConfig = cfg;
+        Fitted f = fit(h, cutoff, o.horizon(), o.evalTypes(), cfg);
+        int before = scores.windows().size();
+        EngineStats s =
+            score(
+                h,
+                f,
+                ci,
+                cutoff,
+                o.horizon(),
+                cfg,
+                o.seed(),
+                o.decideAll(),
+                o.rolling(),
+                scores,
+                out);
+        total.addAll(s);
+        total.priorMembers = s.priorMembers;
+        total.priorCohorts = s.priorCohorts;
+        fitEvents += f.fitEvents;
+        evalEvents += f.evalEvents;
+        ignored += f.ignored;
+        perCutoff.add(cutoffSummary(cutoff, scores, before, cfg, calibrationSeconds));
+        if (o.rolling()) {
+          CutoffSummary cs = perCutoff.get(perCutoff.size() - 1);
+          log.printf(
+              "backtest: cutoff %s: %d windows, engine hit@60 %.3f vs hourly %.3f%s%n",
+              cutoff,
+              cs.recipientWindows(),
+              cs.engineHitRate60m(),
+              cs.hourlyHistogramHitRate60m(),
+              calibrationSeconds == null
+                  ? ""
+                  : String.format(" (calibrated in %.1f s)", calibrationSeconds));
         }
-        if (r.state != null) {
-          withHistory++;
-        }
-        if (c.fallback()) {
-          fallback++;
-        }
-        confidenceSum += c.confidenceScore();
-        confidenceDeciles[Math.min(9, (int) (c.confidenceScore() * 10))]++;
-        out.write(
-            Contracts.toJson(
-                new DecisionLine(
-                    id,
-                    c.target(),
-                    c.targetMinute(),
-                    PolicyMetrics.round(c.confidenceScore()),
-                    c.explanation().policy())));
-        out.newLine();
-
-        EngagementCurve curve = engine.curveAt(r.state, from);
-        HourHistogram own = r.histogram != null && r.histogram.total() > 0 ? r.histogram : f.global;
-        PolicyMetrics me = metrics.get(Policies.ENGINE);
-        PolicyMetrics mp = metrics.get(Policies.POPULATION_PRIOR);
-        PolicyMetrics mh = metrics.get(Policies.HOURLY_HISTOGRAM);
-        PolicyMetrics mg = metrics.get(Policies.GLOBAL_BEST_HOUR);
-        PolicyMetrics mu = metrics.get(Policies.UNIFORM_RANDOM);
-        for (int i = 0; i < r.evalCount; i++) {
-          Instant e = Instant.ofEpochSecond(r.eval[i]);
-          double minute = MinuteOfWeek.fractionalOf(e);
-          me.addLogLift(curve.logLiftBits(minute));
-          mp.addLogLift(priorCurve.logLiftBits(minute));
-          mh.addLogLift(own.logLiftBits((int) minute));
-          mg.addLogLift(f.global.logLiftBits((int) minute));
-          mu.addLogLift(0);
-        }
-        me.addChoice(c.target(), r.eval, r.evalCount);
-        mp.addChoice(Policies.populationPrior(engine, req).target(), r.eval, r.evalCount);
-        mh.addChoice(
-            Policies.hourlyHistogram(r.histogram, f.global, from, to), r.eval, r.evalCount);
-        mg.addChoice(Policies.globalBestHour(f.global, from, to), r.eval, r.evalCount);
-        mu.addChoice(Policies.uniformRandom(id, o.seed(), from, to), r.eval, r.evalCount);
       }
     }
-
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("command", "backtest");
-    report.put("signals", o.signals().toString());
-    report.put("cutoff", o.cutoff().toString());
-    report.put("horizon", o.horizon().toString());
-    report.put("eval_types", o.evalTypes().stream().map(SignalType::wire).toList());
-    report.put("model", modelSummary(cfg));
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put("lines", f.lines);
-    input.put("accepted", f.accepted);
-    input.put("rejected", f.rejected);
-    input.put("recipients", f.recipients.size());
-    input.put("fit_events", f.fitEvents);
-    input.put("evaluation_events", f.evalEvents);
-    input.put("ignored_events", f.ignored);
-    input.put("prior_members", prior.members());
-    input.put("prior_cohorts", prior.cohortCount());
-    report.put("input", input);
-    long evaluated = metrics.get(Policies.ENGINE).recipients();
-    report.put("recipients_evaluated", evaluated);
-    report.put("recipients_with_history", withHistory);
-    report.put("recipients_suppressed_whole_window", suppressed);
-    report.put("engine_fallback_share", PolicyMetrics.round(share(fallback, evaluated)));
-    report.put(
-        "engine_mean_confidence",
-        PolicyMetrics.round(evaluated == 0 ? 0 : confidenceSum / evaluated));
-    report.put("engine_confidence_deciles", confidenceDeciles);
-    Map<String, Object> policies = new LinkedHashMap<>();
-    metrics.forEach((k, v) -> policies.put(k, v.toMap()));
-    report.put("policies", policies);
-    report.put("engine_beats_all_baselines", beats(metrics));
-    report.put("elapsed_seconds", PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
+    int engine = Policies.ALL.indexOf(Policies.ENGINE);
+    List<Integer> baselines = Policies.BASELINES.stream().map(Policies.ALL::indexOf).toList();
+    WindowScores.Pooled pooled = scores.pool(engine, baselines, o.bootstrap(), o.seed());
+    Map<String, PolicyMetrics> metrics = new LinkedHashMap<>();
+    for (int p = 0; p < Policies.ALL.size(); p++) {
+      metrics.put(Policies.ALL.get(p), scores.metrics(p));
+    }
+    SignalHistory.InputStats in = h.stats();
+    Input input =
+        new Input(
+            in.lines(),
+            in.accepted(),
+            new TreeMap<>(in.rejected()),
+            h.recipients(),
+            fitEvents,
+            evalEvents,
+            ignored + in.unknownTypes(),
+            total.priorMembers,
+            total.priorCohorts);
+    long evaluated = total.evaluated;
+    boolean pinned = o.configuration() instanceof Configuration.Pinned;
+    Map<String, PolicyScores> policies = new LinkedHashMap<>();
+    if (o.rolling()) {
+      policies.putAll(pooled.policies());
+    } else {
+      metrics.forEach((k, v) -> policies.put(k, v.report()));
+    }
+    Report report =
+        new Report(
+            "backtest",
+            o.signals().toString(),
+            o.rolling() ? null : o.cutoffs().get(0).toString(),
+            o.rolling() ? range() : null,
+            o.horizon().toString(),
+            o.evalTypes().stream().map(SignalType::wire).toList(),
+            pinned
+                ? "pinned: " + ((Configuration.Pinned) o.configuration()).source()
+                : "calibrated per cutoff on the events before it",
+            pinned || !o.rolling() ? ModelSummary.of(lastConfig) : null,
+            input,
+            o.rolling() ? pooled.recipients() : evaluated,
+            scores.windows().size(),
+            total.withHistory,
+            total.suppressed,
+            total.decided - total.suppressed,
+            PolicyMetrics.round(share(total.fallback, evaluated)),
+            PolicyMetrics.round(evaluated == 0 ? 0 : total.confidenceSum / evaluated),
+            total.confidenceDeciles,
+            policies,
+            beats(metrics),
+            pooled.engineMinusBestBaselineHitRate60m(),
+            pooled.engineMinusBestBaselineLogLikelihoodGainBits(),
+            o.bootstrap(),
+            o.rolling() ? perCutoff : null,
+            PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
     Files.writeString(
         o.out().resolve("report.json"),
         Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
     Chart.write(
         o.out().resolve("report.png"),
-        "Backtest: cutoff "
-            + o.cutoff()
+        (o.rolling()
+                ? "Backtest: " + o.cutoffs().size() + " cutoffs"
+                : "Backtest: cutoff " + o.cutoffs().get(0))
             + ", horizon "
             + o.horizon()
             + ", "
-            + evaluated
-            + " recipients",
+            + scores.windows().size()
+            + " recipient-windows",
         metrics);
+    log.printf("backtest: done in %.1f s, report in %s%n", (System.nanoTime() - t0) / 1e9, o.out());
     return report;
   }
 
-  static Map<String, Object> beats(Map<String, PolicyMetrics> metrics) {
+  private ModelConfig configFor(SignalHistory h, Instant cutoff) {
+    if (o.configuration() instanceof Configuration.Pinned p) {
+      return p.config();
+    }
+    Configuration.Calibrated c = (Configuration.Calibrated) o.configuration();
+    return Calibrator.calibrate(h, cutoff, c.options()).config();
+  }
+
+  private CutoffRange range() {
+    List<Instant> c = o.cutoffs();
+    String step = Duration.between(c.get(0), c.get(1)).toString();
+    return new CutoffRange(c.get(0).toString(), c.get(c.size() - 1).toString(), step, c.size());
+  }
+
+  private static CutoffSummary cutoffSummary(
+      Instant cutoff, WindowScores scores, int from, ModelConfig cfg, Double seconds) {
+    int e = Policies.ALL.indexOf(Policies.ENGINE);
+    int hh = Policies.ALL.indexOf(Policies.HOURLY_HISTOGRAM);
+    PolicyMetrics me = new PolicyMetrics();
+    PolicyMetrics mh = new PolicyMetrics();
+    List<WindowScores.Window> ws = scores.windows();
+    for (int i = from; i < ws.size(); i++) {
+      WindowScores.Window w = ws.get(i);
+      me.addDistance(w.minutesToNearest()[e]);
+      me.addLogLiftSum(w.logLiftBits()[e], w.events());
+      mh.addDistance(w.minutesToNearest()[hh]);
+      mh.addLogLiftSum(w.logLiftBits()[hh], w.events());
+    }
+    return new CutoffSummary(
+        cutoff.toString(),
+        ws.size() - from,
+        PolicyMetrics.round(me.hitRate(60)),
+        PolicyMetrics.round(mh.hitRate(60)),
+        PolicyMetrics.round(me.logLikelihoodGainBits()),
+        PolicyMetrics.round(mh.logLikelihoodGainBits()),
+        ModelSummary.of(cfg),
+        seconds);
+  }
+
+  static Beats beats(Map<String, PolicyMetrics> metrics) {
     PolicyMetrics e = metrics.get(Policies.ENGINE);
     boolean hit = true;
     boolean ll = true;
@@ -392,28 +739,7 @@ final class Backtest {
       hit &= e.hitRate(60) > m.hitRate(60);
       ll &= e.logLikelihoodGainBits() > m.logLikelihoodGainBits();
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("hit_rate_60m", hit);
-    out.put("log_likelihood_gain_bits", ll);
-    return out;
-  }
-
-  static Map<String, Object> modelSummary(ModelConfig cfg) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model_version", ModelConfig.MODEL_VERSION);
-    m.put("half_life", cfg.halfLife().toString());
-    m.put("smoothing_minutes", cfg.smoothingMinutes());
-    m.put("prior_strength", cfg.priorStrength());
-    m.put("day_of_week_evidence", cfg.dayOfWeekEvidence());
-    m.put("response_lead_minutes", cfg.responseLeadMinutes());
-    m.put("cohorts", cfg.cohorts());
-    m.put("cohort_temperature", cfg.cohortTemperature());
-    m.put("uniform_mix", cfg.uniformMix());
-    m.put("spread_tolerance", cfg.spreadTolerance());
-    Map<String, Double> w = new TreeMap<>();
-    new EnumMap<>(cfg.signalWeights()).forEach((k, v) -> w.put(k.wire(), v));
-    m.put("signal_weights", w);
-    return m;
+    return new Beats(hit, ll);
   }
 
   private static double share(long n, long d) {

@@ -40,6 +40,8 @@ final class CliArgs {
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
+      } else if (FLAGS.contains(name)) {
+        value = "true";
       } else {
         if (i + 1 >= args.length) {
           throw new UsageException("option --" + name + " needs a value");
@@ -54,6 +56,13 @@ final class CliArgs {
       }
     }
     return new CliArgs(v, help);
+  }
+
+  /** Options that take no value. */
+  static final Set<String> FLAGS = Set.of("decide-all");
+
+  boolean flag(String name) {
+    return values.containsKey(name);
   }
 
   boolean help() {
@@ -164,8 +173,13 @@ final class CliArgs {
    * and --weights type=w,...
    */
   ModelConfig modelConfig() {
+    return modelConfig(ModelConfig.defaults());
+  }
+
+  /** {@code base} with the model overrides given applied. */
+  ModelConfig modelConfig(ModelConfig base) {
     try {
-      return modelOverrides();
+      return modelOverrides(base);
     } catch (IllegalArgumentException e) {
       throw new UsageException("invalid model option: " + e.getMessage());
     }
@@ -178,8 +192,8 @@ final class CliArgs {
     return Set.copyOf(all);
   }
 
-  private ModelConfig modelOverrides() {
-    ModelConfig c = ModelConfig.defaults();
+  private ModelConfig modelOverrides(ModelConfig base) {
+    ModelConfig c = base;
     if (has("half-life")) {
       c = c.withHalfLife(duration("half-life", null));
     }

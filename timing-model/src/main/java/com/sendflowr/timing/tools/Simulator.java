@@ -522,7 +522,7 @@ final class Simulator {
     opts.put("start", o.start().toString());
     opts.put("reference_recipients", referenceCount);
     report.put("options", opts);
-    report.put("model", Backtest.modelSummary(cfg));
+    report.put("model", Backtest.ModelSummary.of(cfg));
     report.put("signals_file", signals.toString());
     report.put("signals_written", written);
     report.put("cutoff", cutoff.toString());

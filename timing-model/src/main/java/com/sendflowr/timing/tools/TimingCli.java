@@ -49,12 +49,10 @@ public final class TimingCli {
         out.print(usage);
         return 0;
       }
-      Map<String, Object> report;
       if (command.equals("backtest")) {
-        report = new Backtest(Backtest.parse(a), err).run();
-        out.println(summary(report));
+        out.println(summary(new Backtest(Backtest.parse(a), err).run()));
       } else {
-        report = new Simulator(Simulator.parse(a), err).run();
+        Map<String, Object> report = new Simulator(Simulator.parse(a), err).run();
         out.println(Simulator.summary(report));
       }
       return 0;
@@ -68,28 +66,60 @@ public final class TimingCli {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  static String summary(Map<String, Object> report) {
+  static String summary(Backtest.Report report) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             "%-18s %9s %9s %9s %12s %10s%n",
             "policy", "hit@30m", "hit@60m", "hit@120m", "median_min", "LL_bits"));
-    Map<String, Object> policies = (Map<String, Object>) report.get("policies");
-    for (Map.Entry<String, Object> e : policies.entrySet()) {
-      Map<String, Object> m = (Map<String, Object>) e.getValue();
-      sb.append(
-          String.format(
-              "%-18s %9.4f %9.4f %9.4f %12.1f %10.4f%n",
-              e.getKey(),
-              (Double) m.get("hit_rate_30m"),
-              (Double) m.get("hit_rate_60m"),
-              (Double) m.get("hit_rate_120m"),
-              (Double) m.get("median_minutes_to_engagement"),
-              (Double) m.get("log_likelihood_gain_bits")));
-    }
-    sb.append("recipients_evaluated: ").append(report.get("recipients_evaluated")).append('\n');
-    sb.append("engine_beats_all_baselines: ").append(report.get("engine_beats_all_baselines"));
+    report
+        .policies()
+        .forEach(
+            (name, scores) -> {
+              if (scores instanceof PolicyMetrics.Report m) {
+                sb.append(
+                    String.format(
+                        "%-18s %9.4f %9.4f %9.4f %12.1f %10.4f%n",
+                        name,
+                        m.hitRate30m(),
+                        m.hitRate60m(),
+                        m.hitRate120m(),
+                        m.medianMinutesToEngagement(),
+                        m.logLikelihoodGainBits()));
+              } else if (scores instanceof WindowScores.PooledPolicy m) {
+                sb.append(
+                    String.format(
+                        "%-18s %9.4f %9.4f %9.4f %12.1f %10.4f   hit@60 [%.4f, %.4f]  LL [%.3f, %.3f]%n",
+                        name,
+                        m.hitRate30m().estimate(),
+                        m.hitRate60m().estimate(),
+                        m.hitRate120m().estimate(),
+                        m.medianMinutesToEngagement(),
+                        m.logLikelihoodGainBits().estimate(),
+                        m.hitRate60m().low(),
+                        m.hitRate60m().high(),
+                        m.logLikelihoodGainBits().low(),
+                        m.logLikelihoodGainBits().high()));
+              }
+            });
+    sb.append("recipient_windows: ").append(report.recipientWindows()).append('\n');
+    WindowScores.PairedDifference dh = report.engineMinusBestBaselineHitRate60m();
+    WindowScores.PairedDifference dl = report.engineMinusBestBaselineLogLikelihoodGainBits();
+    sb.append(
+        String.format(
+            "engine - %s hit@60: %+.4f [%+.4f, %+.4f]%n",
+            dh.bestBaseline(),
+            dh.difference().estimate(),
+            dh.difference().low(),
+            dh.difference().high()));
+    sb.append(
+        String.format(
+            "engine - %s LL bits: %+.4f [%+.4f, %+.4f]%n",
+            dl.bestBaseline(),
+            dl.difference().estimate(),
+            dl.difference().low(),
+            dl.difference().high()));
+    sb.append("engine_beats_all_baselines: ").append(report.engineBeatsAllBaselines());
     return sb.toString();
   }
 }
