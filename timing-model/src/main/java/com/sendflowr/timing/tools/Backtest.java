@@ -1,5 +1,6 @@
 package com.sendflowr.timing.tools;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SignalType;
@@ -92,7 +93,7 @@ final class Backtest {
           "model",
           "calibration-sample");
 
-  static Options parse(CliArgs a) {
+  static Options parse(CliArgs a, PrintStream log) {
     Path signals = a.path("signals");
     if (a.has("cutoff") == a.has("cutoffs")) {
       throw new UsageException("give exactly one of --cutoff and --cutoffs");
@@ -133,7 +134,8 @@ final class Backtest {
               Calibrator.Options.defaults()
                   .withSample((int) a.longValue("calibration-sample", 20_000, 100, 10_000_000))
                   .withHorizon(horizon)
-                  .withEvalTypes(a.signalTypes("eval-types", Set.of(SignalType.CLICK))));
+                  .withEvalTypes(a.signalTypes("eval-types", Set.of(SignalType.CLICK)))
+                  .withLog(log));
     }
     return new Options(
         signals,
@@ -449,7 +451,8 @@ final class Backtest {
       long[] engineConfidenceDeciles,
       Map<String, PolicyScores> policies,
       Beats engineBeatsAllBaselines,
-      WindowScores.PairedDifference engineMinusBestBaselineHitRate60m,
+      @JsonProperty("engine_minus_best_baseline_hit_rate_60m")
+          WindowScores.PairedDifference engineMinusBestBaselineHitRate60m,
       WindowScores.PairedDifference engineMinusBestBaselineLogLikelihoodGainBits,
       Integer bootstrapResamples,
       List<CutoffSummary> perCutoff,
@@ -512,14 +515,14 @@ final class Backtest {
       long priorMembers,
       int priorCohorts) {}
 
-  record Beats(boolean hitRate60m, boolean logLikelihoodGainBits) {}
+  record Beats(@JsonProperty("hit_rate_60m") boolean hitRate60m, boolean logLikelihoodGainBits) {}
 
   /** One cutoff of a rolling run: its configuration and its windows' engine and baseline hits. */
   record CutoffSummary(
       String cutoff,
       long recipientWindows,
-      double engineHitRate60m,
-      double hourlyHistogramHitRate60m,
+      @JsonProperty("engine_hit_rate_60m") double engineHitRate60m,
+      @JsonProperty("hourly_histogram_hit_rate_60m") double hourlyHistogramHitRate60m,
       double engineLogLikelihoodGainBits,
       double hourlyHistogramLogLikelihoodGainBits,
       ModelSummary model,
@@ -543,7 +546,7 @@ final class Backtest {
       new EnumMap<>(cfg.signalWeights()).forEach((k, v) -> w.put(k.wire(), v));
       return new ModelSummary(
           ModelConfig.MODEL_VERSION,
-          cfg.halfLife().toString(),
+          CalibratedModel.text(cfg.halfLife()),
           cfg.smoothingMinutes(),
           cfg.priorStrength(),
           cfg.dayOfWeekEvidence(),

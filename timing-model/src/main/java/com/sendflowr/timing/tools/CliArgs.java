@@ -59,7 +59,7 @@ final class CliArgs {
   }
 
   /** Options that take no value. */
-  static final Set<String> FLAGS = Set.of("decide-all");
+  static final Set<String> FLAGS = Set.of("decide-all", "no-prior");
 
   boolean flag(String name) {
     return values.containsKey(name);
@@ -215,6 +215,12 @@ final class CliArgs {
     if (has("cohort-temperature")) {
       c = c.withCohortTemperature(doubleValue("cohort-temperature", 0, 0, 100));
     }
+    if (has("burst-minutes")) {
+      c = c.withBurstMinutes(doubleValue("burst-minutes", 0, 0, 1440));
+    }
+    if (has("uniform-mix")) {
+      c = c.withUniformMix(doubleValue("uniform-mix", 0, 0, 1));
+    }
     if (has("spread-tolerance")) {
       c = c.withSpreadTolerance(doubleValue("spread-tolerance", 0, 0, 1));
     }
@@ -261,5 +267,7 @@ final class CliArgs {
           "cohorts",
           "cohort-temperature",
           "spread-tolerance",
+          "burst-minutes",
+          "uniform-mix",
           "weights");
 }

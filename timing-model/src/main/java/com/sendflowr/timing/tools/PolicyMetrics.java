@@ -1,5 +1,6 @@
 package com.sendflowr.timing.tools;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -100,9 +101,9 @@ final class PolicyMetrics {
 
   /** The single-cutoff report of one policy. */
   record Report(
-      double hitRate30m,
-      double hitRate60m,
-      double hitRate120m,
+      @JsonProperty("hit_rate_30m") double hitRate30m,
+      @JsonProperty("hit_rate_60m") double hitRate60m,
+      @JsonProperty("hit_rate_120m") double hitRate120m,
       double medianMinutesToEngagement,
       double logLikelihoodGainBits,
       long recipientsEvaluated,

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -94,6 +95,65 @@ final class SignalHistory {
       y2[j] = types[r];
     }
     return new SignalHistory(i2, t2, y2, stats);
+  }
+
+  /**
+   * The events strictly before {@code until}, as a new history: calibration works on this view, so
+   * it cannot read anything at or after the cutoff it calibrates for.
+   */
+  SignalHistory before(Instant until) {
+    long u = until.getEpochSecond();
+    List<Integer> keep = new ArrayList<>();
+    for (int r = 0; r < ids.length; r++) {
+      if (times[r].length > 0 && times[r][0] < u) {
+        keep.add(r);
+      }
+    }
+    String[] i2 = new String[keep.size()];
+    long[][] t2 = new long[keep.size()][];
+    byte[][] y2 = new byte[keep.size()][];
+    for (int j = 0; j < i2.length; j++) {
+      int r = keep.get(j);
+      int n = 0;
+      while (n < times[r].length && times[r][n] < u) {
+        n++;
+      }
+      i2[j] = ids[r];
+      t2[j] = Arrays.copyOf(times[r], n);
+      y2[j] = Arrays.copyOf(types[r], n);
+    }
+    return new SignalHistory(i2, t2, y2, stats);
+  }
+
+  /**
+   * At most {@code n} recipients: those with the smallest 64-bit hash of their id, so the sample is
+   * a fixed function of the ids, whatever the file order.
+   */
+  SignalHistory sample(int n) {
+    if (ids.length <= n) {
+      return this;
+    }
+    long[] h = new long[ids.length];
+    for (int r = 0; r < ids.length; r++) {
+      h[r] = hash(ids[r]);
+    }
+    long[] sorted = h.clone();
+    Arrays.sort(sorted);
+    long threshold = sorted[n - 1];
+    int[] taken = {0};
+    return subset(r -> h[r] < threshold || (h[r] == threshold && taken[0]++ == 0));
+  }
+
+  /** FNV-1a over the UTF-8 id with a SplitMix64 finaliser: stable across JVMs. */
+  static long hash(String id) {
+    long x = 0xcbf29ce484222325L;
+    for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      x ^= b & 0xff;
+      x *= 0x100000001b3L;
+    }
+    x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
+    x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
+    return x ^ (x >>> 31);
   }
 
   /** Builds a history from events already parsed (tests, the simulator). */

@@ -13,6 +13,7 @@ public final class TimingCli {
       Commands:
         backtest   replay a signal file, decide per recipient, score engine vs baselines
         simulate   generate synthetic recipients and signals, score policies against the oracle
+        calibrate  choose the model configuration from a signal file's history, write model.json
 
       Run '<command> --help' for the options of a command.
       """;
@@ -35,6 +36,7 @@ public final class TimingCli {
         switch (command) {
           case "backtest" -> Backtest.USAGE;
           case "simulate" -> Simulator.USAGE;
+          case "calibrate" -> CalibrateCommand.USAGE;
           default -> null;
         };
     if (usage == null) {
@@ -44,13 +46,22 @@ public final class TimingCli {
     }
     try {
       CliArgs a =
-          CliArgs.parse(args, 1, command.equals("backtest") ? Backtest.OPTIONS : Simulator.OPTIONS);
+          CliArgs.parse(
+              args,
+              1,
+              switch (command) {
+                case "backtest" -> Backtest.OPTIONS;
+                case "calibrate" -> CalibrateCommand.OPTIONS;
+                default -> Simulator.OPTIONS;
+              });
       if (a.help()) {
         out.print(usage);
         return 0;
       }
       if (command.equals("backtest")) {
-        out.println(summary(new Backtest(Backtest.parse(a), err).run()));
+        out.println(summary(new Backtest(Backtest.parse(a, err), err).run()));
+      } else if (command.equals("calibrate")) {
+        out.print(CalibrateCommand.run(CalibrateCommand.parse(a, err), err).toJson());
       } else {
         Map<String, Object> report = new Simulator(Simulator.parse(a), err).run();
         out.println(Simulator.summary(report));

@@ -1,5 +1,6 @@
 package com.sendflowr.timing.tools;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,9 +38,9 @@ final class WindowScores {
 
   /** The pooled metrics of one policy. */
   record PooledPolicy(
-      Interval hitRate30m,
-      Interval hitRate60m,
-      Interval hitRate120m,
+      @JsonProperty("hit_rate_30m") Interval hitRate30m,
+      @JsonProperty("hit_rate_60m") Interval hitRate60m,
+      @JsonProperty("hit_rate_120m") Interval hitRate120m,
       double medianMinutesToEngagement,
       Interval logLikelihoodGainBits,
       long recipientWindows,
@@ -137,7 +138,8 @@ final class WindowScores {
   /** Pooled policies and paired differences with {@code resamples} bootstrap draws. */
   record Pooled(
       java.util.Map<String, PooledPolicy> policies,
-      PairedDifference engineMinusBestBaselineHitRate60m,
+      @JsonProperty("engine_minus_best_baseline_hit_rate_60m")
+          PairedDifference engineMinusBestBaselineHitRate60m,
       PairedDifference engineMinusBestBaselineLogLikelihoodGainBits,
       long recipients,
       int resamples) {}
