@@ -115,19 +115,9 @@ final class Backtest {
     boolean overrides = !a.modelArguments().isEmpty();
     if (a.has("model") || overrides) {
       String model = a.has("model") ? a.required("model") : "defaults";
-      ModelConfig base;
-      if (model.equals("defaults")) {
-        base = ModelConfig.defaults();
-      } else {
-        try {
-          base = CalibratedModel.read(Path.of(model)).config();
-        } catch (IOException | IllegalArgumentException e) {
-          throw new UsageException("--model: " + e.getMessage());
-        }
-      }
       configuration =
           new Configuration.Pinned(
-              a.modelConfig(base), model + (overrides ? " with" + a.modelArguments() : ""));
+              a.modelConfig(pinnedBase(a)), model + (overrides ? " with" + a.modelArguments() : ""));
     } else {
       configuration =
           new Configuration.Calibrated(
@@ -148,6 +138,19 @@ final class Backtest {
         a.longValue("progress-every", 1_000_000, 1, Long.MAX_VALUE),
         a.flag("decide-all"),
         (int) a.longValue("bootstrap", 1000, 0, 100_000));
+  }
+
+  /** The configuration {@code --model} names: a calibrated model file, or the defaults. */
+  static ModelConfig pinnedBase(CliArgs a) {
+    String model = a.has("model") ? a.required("model") : "defaults";
+    if (model.equals("defaults")) {
+      return ModelConfig.defaults();
+    }
+    try {
+      return CalibratedModel.read(Path.of(model)).config();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("--model: " + e.getMessage());
+    }
   }
 
   /** How the model configuration of each cutoff is chosen. */
@@ -637,7 +640,7 @@ final class Backtest {
             h.recipients(),
             fitEvents,
             evalEvents,
-            ignored + in.unknownTypes(),
+            ignored + in.ignored(),
             total.priorMembers,
             total.priorCohorts);
     long evaluated = total.evaluated;

@@ -59,7 +59,7 @@ final class CliArgs {
   }
 
   /** Options that take no value. */
-  static final Set<String> FLAGS = Set.of("decide-all", "no-prior");
+  static final Set<String> FLAGS = Set.of("decide-all", "no-prior", "calibrate");
 
   boolean flag(String name) {
     return values.containsKey(name);

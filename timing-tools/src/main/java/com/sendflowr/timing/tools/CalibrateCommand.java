@@ -80,7 +80,14 @@ final class CalibrateCommand {
 
   static CalibratedModel run(Options o, PrintStream log) throws IOException {
     long t0 = System.nanoTime();
-    SignalHistory h = SignalHistory.load(o.signals(), "calibrate", log, o.progressEvery());
+    SignalHistory h =
+        SignalHistory.load(
+            o.signals(),
+            "calibrate",
+            log,
+            o.progressEvery(),
+            o.calibration().sample(),
+            o.until().getEpochSecond());
     CalibratedModel m = Calibrator.calibrate(h, o.until(), o.calibration());
     if (o.withPrior()) {
       m =

@@ -47,7 +47,8 @@ final class Simulator {
                       [--sessions-per-week X] [--mpp-share F] [--day-noise F]
                       [--response-minutes M] [--drift-share F] [--window-days D]
                       [--start ISO_INSTANT] [--reference-recipients N]
-                      [--reference-iterations N] [model overrides as for backtest]
+                      [--reference-iterations N] [--model FILE|defaults] [--calibrate]
+                      [model overrides as for backtest]
 
         --out                directory for signals.jsonl and simulation.json
         --recipients         synthetic recipients (default 5000)
@@ -70,6 +71,9 @@ final class Simulator {
                              exact session times since the last routine change) on the first N
                              recipients (default 0 = off; ~0.05 s per recipient and core)
         --reference-iterations  MCMC steps per recipient for the reference (default 20000)
+        --model              the engine's configuration: a calibrate file or 'defaults' (default)
+        --calibrate          calibrate the engine on the simulated signals before the cutoff,
+                             as backtest does by default, instead of using --model
       """;
 
   static final Set<String> OPTIONS =
@@ -86,7 +90,9 @@ final class Simulator {
           "window-days",
           "start",
           "reference-recipients",
-          "reference-iterations");
+          "reference-iterations",
+          "model",
+          "calibrate");
 
   /** Click probability at the least and most responsive minute of a recipient's week. */
   static final double RESPONSE_FLOOR = 0.005;
@@ -115,14 +121,15 @@ final class Simulator {
       int referenceRecipients,
       int referenceIterations,
       ModelConfig config,
-      String modelArguments) {}
+      String modelArguments,
+      boolean calibrate) {}
 
   static Options parse(CliArgs a) {
     Instant start = a.has("start") ? a.instant("start") : Instant.parse("2026-01-05T00:00:00Z");
     if (!MinuteOfWeek.weekStart(start).equals(start)) {
       throw new UsageException("--start must be a Monday 00:00 UTC, got " + start);
     }
-    ModelConfig config = a.modelConfig();
+    ModelConfig config = a.modelConfig(Backtest.pinnedBase(a));
     return new Options(
         a.path("out"),
         (int) a.longValue("recipients", 5000, 1, 10_000_000),
@@ -138,7 +145,8 @@ final class Simulator {
         (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
         (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
         config,
-        a.modelArguments());
+        a.modelArguments(),
+        a.flag("calibrate"));
   }
 
   private final Options o;
@@ -366,6 +374,8 @@ final class Simulator {
     Files.createDirectories(o.out());
     ModelConfig cfg = o.config();
     int n = o.recipients();
+    // What calibration sees: the engagement signals before the cutoff, nothing after it.
+    SignalHistory.Builder past = o.calibrate() ? new SignalHistory.Builder() : null;
     RecipientState[] states = new RecipientState[n];
     HourHistogram[] histograms = new HourHistogram[n];
     int[] engagementCounts = new int[n];
@@ -400,6 +410,9 @@ final class Simulator {
             continue;
           }
           if (e.type().category() == SignalType.Category.ENGAGEMENT) {
+            if (past != null) {
+              past.add(id, e.type(), e.at().getEpochSecond());
+            }
             st.update(e.type(), e.at(), cfg);
             h.add(e.at());
             global.add(e.at());
@@ -419,6 +432,27 @@ final class Simulator {
         if ((i + 1) % 10_000 == 0) {
           log.printf("simulate: %,d recipients, %,d signals written%n", i + 1, written);
         }
+      }
+    }
+    if (past != null) {
+      SignalHistory h = past.build();
+      cfg =
+          Calibrator.calibrate(
+                  h,
+                  cutoff,
+                  Calibrator.Options.defaults()
+                      .withHorizon(Duration.ofDays(o.windowDays()))
+                      .withLog(log))
+              .config();
+      // Refit with the calibrated configuration (fit-time settings may have changed).
+      for (int i = 0; i < n; i++) {
+        int r = h.indexOf(recipientId(i));
+        RecipientState st = new RecipientState();
+        for (int k = 0; r >= 0 && k < h.times(r).length; k++) {
+          st.update(h.type(r, k), Instant.ofEpochSecond(h.times(r)[k]), cfg);
+        }
+        st.decayTo(cutoff, cfg.halfLife());
+        states[i] = st;
       }
     }
     PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
@@ -522,6 +556,9 @@ final class Simulator {
     opts.put("start", o.start().toString());
     opts.put("reference_recipients", referenceCount);
     report.put("options", opts);
+    report.put(
+        "configuration",
+        o.calibrate() ? "calibrated on the signals before the cutoff" : "pinned");
     report.put("model", Backtest.ModelSummary.of(cfg));
     report.put("signals_file", signals.toString());
     report.put("signals_written", written);

@@ -26,7 +26,8 @@ import java.util.TreeMap;
 final class SignalHistory {
 
   /** What reading the file found, for the report. */
-  record InputStats(long lines, long accepted, Map<String, Long> rejected, long unknownTypes) {}
+  /** {@code ignored}: signals of an unknown type, or past the time a loader was limited to. */
+  record InputStats(long lines, long accepted, Map<String, Long> rejected, long ignored) {}
 
   private static final SignalType[] TYPES = SignalType.values();
 
@@ -49,6 +50,11 @@ final class SignalHistory {
   /** Recipient ids, sorted, so everything derived from them is independent of the file order. */
   String id(int r) {
     return ids[r];
+  }
+
+  /** The index of a recipient id, or a negative number when it has no events. */
+  int indexOf(String id) {
+    return Arrays.binarySearch(ids, id);
   }
 
   /** Epoch seconds of recipient r's events, ascending. */
@@ -165,8 +171,16 @@ final class SignalHistory {
     private long lines;
     private long accepted;
     private long unknown;
+    private int limit = Integer.MAX_VALUE;
+    // The admitted ids' hashes, largest first, while sampling.
+    private final java.util.PriorityQueue<long[]> admitted =
+        new java.util.PriorityQueue<>((x, y) -> Long.compare(y[0], x[0]));
+    private final Map<Long, String> byHash = new HashMap<>();
 
     void add(String recipient, SignalType type, long epochSecond) {
+      if (limit != Integer.MAX_VALUE && !n.containsKey(recipient) && !admit(recipient)) {
+        return;
+      }
       int c = n.getOrDefault(recipient, 0);
       long[] ts = t.get(recipient);
       byte[] ys = y.get(recipient);
@@ -180,6 +194,25 @@ final class SignalHistory {
       ts[c] = epochSecond;
       ys[c] = (byte) type.ordinal();
       n.put(recipient, c + 1);
+    }
+
+    /** Whether a new recipient enters the sample (evicting the largest hash when it is full). */
+    private boolean admit(String recipient) {
+      long h = hash(recipient);
+      if (admitted.size() >= limit) {
+        long[] top = admitted.peek();
+        if (h >= top[0]) {
+          return false;
+        }
+        admitted.poll();
+        String out = byHash.remove(top[0]);
+        t.remove(out);
+        y.remove(out);
+        n.remove(out);
+      }
+      admitted.add(new long[] {h});
+      byHash.put(h, recipient);
+      return true;
     }
 
     SignalHistory build() {
@@ -215,7 +248,21 @@ final class SignalHistory {
    */
   static SignalHistory load(Path file, String tool, PrintStream log, long progressEvery)
       throws IOException {
+    return load(file, tool, log, progressEvery, Integer.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #load(Path, String, PrintStream, long)} but keeps only the {@code sample}
+   * recipients with the smallest id hash (the same ones {@link #sample(int)} keeps), while reading:
+   * the threshold only falls as ids arrive, so a recipient not admitted at its first signal never
+   * is, and one dropped later never comes back. Memory stays proportional to the sample. Signals at
+   * or after {@code untilEpochSecond} are not kept at all (counted as ignored).
+   */
+  static SignalHistory load(
+      Path file, String tool, PrintStream log, long progressEvery, int sample, long untilEpochSecond)
+      throws IOException {
     Builder b = new Builder();
+    b.limit = sample;
     long t0 = System.nanoTime();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -227,7 +274,7 @@ final class SignalHistory {
             b.accepted++;
             Signal s = p.value();
             SignalType type = s.knownType().orElse(null);
-            if (type == null) {
+            if (type == null || s.occurredAt().getEpochSecond() >= untilEpochSecond) {
               b.unknown++;
             } else {
               b.add(s.recipientKey(), type, s.occurredAt().getEpochSecond());
