@@ -145,7 +145,10 @@ final class Simulator {
         (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
         (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
         config,
-        a.modelArguments(),
+        // The same configuration for the printed backtest command (which calibrates unless told).
+        a.flag("calibrate")
+            ? ""
+            : " --model " + (a.has("model") ? a.required("model") : "defaults") + a.modelArguments(),
         a.flag("calibrate"));
   }
 
@@ -616,7 +619,7 @@ final class Simulator {
     report.put(
         "backtest_command",
         String.format(
-            "java -jar timing-model/target/timing-model-cli.jar backtest --signals %s --cutoff %s"
+            "java -jar timing-tools/target/timing-tools-cli.jar backtest --signals %s --cutoff %s"
                 + " --horizon P%dD --out %s%s",
             signals, cutoff, o.windowDays(), o.out().resolve("backtest"), o.modelArguments()));
     report.put("elapsed_seconds", PolicyMetrics.round((System.nanoTime() - t0) / 1e9));

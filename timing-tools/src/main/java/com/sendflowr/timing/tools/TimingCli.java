@@ -3,12 +3,12 @@ package com.sendflowr.timing.tools;
 import java.io.PrintStream;
 import java.util.Map;
 
-/** Entry point of timing-model-cli.jar: {@code backtest ...} and {@code simulate ...}. */
+/** Entry point of timing-tools-cli.jar: {@code backtest}, {@code calibrate} and {@code simulate}. */
 public final class TimingCli {
 
   static final String USAGE =
       """
-      Usage: java -jar timing-model-cli.jar <command> [options]
+      Usage: java -jar timing-tools-cli.jar <command> [options]
 
       Commands:
         backtest   replay a signal file, decide per recipient, score engine vs baselines
