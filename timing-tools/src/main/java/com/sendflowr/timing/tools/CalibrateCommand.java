@@ -1,6 +1,5 @@
 package com.sendflowr.timing.tools;
 
-import com.sendflowr.contract.SignalType;
 import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.ModelConfig;
 import com.sendflowr.timing.model.PopulationPrior;
@@ -20,36 +19,6 @@ import java.util.Set;
  */
 final class CalibrateCommand {
 
-  static final String USAGE =
-      """
-      Usage: calibrate --signals FILE.jsonl --until ISO_INSTANT --out model.json
-                       [--horizon P7D] [--eval-types click,...] [--sample N] [--folds N]
-                       [--no-prior] [--progress-every N]
-
-        --signals        canonical signals, one JSON object per line
-        --until          only signals strictly before this instant are read
-        --out            the calibrated model file (versioned JSON)
-        --horizon        length of each validation fold (default P7D)
-        --eval-types     signal types whose timing the folds score (default: click)
-        --sample         recipients looked at, the same ones whatever the file order
-                         (default 20000)
-        --folds          validation folds back from --until (default 8)
-        --no-prior       do not store the population prior learned with the configuration
-        --progress-every lines between progress reports on stderr (default 1000000)
-      """;
-
-  static final Set<String> OPTIONS =
-      Set.of(
-          "signals",
-          "until",
-          "out",
-          "horizon",
-          "eval-types",
-          "sample",
-          "folds",
-          "no-prior",
-          "progress-every");
-
   record Options(
       Path signals,
       Instant until,
@@ -57,26 +26,6 @@ final class CalibrateCommand {
       Calibrator.Options calibration,
       boolean withPrior,
       long progressEvery) {}
-
-  static Options parse(CliArgs a, PrintStream log) {
-    Path signals = a.path("signals");
-    if (!Files.isRegularFile(signals)) {
-      throw new UsageException("--signals: no such file " + signals);
-    }
-    Duration horizon = a.duration("horizon", Duration.ofDays(7));
-    return new Options(
-        signals,
-        a.instant("until"),
-        a.path("out"),
-        Calibrator.Options.defaults()
-            .withHorizon(horizon)
-            .withEvalTypes(a.signalTypes("eval-types", Set.of(SignalType.CLICK)))
-            .withSample((int) a.longValue("sample", 20_000, 100, 10_000_000))
-            .withFolds((int) a.longValue("folds", 8, 1, 104))
-            .withLog(log),
-        !a.flag("no-prior"),
-        a.longValue("progress-every", 1_000_000, 1, Long.MAX_VALUE));
-  }
 
   static CalibratedModel run(Options o, PrintStream log) throws IOException {
     long t0 = System.nanoTime();

@@ -259,7 +259,12 @@ final class SignalHistory {
    * or after {@code untilEpochSecond} are not kept at all (counted as ignored).
    */
   static SignalHistory load(
-      Path file, String tool, PrintStream log, long progressEvery, int sample, long untilEpochSecond)
+      Path file,
+      String tool,
+      PrintStream log,
+      long progressEvery,
+      int sample,
+      long untilEpochSecond)
       throws IOException {
     Builder b = new Builder();
     b.limit = sample;

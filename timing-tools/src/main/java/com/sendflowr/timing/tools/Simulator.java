@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -40,59 +39,6 @@ import java.util.stream.IntStream;
  * its own random stream, so the rhythm can be regenerated for scoring instead of being kept.
  */
 final class Simulator {
-
-  static final String USAGE =
-      """
-      Usage: simulate --out DIR [--recipients N] [--weeks W] [--seed S]
-                      [--sessions-per-week X] [--mpp-share F] [--day-noise F]
-                      [--response-minutes M] [--drift-share F] [--window-days D]
-                      [--start ISO_INSTANT] [--reference-recipients N]
-                      [--reference-iterations N] [--model FILE|defaults] [--calibrate]
-                      [model overrides as for backtest]
-
-        --out                directory for signals.jsonl and simulation.json
-        --recipients         synthetic recipients (default 5000)
-        --weeks              weeks of history before the decision cutoff (default 8)
-        --seed               random seed; same seed, same signals and scores (default 42)
-        --sessions-per-week  mean engagement sessions per recipient and week (default 3)
-        --mpp-share          share of recipients whose opens are Apple-MPP proxy opens (default 0.4)
-        --day-noise          log-normal spread of one weekday's activity level around the
-                             recipient's weekday routine (default 0.1; 0.4 = every day differs)
-        --response-minutes   attention window of the response model: a message arriving at t is
-                             clicked in proportion to the recipient's activity after t,
-                             discounted with this e-folding time (default 20; 0 = activity at
-                             the arrival minute only)
-        --drift-share        share of recipients who change routine once during the history
-                             (default 0.3); makes the recency half-life matter
-        --window-days        decision window after the cutoff, 1..28 (default 7)
-        --start              first simulated instant, a Monday 00:00 UTC (default 2026-01-05T00:00:00Z)
-        --reference-recipients  score the posterior reference policy (what is achievable at all:
-                             the Bayes decision under the simulator's own rhythm family, given
-                             exact session times since the last routine change) on the first N
-                             recipients (default 0 = off; ~0.05 s per recipient and core)
-        --reference-iterations  MCMC steps per recipient for the reference (default 20000)
-        --model              the engine's configuration: a calibrate file or 'defaults' (default)
-        --calibrate          calibrate the engine on the simulated signals before the cutoff,
-                             as backtest does by default, instead of using --model
-      """;
-
-  static final Set<String> OPTIONS =
-      CliArgs.withModelOptions(
-          "out",
-          "recipients",
-          "weeks",
-          "seed",
-          "sessions-per-week",
-          "mpp-share",
-          "day-noise",
-          "response-minutes",
-          "drift-share",
-          "window-days",
-          "start",
-          "reference-recipients",
-          "reference-iterations",
-          "model",
-          "calibrate");
 
   /** Click probability at the least and most responsive minute of a recipient's week. */
   static final double RESPONSE_FLOOR = 0.005;
@@ -123,34 +69,6 @@ final class Simulator {
       ModelConfig config,
       String modelArguments,
       boolean calibrate) {}
-
-  static Options parse(CliArgs a) {
-    Instant start = a.has("start") ? a.instant("start") : Instant.parse("2026-01-05T00:00:00Z");
-    if (!MinuteOfWeek.weekStart(start).equals(start)) {
-      throw new UsageException("--start must be a Monday 00:00 UTC, got " + start);
-    }
-    ModelConfig config = a.modelConfig(Backtest.pinnedBase(a));
-    return new Options(
-        a.path("out"),
-        (int) a.longValue("recipients", 5000, 1, 10_000_000),
-        (int) a.longValue("weeks", 8, 1, 520),
-        a.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
-        a.doubleValue("sessions-per-week", 3, 0.1, 100),
-        a.doubleValue("mpp-share", 0.4, 0, 1),
-        a.doubleValue("day-noise", 0.1, 0, 3),
-        a.doubleValue("response-minutes", 20, 0, 1440),
-        a.doubleValue("drift-share", 0.3, 0, 1),
-        (int) a.longValue("window-days", 7, 1, 28),
-        start,
-        (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
-        (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
-        config,
-        // The same configuration for the printed backtest command (which calibrates unless told).
-        a.flag("calibrate")
-            ? ""
-            : " --model " + (a.has("model") ? a.required("model") : "defaults") + a.modelArguments(),
-        a.flag("calibrate"));
-  }
 
   private final Options o;
   private final PrintStream log;
@@ -560,8 +478,7 @@ final class Simulator {
     opts.put("reference_recipients", referenceCount);
     report.put("options", opts);
     report.put(
-        "configuration",
-        o.calibrate() ? "calibrated on the signals before the cutoff" : "pinned");
+        "configuration", o.calibrate() ? "calibrated on the signals before the cutoff" : "pinned");
     report.put("model", Backtest.ModelSummary.of(cfg));
     report.put("signals_file", signals.toString());
     report.put("signals_written", written);

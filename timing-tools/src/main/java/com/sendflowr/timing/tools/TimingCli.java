@@ -1,24 +1,30 @@
 package com.sendflowr.timing.tools;
 
 import java.io.PrintStream;
-import java.util.Map;
+import java.io.PrintWriter;
+import picocli.CommandLine;
 
-/** Entry point of timing-tools-cli.jar: {@code backtest}, {@code calibrate} and {@code simulate}. */
-public final class TimingCli {
+/**
+ * Entry point of timing-tools-cli.jar: {@code backtest}, {@code calibrate} and {@code simulate},
+ * parsed with picocli ({@link Commands}).
+ */
+@CommandLine.Command(
+    name = "timing-tools",
+    mixinStandardHelpOptions = true,
+    description = "The timing model's tools.",
+    subcommands = {
+      Commands.BacktestCommand.class,
+      Commands.CalibrateCommandLine.class,
+      Commands.SimulateCommand.class
+    })
+public final class TimingCli implements Runnable {
 
-  static final String USAGE =
-      """
-      Usage: java -jar timing-tools-cli.jar <command> [options]
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-      Commands:
-        backtest   replay a signal file, decide per recipient, score engine vs baselines
-        simulate   generate synthetic recipients and signals, score policies against the oracle
-        calibrate  choose the model configuration from a signal file's history, write model.json
-
-      Run '<command> --help' for the options of a command.
-      """;
-
-  private TimingCli() {}
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -27,54 +33,30 @@ public final class TimingCli {
 
   /** Exit codes: 0 success, 1 failure while running, 2 bad command line. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      (args.length == 0 ? err : out).print(USAGE);
-      return args.length == 0 ? 2 : 0;
+    Commands.Streams streams = new Commands.Streams(out, err);
+    CommandLine cl = new CommandLine(new TimingCli());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      ((Commands.Base) sub.getCommand()).streams = streams;
     }
-    String command = args[0];
-    String usage =
-        switch (command) {
-          case "backtest" -> Backtest.USAGE;
-          case "simulate" -> Simulator.USAGE;
-          case "calibrate" -> CalibrateCommand.USAGE;
-          default -> null;
-        };
-    if (usage == null) {
-      err.println("error: unknown command '" + command + "'");
-      err.print(USAGE);
-      return 2;
-    }
-    try {
-      CliArgs a =
-          CliArgs.parse(
-              args,
-              1,
-              switch (command) {
-                case "backtest" -> Backtest.OPTIONS;
-                case "calibrate" -> CalibrateCommand.OPTIONS;
-                default -> Simulator.OPTIONS;
-              });
-      if (a.help()) {
-        out.print(usage);
-        return 0;
-      }
-      if (command.equals("backtest")) {
-        out.println(summary(new Backtest(Backtest.parse(a, err), err).run()));
-      } else if (command.equals("calibrate")) {
-        out.print(CalibrateCommand.run(CalibrateCommand.parse(a, err), err).toJson());
-      } else {
-        Map<String, Object> report = new Simulator(Simulator.parse(a), err).run();
-        out.println(Simulator.summary(report));
-      }
-      return 0;
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.print(usage);
-      return 2;
-    } catch (Exception e) {
-      err.println("error: " + command + " failed: " + e);
-      return 1;
-    }
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof UsageException) {
+            err.println("error: " + e.getMessage());
+            cmd.usage(err);
+            return 2;
+          }
+          err.println("error: " + cmd.getCommandName() + " failed: " + e);
+          return 1;
+        });
+    cl.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("error: " + e.getMessage());
+          e.getCommandLine().usage(err);
+          return 2;
+        });
+    return cl.execute(args);
   }
 
   static String summary(Backtest.Report report) {

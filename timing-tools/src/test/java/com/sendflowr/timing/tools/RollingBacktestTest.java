@@ -207,7 +207,13 @@ class RollingBacktestTest {
         .contains("TO is before FROM");
     assertThat(run(concat(base, "--cutoffs", "2026-01-05..2026-02-05/PT1M"))).startsWith("2:");
     assertThat(
-            run(concat(base, "--cutoffs", "2026-01-05..2026-02-05/P7D", "--cutoff", "2026-01-05")))
+            run(
+                concat(
+                    base,
+                    "--cutoffs",
+                    "2026-01-05..2026-02-05/P7D",
+                    "--cutoff",
+                    "2026-01-05T00:00:00Z")))
         .startsWith("2:")
         .contains("exactly one");
     assertThat(run(concat(base, "--cutoff", "2026-01-05T00:00:00Z", "--model", "/nonexistent")))
