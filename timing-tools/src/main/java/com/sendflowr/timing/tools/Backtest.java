@@ -433,6 +433,7 @@ final class Backtest {
       int cohorts,
       double cohortTemperature,
       double uniformMix,
+      double burstMinutes,
       double spreadTolerance,
       Map<String, Double> signalWeights) {
     static ModelSummary of(ModelConfig cfg) {
@@ -448,6 +449,7 @@ final class Backtest {
           cfg.cohorts(),
           cfg.cohortTemperature(),
           cfg.uniformMix(),
+          cfg.burstMinutes(),
           cfg.spreadTolerance(),
           w);
     }
