@@ -82,9 +82,23 @@ public record CalibratedModel(
           "spread_tolerance",
           "signal_weights");
 
-  /** Writes the file (pretty JSON, UTF-8). */
+  /**
+   * Writes the file (pretty JSON, UTF-8) through a temporary file in the same directory and an
+   * atomic rename, so a reader never sees a half-written model, even if the writer is killed.
+   */
   public void write(Path file) throws IOException {
-    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    Path abs = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          abs,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   public String toJson() {

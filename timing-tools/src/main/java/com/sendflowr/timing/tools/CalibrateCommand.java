@@ -38,10 +38,9 @@ final class CalibrateCommand {
             o.calibration().sample(),
             o.until().getEpochSecond());
     CalibratedModel m = Calibrator.calibrate(h, o.until(), o.calibration());
-    if (o.withPrior()) {
-      m =
-          new CalibratedModel(
-              m.until(), m.samples(), m.config(), m.evidence(), prior(h, o.until(), m.config()));
+    PopulationPrior prior = o.withPrior() ? prior(h, o.until(), m.config()) : null;
+    if (prior != null && !prior.isEmpty()) {
+      m = new CalibratedModel(m.until(), m.samples(), m.config(), m.evidence(), prior);
     }
     if (o.out().getParent() != null) {
       Files.createDirectories(o.out().getParent());

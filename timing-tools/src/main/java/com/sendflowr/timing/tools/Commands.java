@@ -339,7 +339,7 @@ final class Commands {
         throw new UsageException("--horizon must be at most P28D, got " + horizon);
       }
       existingFile("signals", signals);
-      range("bootstrap", bootstrap, 0, 100_000);
+      range("bootstrap", bootstrap, 10, 100_000);
       range("calibration-sample", calibrationSample, 100, 10_000_000);
       range("progress-every", progressEvery, 1, Long.MAX_VALUE);
       Backtest.Configuration configuration;
