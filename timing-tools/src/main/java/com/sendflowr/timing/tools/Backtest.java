@@ -126,15 +126,15 @@ final class Backtest {
       Set<SignalType> evalTypes,
       ModelConfig cfg) {
     Fitted f = new Fitted(h.recipients());
-    long c = cutoff.getEpochSecond();
-    long end = cutoff.plus(horizon).getEpochSecond();
-    long contextFrom = cutoff.minus(Duration.ofDays(7)).getEpochSecond();
+    long c = cutoff.toEpochMilli();
+    long end = cutoff.plus(horizon).toEpochMilli();
+    long contextFrom = cutoff.minus(Duration.ofDays(7)).toEpochMilli();
     for (int r = 0; r < h.recipients(); r++) {
       long[] ts = h.times(r);
       Recipient rec = null;
       for (int i = 0; i < ts.length && ts[i] < end; i++) {
         SignalType type = h.type(r, i);
-        Instant t = Instant.ofEpochSecond(ts[i]);
+        Instant t = Instant.ofEpochMilli(ts[i]);
         if (ts[i] < c) {
           boolean used = false;
           if (type.category() == SignalType.Category.ENGAGEMENT) {
@@ -165,7 +165,7 @@ final class Backtest {
           }
         } else if (evalTypes.contains(type)) {
           rec = rec == null ? new Recipient() : rec;
-          rec.addEval(ts[i]);
+          rec.addEval(t.getEpochSecond());
           f.evalEvents++;
         } else {
           f.ignored++;

@@ -36,7 +36,7 @@ final class CalibrateCommand {
             log,
             o.progressEvery(),
             o.calibration().sample(),
-            o.until().getEpochSecond());
+            o.until().toEpochMilli());
     CalibratedModel m = Calibrator.calibrate(h, o.until(), o.calibration());
     PopulationPrior prior = o.withPrior() ? prior(h, o.until(), m.config()) : null;
     if (prior != null && !prior.isEmpty()) {

@@ -218,7 +218,7 @@ final class Calibrator {
     if (span == null) {
       return out;
     }
-    Instant first = Instant.ofEpochSecond(span[0]);
+    Instant first = Instant.ofEpochMilli(span[0]);
     for (int j = 0; j < o.folds(); j++) {
       Instant v = until.minus(o.horizon().multipliedBy(j + 1));
       if (v.isBefore(first.plus(o.horizon().multipliedBy(2)))) {
@@ -248,14 +248,14 @@ final class Calibrator {
     long[] cut = new long[nf];
     for (int j = 0; j < nf; j++) {
       out[j] = new Fold(new RecipientState[n], new long[n][]);
-      cut[j] = folds.get(j).getEpochSecond();
+      cut[j] = folds.get(j).toEpochMilli();
     }
     Integer[] order = new Integer[nf];
     for (int j = 0; j < nf; j++) {
       order[j] = j;
     }
     java.util.Arrays.sort(order, (a, b) -> Long.compare(cut[a], cut[b]));
-    long horizon = o.horizon().getSeconds();
+    long horizon = o.horizon().toMillis();
     for (int r = 0; r < n; r++) {
       long[] ts = h.times(r);
       RecipientState st = null;
@@ -266,7 +266,7 @@ final class Calibrator {
           SignalType type = h.type(r, i);
           if (type.category() == SignalType.Category.ENGAGEMENT && c.weightOf(type) > 0) {
             st = st == null ? new RecipientState() : st;
-            st.update(type, Instant.ofEpochSecond(ts[i]), c);
+            st.update(type, Instant.ofEpochMilli(ts[i]), c);
           }
         }
         if (st != null) {
@@ -369,7 +369,7 @@ final class Calibrator {
           EngagementCurve curve =
               EngagementCurve.blend(st, st == null ? 0 : st.massAt(v, c.halfLife()), prior, c);
           for (long e : ev) {
-            bits += curve.logLiftBits(MinuteOfWeek.fractionalOf(Instant.ofEpochSecond(e)));
+            bits += curve.logLiftBits(MinuteOfWeek.fractionalOf(Instant.ofEpochMilli(e)));
             events++;
           }
         }

@@ -577,7 +577,7 @@ final class Commands {
 
     @Override
     public Integer call() throws Exception {
-      java.util.Map<String, Object> r = new Simulator(options(), streams.err()).run();
+      Simulator.Report r = new Simulator(options(), streams.err()).run();
       streams.out().println(Simulator.summary(r));
       return 0;
     }

@@ -21,7 +21,8 @@ import java.util.TreeMap;
 /**
  * A signal file held in memory as compact, time-sorted event arrays per recipient, so that many
  * cutoffs (rolling-origin evaluation, calibration folds) can be fitted without re-reading it. Only
- * signals of a known type are kept: an epoch second and a type ordinal, 9 bytes per event.
+ * signals of a known type are kept: an epoch millisecond (the precision of the signals' timestamps)
+ * and a type ordinal, 9 bytes per event.
  */
 final class SignalHistory {
 
@@ -57,7 +58,7 @@ final class SignalHistory {
     return Arrays.binarySearch(ids, id);
   }
 
-  /** Epoch seconds of recipient r's events, ascending. */
+  /** Epoch milliseconds of recipient r's events, ascending. */
   long[] times(int r) {
     return times[r];
   }
@@ -70,7 +71,7 @@ final class SignalHistory {
     return stats;
   }
 
-  /** First and last event second over all recipients, or null for an empty history. */
+  /** First and last event millisecond over all recipients, or null for an empty history. */
   long[] span() {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
@@ -108,7 +109,7 @@ final class SignalHistory {
    * it cannot read anything at or after the cutoff it calibrates for.
    */
   SignalHistory before(Instant until) {
-    long u = until.getEpochSecond();
+    long u = until.toEpochMilli();
     List<Integer> keep = new ArrayList<>();
     for (int r = 0; r < ids.length; r++) {
       if (times[r].length > 0 && times[r][0] < u) {
@@ -177,7 +178,7 @@ final class SignalHistory {
         new java.util.PriorityQueue<>((x, y) -> Long.compare(y[0], x[0]));
     private final Map<Long, String> byHash = new HashMap<>();
 
-    void add(String recipient, SignalType type, long epochSecond) {
+    void add(String recipient, SignalType type, long epochMilli) {
       if (limit != Integer.MAX_VALUE && !n.containsKey(recipient) && !admit(recipient)) {
         return;
       }
@@ -191,7 +192,7 @@ final class SignalHistory {
         t.put(recipient, ts);
         y.put(recipient, ys);
       }
-      ts[c] = epochSecond;
+      ts[c] = epochMilli;
       ys[c] = (byte) type.ordinal();
       n.put(recipient, c + 1);
     }
@@ -256,15 +257,10 @@ final class SignalHistory {
    * recipients with the smallest id hash (the same ones {@link #sample(int)} keeps), while reading:
    * the threshold only falls as ids arrive, so a recipient not admitted at its first signal never
    * is, and one dropped later never comes back. Memory stays proportional to the sample. Signals at
-   * or after {@code untilEpochSecond} are not kept at all (counted as ignored).
+   * or after {@code untilEpochMilli} are not kept at all (counted as ignored).
    */
   static SignalHistory load(
-      Path file,
-      String tool,
-      PrintStream log,
-      long progressEvery,
-      int sample,
-      long untilEpochSecond)
+      Path file, String tool, PrintStream log, long progressEvery, int sample, long untilEpochMilli)
       throws IOException {
     Builder b = new Builder();
     b.limit = sample;
@@ -279,10 +275,10 @@ final class SignalHistory {
             b.accepted++;
             Signal s = p.value();
             SignalType type = s.knownType().orElse(null);
-            if (type == null || s.occurredAt().getEpochSecond() >= untilEpochSecond) {
+            if (type == null || s.occurredAt().toEpochMilli() >= untilEpochMilli) {
               b.unknown++;
             } else {
-              b.add(s.recipientKey(), type, s.occurredAt().getEpochSecond());
+              b.add(s.recipientKey(), type, s.occurredAt().toEpochMilli());
             }
           } else {
             Parsed.Rejected<Signal> r = (Parsed.Rejected<Signal>) p;

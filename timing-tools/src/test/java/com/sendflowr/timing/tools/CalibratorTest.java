@@ -45,7 +45,7 @@ class CalibratorTest {
   static SignalHistory history(List<Event> events) {
     SignalHistory.Builder b = new SignalHistory.Builder();
     for (Event e : events) {
-      b.add(e.who(), e.type(), e.at());
+      b.add(e.who(), e.type(), e.at() * 1000);
     }
     return b.build();
   }
@@ -71,7 +71,7 @@ class CalibratorTest {
     SignalHistory cut = history(withFuture).before(UNTIL);
     for (int r = 0; r < cut.recipients(); r++) {
       for (long t : cut.times(r)) {
-        assertThat(t).isLessThan(UNTIL.getEpochSecond());
+        assertThat(t).isLessThan(UNTIL.toEpochMilli());
       }
     }
     assertThat(cut.recipients()).isEqualTo(40);

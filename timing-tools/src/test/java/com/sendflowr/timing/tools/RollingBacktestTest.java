@@ -64,10 +64,10 @@ class RollingBacktestTest {
   @Test
   void fitsStrictlyBeforeTheCutoffAndEvaluatesTheHorizonAfterIt() {
     SignalHistory.Builder b = new SignalHistory.Builder();
-    b.add("a", SignalType.CLICK, UNTIL.getEpochSecond() - 1);
-    b.add("a", SignalType.CLICK, UNTIL.getEpochSecond());
-    b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).getEpochSecond() - 1);
-    b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).getEpochSecond());
+    b.add("a", SignalType.CLICK, UNTIL.toEpochMilli() - 1);
+    b.add("a", SignalType.CLICK, UNTIL.toEpochMilli());
+    b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli() - 1);
+    b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli());
     Backtest.Fitted f =
         Backtest.fit(b.build(), UNTIL, Duration.ofDays(7), Set.of(SignalType.CLICK), cfg());
     assertThat(f.fitEvents).isEqualTo(1);
