@@ -423,6 +423,14 @@ public final class TimingEngine {
     return a.isAfter(b) ? a : b;
   }
 
+  /**
+   * A 64-bit hash of a recipient id, stable across JVMs and releases (what shadow segmentation
+   * uses; tools that sample recipients use it too, so a sample is a fixed function of the ids).
+   */
+  public static long stableHash(String id) {
+    return mix(id);
+  }
+
   /** FNV-1a over the UTF-8 id, then a SplitMix64 finaliser: stable across JVMs and releases. */
   static long mix(String id) {
     long h = 0xcbf29ce484222325L;

@@ -4,6 +4,7 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.SignalType;
+import com.sendflowr.timing.model.TimingEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -147,20 +148,12 @@ final class SignalHistory {
     long[] sorted = h.clone();
     Arrays.sort(sorted);
     long threshold = sorted[n - 1];
-    int[] taken = {0};
-    return subset(r -> h[r] < threshold || (h[r] == threshold && taken[0]++ == 0));
+    return subset(r -> h[r] <= threshold);
   }
 
-  /** FNV-1a over the UTF-8 id with a SplitMix64 finaliser: stable across JVMs. */
+  /** The recipient-id hash the engine's shadow segmentation uses: stable across JVMs. */
   static long hash(String id) {
-    long x = 0xcbf29ce484222325L;
-    for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-      x ^= b & 0xff;
-      x *= 0x100000001b3L;
-    }
-    x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
-    x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
-    return x ^ (x >>> 31);
+    return TimingEngine.stableHash(id);
   }
 
   /** Builds a history from events already parsed (tests, the simulator). */
