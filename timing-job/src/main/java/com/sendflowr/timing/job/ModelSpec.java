@@ -1,53 +1,93 @@
 package com.sendflowr.timing.job;
 
+import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.ModelConfig;
 import com.sendflowr.timing.model.PopulationPrior;
 import com.sendflowr.timing.model.TimingEngine;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The timing model a job runs with, in a form that travels inside the job graph: the population
- * prior's versioned bytes (a new recipient starts from the learned crowd, not a flat curve) and the
- * version label every decision carries.
+ * The timing model a job runs with, in a form that travels inside the job graph: a calibrated model
+ * file's text (its configuration, and the prior learned with it) and/or a population prior's
+ * versioned bytes. A new recipient starts from the learned crowd, not a flat curve. Files are read
+ * and checked when the job is built, so a bad file fails the submission, not the first decision.
  *
- * @param prior {@link PopulationPrior#toBytes()}, or null for none (a flat prior)
+ * @param calibrated the text of a file written by {@code bin/sendflowr calibrate}, or null for the
+ *     model's defaults
+ * @param prior {@link PopulationPrior#toBytes()} (from {@code bootstrap --prior-out}); null to use
+ *     the calibrated file's prior, if any, else a flat prior
  */
-public record ModelSpec(byte[] prior, String modelVersion) implements Serializable {
+public record ModelSpec(String calibrated, byte[] prior) implements Serializable {
 
   public static ModelSpec defaults() {
-    return new ModelSpec(null, TimingPolicy.DEFAULT_MODEL_VERSION);
+    return new ModelSpec(null, null);
   }
 
-  /**
-   * Reads a prior file written by {@code bin/sendflowr bootstrap --prior-out} (or any {@link
-   * PopulationPrior#toBytes()}); fails now, with the path, rather than at the first decision.
-   */
+  /** A calibrated model file, and optionally a prior file that overrides its prior. */
+  public static ModelSpec of(Path modelFile, Path priorFile) {
+    String calibrated = null;
+    if (modelFile != null) {
+      try {
+        calibrated = Files.readString(modelFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the model file " + modelFile, e);
+      }
+      try {
+        CalibratedModel.parse(calibrated);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            modelFile + " is not a calibrated model file: " + e.getMessage(), e);
+      }
+    }
+    byte[] prior = null;
+    if (priorFile != null) {
+      try {
+        prior = Files.readAllBytes(priorFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the prior file " + priorFile, e);
+      }
+      try {
+        PopulationPrior.fromBytes(prior);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            priorFile + " is not a population prior file: " + e.getMessage(), e);
+      }
+    }
+    return new ModelSpec(calibrated, prior);
+  }
+
   public static ModelSpec withPriorFile(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the prior file " + file, e);
-    }
-    try {
-      PopulationPrior.fromBytes(bytes);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          file + " is not a population prior file: " + e.getMessage(), e);
-    }
-    return new ModelSpec(bytes, TimingPolicy.DEFAULT_MODEL_VERSION);
+    return of(null, file);
+  }
+
+  private CalibratedModel calibratedModel() {
+    return calibrated == null ? null : CalibratedModel.parse(calibrated);
   }
 
   public ModelConfig config() {
-    return ModelConfig.defaults();
+    CalibratedModel m = calibratedModel();
+    return m == null ? ModelConfig.defaults() : m.config();
   }
 
   public PopulationPrior populationPrior() {
-    return prior == null ? PopulationPrior.empty() : PopulationPrior.fromBytes(prior);
+    if (prior != null) {
+      return PopulationPrior.fromBytes(prior);
+    }
+    CalibratedModel m = calibratedModel();
+    return m == null || m.prior() == null ? PopulationPrior.empty() : m.prior();
+  }
+
+  /** The label every decision carries: the model's version, and which calibration it runs. */
+  public String modelVersion() {
+    CalibratedModel m = calibratedModel();
+    return m == null
+        ? ModelConfig.MODEL_VERSION
+        : ModelConfig.MODEL_VERSION + "+cal" + m.until().toString().substring(0, 10);
   }
 
   public TimingEngine engine() {

@@ -90,9 +90,12 @@ public final class TimingJob {
             .withPolicy(args.get("policy", defaults.policy()))
             .withDefaultLatency(args.duration("default-latency", defaults.defaultLatency()))
             .withRecipientTtl(args.duration("recipient-ttl", defaults.recipientTtl()));
+    String modelFile = args.get("model-file", null);
     String priorFile = args.get("prior-file", null);
     ModelSpec model =
-        priorFile == null ? ModelSpec.defaults() : ModelSpec.withPriorFile(Path.of(priorFile));
+        ModelSpec.of(
+            modelFile == null ? null : Path.of(modelFile),
+            priorFile == null ? null : Path.of(priorFile));
     IdentityStage.Settings identity =
         new IdentityStage.Settings(
             args.duration("identity-key-ttl", IdentityStage.Settings.DEFAULT_KEY_TTL));

@@ -3,7 +3,6 @@ package com.sendflowr.timing.job;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.FallbackPolicy;
 import com.sendflowr.timing.model.IntentPolicy;
-import com.sendflowr.timing.model.ModelConfig;
 import com.sendflowr.timing.model.TimingChoice;
 import com.sendflowr.timing.model.TimingEngine;
 
@@ -67,7 +66,4 @@ public interface TimingPolicy {
   }
 
   String ASAP_MODEL_VERSION = "asap-v2";
-
-  /** The model version decisions are labelled with when no calibrated model file names one. */
-  String DEFAULT_MODEL_VERSION = ModelConfig.MODEL_VERSION;
 }

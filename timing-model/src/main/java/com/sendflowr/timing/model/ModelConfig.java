@@ -36,6 +36,10 @@ import java.util.function.Consumer;
  * @param cohortTemperature β of the cohort responsibilities {@code r_c ∝ share_c · exp(β · m ·
  *     ℓ_c)} (ℓ_c = the recipient's mean log-lift under cohort c, m = decayed evidence): 1 is the
  *     exact posterior if events were independent, smaller values keep the mixture softer
+ * @param burstMinutes de-duplication of bursts: a signal arriving {@code Δ} after the recipient's
+ *     previous one counts with weight {@code w · (1 - exp(-Δ / burstMinutes))}, so a burst of
+ *     events minutes apart is worth about one observation of the time the person was active, while
+ *     events hours apart count fully; 0 = every signal counts fully
  */
 public record ModelConfig(
     Duration halfLife,
@@ -51,7 +55,8 @@ public record ModelConfig(
     int runnersUp,
     ContextRules context,
     int cohorts,
-    double cohortTemperature) {
+    double cohortTemperature,
+    double burstMinutes) {
 
   /** Bumped whenever a default changes, so decisions say which model produced them. */
   public static final String MODEL_VERSION = "fourier-k240-v3";
@@ -63,6 +68,8 @@ public record ModelConfig(
   public static final double DEFAULT_RESPONSE_LEAD_MINUTES = 20.0;
   public static final int DEFAULT_COHORTS = 64;
   public static final double DEFAULT_COHORT_TEMPERATURE = 0.5;
+  public static final double DEFAULT_BURST_MINUTES = 0;
+  public static final double DEFAULT_UNIFORM_MIX = 0.02;
 
   public ModelConfig {
     Objects.requireNonNull(halfLife, "halfLife");
@@ -99,6 +106,7 @@ public record ModelConfig(
       throw new IllegalArgumentException("cohorts must be in [0, 256]");
     }
     requireRange("cohortTemperature", cohortTemperature, 0, 100);
+    requireRange("burstMinutes", burstMinutes, 0, 1440);
   }
 
   private static void requireRange(String name, double v, double lo, double hi) {
@@ -132,14 +140,15 @@ public record ModelConfig(
         DEFAULT_PRIOR_STRENGTH,
         DEFAULT_DAY_OF_WEEK_EVIDENCE,
         DEFAULT_RESPONSE_LEAD_MINUTES,
-        0.02,
+        DEFAULT_UNIFORM_MIX,
         4.0,
         0.03,
         30,
         3,
         ContextRules.defaults(),
         DEFAULT_COHORTS,
-        DEFAULT_COHORT_TEMPERATURE);
+        DEFAULT_COHORT_TEMPERATURE,
+        DEFAULT_BURST_MINUTES);
   }
 
   /** Evidence weight of a signal type; 0 for types that carry no timing evidence. */
@@ -188,6 +197,14 @@ public record ModelConfig(
     return with(b -> b.cohortTemperature = v);
   }
 
+  public ModelConfig withUniformMix(double v) {
+    return with(b -> b.uniformMix = v);
+  }
+
+  public ModelConfig withBurstMinutes(double v) {
+    return with(b -> b.burstMinutes = v);
+  }
+
   /** A copy with some fields changed; the compact constructor validates the result. */
   private ModelConfig with(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -211,6 +228,7 @@ public record ModelConfig(
     ContextRules context;
     int cohorts;
     double cohortTemperature;
+    double burstMinutes;
 
     Copy(ModelConfig c) {
       halfLife = c.halfLife;
@@ -227,6 +245,7 @@ public record ModelConfig(
       context = c.context;
       cohorts = c.cohorts;
       cohortTemperature = c.cohortTemperature;
+      burstMinutes = c.burstMinutes;
     }
 
     ModelConfig build() {
@@ -244,7 +263,8 @@ public record ModelConfig(
           runnersUp,
           context,
           cohorts,
-          cohortTemperature);
+          cohortTemperature,
+          burstMinutes);
     }
   }
 }

@@ -100,7 +100,22 @@ public final class RecipientState {
     if (!learnsFrom(type, config)) {
       return false;
     }
-    update(config.weightOf(type), at, config.halfLife());
+    double w = config.weightOf(type);
+    long t = at.getEpochSecond();
+    if (config.burstMinutes() > 0
+        && lastUpdateEpochSecond != Long.MIN_VALUE
+        && t >= lastUpdateEpochSecond) {
+      // A signal right after the previous one adds little new information about *when* the
+      // person is active (a burst of clicks, a run of commits); one hours later counts fully.
+      // Late (out-of-order) signals are not discounted: their neighbours are unknown here.
+      double gapMinutes = (t - lastUpdateEpochSecond) / 60.0;
+      w *= -Math.expm1(-gapMinutes / config.burstMinutes());
+      if (w <= 0) {
+        // A duplicate of the previous signal's second: nothing new.
+        return true;
+      }
+    }
+    update(w, at, config.halfLife());
     return true;
   }
 

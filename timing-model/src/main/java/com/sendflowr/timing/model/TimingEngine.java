@@ -62,7 +62,66 @@ public final class TimingEngine {
     return s;
   }
 
+  /**
+   * What a decision knows before it looks at the window: the curve it scores (personal or the
+   * intent's fallback), why, the inputs, and the confidence.
+   */
+  private record Basis(
+      DecisionRequest request,
+      Scorer scorer,
+      String policy,
+      String reason,
+      InputSummary inputs,
+      int basePeak,
+      double basePeakLift,
+      Confidence confidence,
+      boolean fallback) {}
+
+  /** Where the chosen minute ended up after shadow segmentation, and the instant sent at. */
+  private record Spread(ScoredMinute chosen, Instant target, ShadowSpread shadow) {}
+
+  /** What a scheduled explanation adds to the basis; null for decisions that send nothing. */
+  private record Choice(
+      ScoredMinute best,
+      ScoredMinute chosen,
+      List<ScoredMinute> runnersUp,
+      ShadowSpread spread,
+      List<AppliedWeight> applied) {}
+
   public TimingChoice decide(DecisionRequest r) {
+    Basis b = basis(r);
+    Instant now = r.now();
+    ContextWeights ctx = r.context();
+    LatencyEstimate latencyNow = r.latency().estimateAt(now);
+    Instant earliest = later(r.notBefore(), now.plus(latencyNow.value()));
+    long startMin = Math.floorDiv(earliest.getEpochSecond() + 59, 60L);
+    long endMin = Math.floorDiv(r.notAfter().getEpochSecond(), 60L);
+    if (startMin > endMin) {
+      return notSent(b, earliest, DecisionOutcome.WINDOW_UNREACHABLE, List.of(), null, latencyNow);
+    }
+    Instant startI = Instant.ofEpochSecond(startMin * 60);
+    Instant endI = Instant.ofEpochSecond(endMin * 60);
+    List<ContextSignal> breakers = ctx.breakersOverlapping(startI, endI);
+    List<AppliedWeight> breakerWeights = new ArrayList<>();
+    for (ContextSignal c : breakers) {
+      breakerWeights.add(new AppliedWeight(c.type(), c.role(), -1, c.from(), c.until()));
+    }
+    Instant free = ctx.firstUnsuppressed(startI, endI);
+    if (free == null) {
+      Instant until = startI;
+      for (ContextSignal c : breakers) {
+        until = later(until, c.until());
+      }
+      return notSent(b, earliest, DecisionOutcome.SUPPRESSED, breakerWeights, until, latencyNow);
+    }
+    Window w = new Window(startMin, (int) (endMin - startMin + 1), MinuteOfWeek.of(startI), ctx);
+    List<ScoredMinute> peaks = findPeaks(w, b.scorer(), breakers, free);
+    Spread spread = spread(w, b.scorer(), peaks.get(0), r);
+    return scheduled(b, earliest, peaks, spread, breakerWeights);
+  }
+
+  /** The curve the decision scores, the policy that chose it, the inputs and the confidence. */
+  private Basis basis(DecisionRequest r) {
     Instant now = r.now();
     RecipientState st = r.state();
     double evidence = st == null ? 0 : st.massAt(now, config.halfLife());
@@ -96,7 +155,6 @@ public final class TimingEngine {
           };
     }
     int basePeak = scorer.peakMinute();
-    double basePeakLift = scorer.exactLift(basePeak);
     InputSummary inputs =
         new InputSummary(
             st != null && !st.isEmpty(),
@@ -111,73 +169,34 @@ public final class TimingEngine {
             r.context().signals().size(),
             prior.cohortCount(),
             personal.cohortWeights());
+    return new Basis(
+        r,
+        scorer,
+        policy,
+        reason,
+        inputs,
+        basePeak,
+        scorer.exactLift(basePeak),
+        confidence,
+        fallback);
+  }
 
-    ContextWeights ctx = r.context();
-    LatencyEstimate latencyNow = r.latency().estimateAt(now);
-    Instant earliest = later(r.notBefore(), now.plus(latencyNow.value()));
-    long startMin = Math.floorDiv(earliest.getEpochSecond() + 59, 60L);
-    long endMin = Math.floorDiv(r.notAfter().getEpochSecond(), 60L);
-    if (startMin > endMin) {
-      return notSent(
-          r,
-          earliest,
-          DecisionOutcome.WINDOW_UNREACHABLE,
-          policy,
-          reason,
-          inputs,
-          basePeak,
-          basePeakLift,
-          List.of(),
-          null,
-          latencyNow,
-          confidence,
-          fallback);
-    }
-    Instant startI = Instant.ofEpochSecond(startMin * 60);
-    Instant endI = Instant.ofEpochSecond(endMin * 60);
-    List<ContextSignal> breakers = ctx.breakersOverlapping(startI, endI);
-    List<AppliedWeight> breakerWeights = new ArrayList<>();
-    for (ContextSignal b : breakers) {
-      breakerWeights.add(new AppliedWeight(b.type(), b.role(), -1, b.from(), b.until()));
-    }
-    Instant free = ctx.firstUnsuppressed(startI, endI);
-    if (free == null) {
-      Instant until = startI;
-      for (ContextSignal b : breakers) {
-        until = later(until, b.until());
-      }
-      return notSent(
-          r,
-          earliest,
-          DecisionOutcome.SUPPRESSED,
-          policy,
-          reason,
-          inputs,
-          basePeak,
-          basePeakLift,
-          breakerWeights,
-          until,
-          latencyNow,
-          confidence,
-          fallback);
-    }
-
-    Window w = new Window(startMin, (int) (endMin - startMin + 1), MinuteOfWeek.of(startI), ctx);
-    List<ScoredMinute> peaks = findPeaks(w, scorer, breakers, free);
-    ScoredMinute best = peaks.get(0);
-    List<ScoredMinute> runnersUp = peaks.subList(1, peaks.size());
-
+  /**
+   * Shadow segmentation: among the near-optimal minutes within the spread radius of the best, a
+   * hash of the recipient id picks one, and a second within it.
+   */
+  private Spread spread(Window w, Scorer scorer, ScoredMinute best, DecisionRequest r) {
     long hash = mix(r.recipientId());
     double bucket = (hash >>> 11) * 0x1.0p-53;
     int second = (int) Math.floorMod(mix64(hash), 60L);
-    int bestOff = (int) (best.instant().getEpochSecond() / 60 - startMin);
+    int bestOff = (int) (best.instant().getEpochSecond() / 60 - w.startMin);
     int lo = Math.max(0, bestOff - config.spreadRadiusMinutes());
     int hi = Math.min(w.count - 1, bestOff + config.spreadRadiusMinutes());
     double[] scores = w.scan(scorer, lo, hi - lo + 1);
     double cutoff = (1 - config.spreadTolerance()) * best.score();
     int near = 0;
-    for (double s : scores) {
-      if (s > 0 && s >= cutoff) {
+    for (double v : scores) {
+      if (v > 0 && v >= cutoff) {
         near++;
       }
     }
@@ -193,115 +212,83 @@ public final class TimingEngine {
     }
     ScoredMinute chosen = w.scored(scorer, chosenOff);
     Instant target = chosen.instant().plusSeconds(second);
-    if (target.isAfter(r.notAfter()) || ctx.factorAt(target.getEpochSecond()) == 0) {
+    if (target.isAfter(r.notAfter()) || w.ctx.factorAt(target.getEpochSecond()) == 0) {
       // Minutes are scored at their first second; a breaker starting inside the minute or the
       // window ending inside it leaves only that first second safe.
       target = chosen.instant();
     }
     int offsetSeconds = (int) (target.getEpochSecond() - chosen.instant().getEpochSecond());
-    ShadowSpread spread =
+    return new Spread(
+        chosen,
+        target,
         new ShadowSpread(
             bucket,
             Math.max(near, 1),
             chosenOff - bestOff,
             offsetSeconds,
-            config.spreadTolerance());
+            config.spreadTolerance()));
+  }
 
+  /** The scheduled decision: latency at the target, the trigger, and the explanation. */
+  private TimingChoice scheduled(
+      Basis b,
+      Instant earliest,
+      List<ScoredMinute> peaks,
+      Spread spread,
+      List<AppliedWeight> breakerWeights) {
+    DecisionRequest r = b.request();
+    Instant target = spread.target();
     LatencyEstimate first = r.latency().estimateAt(target);
     LatencyEstimate latency = r.latency().estimateAt(target.minus(first.value()));
     Instant trigger = target.minus(latency.value());
-    boolean clamped = trigger.isBefore(now);
+    boolean clamped = trigger.isBefore(r.now());
     if (clamped) {
-      trigger = now;
+      trigger = r.now();
     }
+    Choice choice =
+        new Choice(
+            peaks.get(0),
+            spread.chosen(),
+            peaks.subList(1, peaks.size()),
+            spread.shadow(),
+            r.context().appliedAt(target));
     Explanation ex =
         explanation(
-            r,
-            earliest,
-            DecisionOutcome.SCHEDULED,
-            policy,
-            reason,
-            inputs,
-            basePeak,
-            basePeakLift,
-            best,
-            chosen,
-            runnersUp,
-            spread,
-            ctx.appliedAt(target),
-            breakerWeights,
-            null,
-            latency,
-            clamped,
-            confidence);
+            b, earliest, DecisionOutcome.SCHEDULED, choice, breakerWeights, null, latency, clamped);
     return new TimingChoice(
         DecisionOutcome.SCHEDULED,
         target,
-        chosen.minuteOfWeek(),
+        spread.chosen().minuteOfWeek(),
         trigger,
         latency,
-        confidence,
-        fallback,
+        b.confidence(),
+        b.fallback(),
         ex);
   }
 
   /** A decision that sends nothing: the window cannot be reached, or it is all suppressed. */
   private TimingChoice notSent(
-      DecisionRequest r,
+      Basis b,
       Instant earliest,
       DecisionOutcome outcome,
-      String policy,
-      String reason,
-      InputSummary inputs,
-      int basePeak,
-      double basePeakLift,
       List<AppliedWeight> breakers,
       Instant suppressedUntil,
-      LatencyEstimate latency,
-      Confidence confidence,
-      boolean fallback) {
+      LatencyEstimate latency) {
     Explanation ex =
-        explanation(
-            r,
-            earliest,
-            outcome,
-            policy,
-            reason,
-            inputs,
-            basePeak,
-            basePeakLift,
-            null,
-            null,
-            List.of(),
-            null,
-            List.of(),
-            breakers,
-            suppressedUntil,
-            latency,
-            false,
-            confidence);
-    return new TimingChoice(outcome, null, -1, null, latency, confidence, fallback, ex);
+        explanation(b, earliest, outcome, null, breakers, suppressedUntil, latency, false);
+    return new TimingChoice(outcome, null, -1, null, latency, b.confidence(), b.fallback(), ex);
   }
 
   private Explanation explanation(
-      DecisionRequest r,
+      Basis b,
       Instant earliest,
       DecisionOutcome outcome,
-      String policy,
-      String reason,
-      InputSummary inputs,
-      int basePeak,
-      double basePeakLift,
-      ScoredMinute best,
-      ScoredMinute chosen,
-      List<ScoredMinute> runnersUp,
-      ShadowSpread spread,
-      List<AppliedWeight> applied,
+      Choice choice,
       List<AppliedWeight> breakers,
       Instant suppressedUntil,
       LatencyEstimate latency,
-      boolean clamped,
-      Confidence confidence) {
+      boolean clamped) {
+    DecisionRequest r = b.request();
     return new Explanation(
         r.recipientId(),
         r.intentId(),
@@ -311,21 +298,21 @@ public final class TimingEngine {
         r.notAfter(),
         earliest,
         outcome,
-        policy,
-        reason,
-        inputs,
-        basePeak,
-        basePeakLift,
-        best,
-        chosen,
-        runnersUp,
-        spread,
-        applied,
+        b.policy(),
+        b.reason(),
+        b.inputs(),
+        b.basePeak(),
+        b.basePeakLift(),
+        choice == null ? null : choice.best(),
+        choice == null ? null : choice.chosen(),
+        choice == null ? List.of() : choice.runnersUp(),
+        choice == null ? null : choice.spread(),
+        choice == null ? List.of() : choice.applied(),
         breakers,
         suppressedUntil,
         latency,
         clamped,
-        confidence,
+        b.confidence(),
         r.policy().confidenceThreshold());
   }
 
@@ -434,6 +421,14 @@ public final class TimingEngine {
 
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
+  }
+
+  /**
+   * A 64-bit hash of a recipient id, stable across JVMs and releases (what shadow segmentation
+   * uses; tools that sample recipients use it too, so a sample is a fixed function of the ids).
+   */
+  public static long stableHash(String id) {
+    return mix(id);
   }
 
   /** FNV-1a over the UTF-8 id, then a SplitMix64 finaliser: stable across JVMs and releases. */

@@ -131,4 +131,31 @@ class RecipientStateTest {
     empty.mergeFrom(all, hl);
     org.assertj.core.api.Assertions.assertThat(empty).isEqualTo(all);
   }
+
+  @Test
+  void burstsCountAboutOnceWhenDeduplicated() {
+    ModelConfig cfg = ModelConfig.defaults().withBurstMinutes(30);
+    RecipientState burst = new RecipientState();
+    RecipientState spread = new RecipientState();
+    for (int i = 0; i < 5; i++) {
+      // Five signals a minute apart, against five signals a day apart.
+      burst.update(SignalType.CLICK, Fixtures.MONDAY.plusSeconds(60L * i), cfg);
+      spread.update(SignalType.CLICK, Fixtures.MONDAY.plus(Duration.ofDays(i)), cfg);
+    }
+    double bm = burst.massAt(Fixtures.MONDAY.plus(Duration.ofDays(5)), cfg.halfLife());
+    double sm = spread.massAt(Fixtures.MONDAY.plus(Duration.ofDays(5)), cfg.halfLife());
+    // First signal 1, then four times 1 - exp(-1/30) ~ 0.033.
+    assertThat(bm / Math.pow(0.5, 5.0 / 21))
+        .isCloseTo(1 + 4 * -Math.expm1(-1 / 30.0), within(1e-4));
+    assertThat(sm).isGreaterThan(4);
+    // Off: every signal counts fully.
+    RecipientState plain = new RecipientState();
+    for (int i = 0; i < 5; i++) {
+      plain.update(
+          SignalType.CLICK,
+          Fixtures.MONDAY.plusSeconds(60L * i),
+          ModelConfig.defaults().withBurstMinutes(0));
+    }
+    assertThat(plain.mass()).isGreaterThan(4.99);
+  }
 }

@@ -1,5 +1,8 @@
 package com.sendflowr.timing.tools;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.Signal;
@@ -25,7 +28,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -40,53 +42,6 @@ import java.util.stream.IntStream;
  * its own random stream, so the rhythm can be regenerated for scoring instead of being kept.
  */
 final class Simulator {
-
-  static final String USAGE =
-      """
-      Usage: simulate --out DIR [--recipients N] [--weeks W] [--seed S]
-                      [--sessions-per-week X] [--mpp-share F] [--day-noise F]
-                      [--response-minutes M] [--drift-share F] [--window-days D]
-                      [--start ISO_INSTANT] [--reference-recipients N]
-                      [--reference-iterations N] [model overrides as for backtest]
-
-        --out                directory for signals.jsonl and simulation.json
-        --recipients         synthetic recipients (default 5000)
-        --weeks              weeks of history before the decision cutoff (default 8)
-        --seed               random seed; same seed, same signals and scores (default 42)
-        --sessions-per-week  mean engagement sessions per recipient and week (default 3)
-        --mpp-share          share of recipients whose opens are Apple-MPP proxy opens (default 0.4)
-        --day-noise          log-normal spread of one weekday's activity level around the
-                             recipient's weekday routine (default 0.1; 0.4 = every day differs)
-        --response-minutes   attention window of the response model: a message arriving at t is
-                             clicked in proportion to the recipient's activity after t,
-                             discounted with this e-folding time (default 20; 0 = activity at
-                             the arrival minute only)
-        --drift-share        share of recipients who change routine once during the history
-                             (default 0.3); makes the recency half-life matter
-        --window-days        decision window after the cutoff, 1..28 (default 7)
-        --start              first simulated instant, a Monday 00:00 UTC (default 2026-01-05T00:00:00Z)
-        --reference-recipients  score the posterior reference policy (what is achievable at all:
-                             the Bayes decision under the simulator's own rhythm family, given
-                             exact session times since the last routine change) on the first N
-                             recipients (default 0 = off; ~0.05 s per recipient and core)
-        --reference-iterations  MCMC steps per recipient for the reference (default 20000)
-      """;
-
-  static final Set<String> OPTIONS =
-      CliArgs.withModelOptions(
-          "out",
-          "recipients",
-          "weeks",
-          "seed",
-          "sessions-per-week",
-          "mpp-share",
-          "day-noise",
-          "response-minutes",
-          "drift-share",
-          "window-days",
-          "start",
-          "reference-recipients",
-          "reference-iterations");
 
   /** Click probability at the least and most responsive minute of a recipient's week. */
   static final double RESPONSE_FLOOR = 0.005;
@@ -115,31 +70,8 @@ final class Simulator {
       int referenceRecipients,
       int referenceIterations,
       ModelConfig config,
-      String modelArguments) {}
-
-  static Options parse(CliArgs a) {
-    Instant start = a.has("start") ? a.instant("start") : Instant.parse("2026-01-05T00:00:00Z");
-    if (!MinuteOfWeek.weekStart(start).equals(start)) {
-      throw new UsageException("--start must be a Monday 00:00 UTC, got " + start);
-    }
-    ModelConfig config = a.modelConfig();
-    return new Options(
-        a.path("out"),
-        (int) a.longValue("recipients", 5000, 1, 10_000_000),
-        (int) a.longValue("weeks", 8, 1, 520),
-        a.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
-        a.doubleValue("sessions-per-week", 3, 0.1, 100),
-        a.doubleValue("mpp-share", 0.4, 0, 1),
-        a.doubleValue("day-noise", 0.1, 0, 3),
-        a.doubleValue("response-minutes", 20, 0, 1440),
-        a.doubleValue("drift-share", 0.3, 0, 1),
-        (int) a.longValue("window-days", 7, 1, 28),
-        start,
-        (int) a.longValue("reference-recipients", 0, 0, 1_000_000),
-        (int) a.longValue("reference-iterations", 20_000, 100, 10_000_000),
-        config,
-        a.modelArguments());
-  }
+      String modelArguments,
+      boolean calibrate) {}
 
   private final Options o;
   private final PrintStream log;
@@ -326,6 +258,106 @@ final class Simulator {
     return k - 1;
   }
 
+  /** One policy's expected click probability and the share of the oracle's uplift it captures. */
+  record PolicyScore(double meanClickProbability, double oracleUpliftCaptured) {}
+
+  /** Every policy's score (one JSON field per policy) and the recipients scored. */
+  static final class PolicyTable {
+    private final Map<String, PolicyScore> byPolicy;
+    private final long recipients;
+
+    PolicyTable(Map<String, PolicyScore> byPolicy, long recipients) {
+      this.byPolicy = Map.copyOf(byPolicy);
+      this.order = List.copyOf(byPolicy.keySet());
+      this.recipients = recipients;
+    }
+
+    private final List<String> order;
+
+    @JsonAnyGetter
+    Map<String, PolicyScore> byPolicy() {
+      Map<String, PolicyScore> m = new LinkedHashMap<>();
+      order.forEach(p -> m.put(p, byPolicy.get(p)));
+      return m;
+    }
+
+    @JsonProperty("recipients")
+    long recipients() {
+      return recipients;
+    }
+  }
+
+  record SimulationOptions(
+      int recipients,
+      int weeks,
+      long seed,
+      double sessionsPerWeek,
+      double mppShare,
+      double dayNoise,
+      double responseMinutes,
+      double driftShare,
+      int windowDays,
+      String start,
+      int referenceRecipients) {}
+
+  record EventCounts(
+      double mean,
+      int p10,
+      int median,
+      @JsonProperty("share_with_10_or_more") double shareWith10OrMore) {}
+
+  record Ablation(
+      double engineWithoutLatencyCompensationUpliftCaptured,
+      double engineWithTrueRhythmUpliftCaptured,
+      double oracleWithoutDayNoiseUpliftCaptured) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Targets(
+      @JsonProperty("engine_captures_at_least_80_percent") boolean engineCapturesAtLeast80Percent,
+      @JsonProperty("engine_captures_at_least_80_percent_with_10_or_more_events")
+          boolean engineCapturesAtLeast80PercentWith10OrMoreEvents,
+      boolean engineBeatsEveryBaseline,
+      @JsonProperty("posterior_reference_captures_at_least_80_percent_with_10_or_more_events")
+          Boolean posteriorReferenceCapturesAtLeast80PercentWith10OrMoreEvents) {}
+
+  record ReferenceRow(
+      long recipients,
+      double posteriorReference,
+      double engine,
+      double hourlyHistogram,
+      double oracleWithoutDayNoise) {}
+
+  record Reference(
+      int recipients,
+      int iterations,
+      int chains,
+      int samples,
+      String given,
+      Map<String, ReferenceRow> upliftCaptured) {}
+
+  /** The simulation report (simulation.json), serialised in snake_case. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Report(
+      String command,
+      SimulationOptions options,
+      String configuration,
+      Backtest.ModelSummary model,
+      String signalsFile,
+      long signalsWritten,
+      String cutoff,
+      String windowEnd,
+      EventCounts historyEngagementEventsPerRecipientExcludingOpens,
+      long latencyObservations,
+      double engineFallbackShare,
+      PolicyTable policies,
+      @JsonProperty("policies_recipients_with_10_or_more_events")
+          PolicyTable policiesRecipientsWith10OrMoreEvents,
+      Ablation ablation,
+      Reference posteriorReference,
+      Targets targets,
+      String backtestCommand,
+      double elapsedSeconds) {}
+
   /** Sums of expected click probability per policy, for all recipients or a subgroup. */
   static final class Scores {
     final Map<String, Double> sum = new LinkedHashMap<>();
@@ -341,17 +373,17 @@ final class Simulator {
       recipients++;
     }
 
-    Map<String, Object> toMap(List<String> policies) {
-      Map<String, Object> m = new LinkedHashMap<>();
+    PolicyTable table(List<String> policies) {
+      Map<String, PolicyScore> m = new LinkedHashMap<>();
       for (String p : policies) {
-        Map<String, Object> pm = new LinkedHashMap<>();
         double v = sum.getOrDefault(p, 0.0);
-        pm.put("mean_click_probability", PolicyMetrics.round(recipients == 0 ? 0 : v / recipients));
-        pm.put("oracle_uplift_captured", PolicyMetrics.round(captured(p)));
-        m.put(p, pm);
+        m.put(
+            p,
+            new PolicyScore(
+                PolicyMetrics.round(recipients == 0 ? 0 : v / recipients),
+                PolicyMetrics.round(captured(p))));
       }
-      m.put("recipients", recipients);
-      return m;
+      return new PolicyTable(m, recipients);
     }
 
     double captured(String p) {
@@ -361,11 +393,13 @@ final class Simulator {
     }
   }
 
-  Map<String, Object> run() throws IOException {
+  Report run() throws IOException {
     long t0 = System.nanoTime();
     Files.createDirectories(o.out());
     ModelConfig cfg = o.config();
     int n = o.recipients();
+    // What calibration sees: the engagement signals before the cutoff, nothing after it.
+    SignalHistory.Builder past = o.calibrate() ? new SignalHistory.Builder() : null;
     RecipientState[] states = new RecipientState[n];
     HourHistogram[] histograms = new HourHistogram[n];
     int[] engagementCounts = new int[n];
@@ -400,6 +434,9 @@ final class Simulator {
             continue;
           }
           if (e.type().category() == SignalType.Category.ENGAGEMENT) {
+            if (past != null) {
+              past.add(id, e.type(), e.at().toEpochMilli());
+            }
             st.update(e.type(), e.at(), cfg);
             h.add(e.at());
             global.add(e.at());
@@ -419,6 +456,27 @@ final class Simulator {
         if ((i + 1) % 10_000 == 0) {
           log.printf("simulate: %,d recipients, %,d signals written%n", i + 1, written);
         }
+      }
+    }
+    if (past != null) {
+      SignalHistory h = past.build();
+      cfg =
+          Calibrator.calibrate(
+                  h,
+                  cutoff,
+                  Calibrator.Options.defaults()
+                      .withHorizon(Duration.ofDays(o.windowDays()))
+                      .withLog(log))
+              .config();
+      // Refit with the calibrated configuration (fit-time settings may have changed).
+      for (int i = 0; i < n; i++) {
+        int r = h.indexOf(recipientId(i));
+        RecipientState st = new RecipientState();
+        for (int k = 0; r >= 0 && k < h.times(r).length; k++) {
+          st.update(h.type(r, k), Instant.ofEpochMilli(h.times(r)[k]), cfg);
+        }
+        st.decayTo(cutoff, cfg.halfLife());
+        states[i] = st;
       }
     }
     PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
@@ -507,82 +565,64 @@ final class Simulator {
 
     List<String> policies = new ArrayList<>(Policies.ALL);
     policies.add(ORACLE);
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("command", "simulate");
-    Map<String, Object> opts = new LinkedHashMap<>();
-    opts.put("recipients", n);
-    opts.put("weeks", o.weeks());
-    opts.put("seed", o.seed());
-    opts.put("sessions_per_week", o.sessionsPerWeek());
-    opts.put("mpp_share", o.mppShare());
-    opts.put("day_noise", o.dayNoise());
-    opts.put("response_minutes", o.responseMinutes());
-    opts.put("drift_share", o.driftShare());
-    opts.put("window_days", o.windowDays());
-    opts.put("start", o.start().toString());
-    opts.put("reference_recipients", referenceCount);
-    report.put("options", opts);
-    report.put("model", Backtest.modelSummary(cfg));
-    report.put("signals_file", signals.toString());
-    report.put("signals_written", written);
-    report.put("cutoff", cutoff.toString());
-    report.put("window_end", windowEnd.toString());
     int[] sorted = engagementCounts.clone();
     Arrays.sort(sorted);
-    Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("mean", PolicyMetrics.round(Arrays.stream(sorted).average().orElse(0)));
-    ev.put("p10", sorted[n / 10]);
-    ev.put("median", sorted[n / 2]);
-    ev.put("share_with_10_or_more", PolicyMetrics.round((double) rich.recipients / n));
-    report.put("history_engagement_events_per_recipient_excluding_opens", ev);
-    report.put("latency_observations", tracker.observations());
-    report.put("engine_fallback_share", PolicyMetrics.round((double) fallbacks / n));
-    report.put("policies", all.toMap(policies));
-    report.put("policies_recipients_with_10_or_more_events", rich.toMap(policies));
-    Map<String, Object> ablation = new LinkedHashMap<>();
-    ablation.put(
-        "engine_without_latency_compensation_uplift_captured",
-        PolicyMetrics.round(all.captured("engine_without_latency_compensation")));
-    // The same engine fed the recipient's true current rhythm as a million events: what the
-    // model's structure (smoothing, response lead, latency compensation) can reach without
-    // sampling noise or routine drift. A diagnostic ceiling, not a policy.
-    ablation.put(
-        "engine_with_true_rhythm_uplift_captured",
-        PolicyMetrics.round(all.captured("engine_with_true_rhythm")));
-    // The best minute of the recipient's true routine with its weekday noise removed: the oracle's
-    // share that comes from knowing which weekdays happen to be busier, which no history of a few
-    // dozen sessions reveals.
-    ablation.put(
-        ORACLE_WITHOUT_DAY_NOISE + "_uplift_captured",
-        PolicyMetrics.round(all.captured(ORACLE_WITHOUT_DAY_NOISE)));
-    report.put("ablation", ablation);
-    if (referenceCount > 0) {
-      report.put(REFERENCE, referenceReport(reference, referenceCount));
-    }
     boolean beats = true;
     for (String b : Policies.BASELINES) {
       beats &= all.captured(Policies.ENGINE) > all.captured(b);
     }
-    Map<String, Object> targets = new LinkedHashMap<>();
-    targets.put("engine_captures_at_least_80_percent", all.captured(Policies.ENGINE) >= 0.8);
-    targets.put(
-        "engine_captures_at_least_80_percent_with_10_or_more_events",
-        rich.captured(Policies.ENGINE) >= 0.8);
-    targets.put("engine_beats_every_baseline", beats);
-    if (referenceCount > 0) {
-      // Whether the 80 % target is within reach of any policy in this world at all.
-      targets.put(
-          "posterior_reference_captures_at_least_80_percent_with_10_or_more_events",
-          reference.get("with_10_or_more_events").captured(REFERENCE) >= 0.8);
-    }
-    report.put("targets", targets);
-    report.put(
-        "backtest_command",
-        String.format(
-            "java -jar timing-model/target/timing-model-cli.jar backtest --signals %s --cutoff %s"
-                + " --horizon P%dD --out %s%s",
-            signals, cutoff, o.windowDays(), o.out().resolve("backtest"), o.modelArguments()));
-    report.put("elapsed_seconds", PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
+    Report report =
+        new Report(
+            "simulate",
+            new SimulationOptions(
+                n,
+                o.weeks(),
+                o.seed(),
+                o.sessionsPerWeek(),
+                o.mppShare(),
+                o.dayNoise(),
+                o.responseMinutes(),
+                o.driftShare(),
+                o.windowDays(),
+                o.start().toString(),
+                referenceCount),
+            o.calibrate() ? "calibrated on the signals before the cutoff" : "pinned",
+            Backtest.ModelSummary.of(cfg),
+            signals.toString(),
+            written,
+            cutoff.toString(),
+            windowEnd.toString(),
+            new EventCounts(
+                PolicyMetrics.round(Arrays.stream(sorted).average().orElse(0)),
+                sorted[n / 10],
+                sorted[n / 2],
+                PolicyMetrics.round((double) rich.recipients / n)),
+            tracker.observations(),
+            PolicyMetrics.round((double) fallbacks / n),
+            all.table(policies),
+            rich.table(policies),
+            new Ablation(
+                PolicyMetrics.round(all.captured("engine_without_latency_compensation")),
+                // The same engine fed the recipient's true current rhythm as a million events:
+                // what the model's structure can reach without sampling noise or routine drift.
+                PolicyMetrics.round(all.captured("engine_with_true_rhythm")),
+                // The best minute of the true routine with its weekday noise removed: the
+                // oracle's share that comes from knowing which weekdays happen to be busier.
+                PolicyMetrics.round(all.captured(ORACLE_WITHOUT_DAY_NOISE))),
+            referenceCount > 0 ? referenceReport(reference, referenceCount) : null,
+            new Targets(
+                all.captured(Policies.ENGINE) >= 0.8,
+                rich.captured(Policies.ENGINE) >= 0.8,
+                beats,
+                // Whether the 80 % target is within reach of any policy in this world at all.
+                referenceCount > 0
+                    ? reference.get("with_10_or_more_events").captured(REFERENCE) >= 0.8
+                    : null),
+            String.format(
+                "java -jar timing-tools/target/timing-tools-cli.jar backtest --signals %s"
+                    + " --cutoff %s --horizon P%dD --out %s%s",
+                signals, cutoff, o.windowDays(), o.out().resolve("backtest"), o.modelArguments()),
+            PolicyMetrics.round((System.nanoTime() - t0) / 1e9));
     Files.writeString(
         o.out().resolve("simulation.json"),
         Contracts.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
@@ -624,29 +664,27 @@ final class Simulator {
     return offsets;
   }
 
-  private Map<String, Object> referenceReport(Map<String, Scores> groups, int recipients) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("recipients", recipients);
-    m.put("iterations", o.referenceIterations());
-    m.put("chains", RhythmPosterior.CHAINS);
-    m.put("samples", REFERENCE_SAMPLES);
-    m.put(
-        "given",
-        "the simulator's rhythm family as prior and the exact start of every session since the"
-            + " recipient's last routine change; it chooses the arrival minute directly");
-    Map<String, Object> captured = new LinkedHashMap<>();
+  private Reference referenceReport(Map<String, Scores> groups, int recipients) {
+    Map<String, ReferenceRow> captured = new LinkedHashMap<>();
     for (Map.Entry<String, Scores> g : groups.entrySet()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("recipients", g.getValue().recipients);
-      for (String p :
-          List.of(
-              REFERENCE, Policies.ENGINE, Policies.HOURLY_HISTOGRAM, ORACLE_WITHOUT_DAY_NOISE)) {
-        row.put(p, PolicyMetrics.round(g.getValue().captured(p)));
-      }
-      captured.put(g.getKey(), row);
+      Scores sc = g.getValue();
+      captured.put(
+          g.getKey(),
+          new ReferenceRow(
+              sc.recipients,
+              PolicyMetrics.round(sc.captured(REFERENCE)),
+              PolicyMetrics.round(sc.captured(Policies.ENGINE)),
+              PolicyMetrics.round(sc.captured(Policies.HOURLY_HISTOGRAM)),
+              PolicyMetrics.round(sc.captured(ORACLE_WITHOUT_DAY_NOISE))));
     }
-    m.put("uplift_captured", captured);
-    return m;
+    return new Reference(
+        recipients,
+        o.referenceIterations(),
+        RhythmPosterior.CHAINS,
+        REFERENCE_SAMPLES,
+        "the simulator's rhythm family as prior and the exact start of every session since the"
+            + " recipient's last routine change; it chooses the arrival minute directly",
+        captured);
   }
 
   /**
@@ -670,30 +708,25 @@ final class Simulator {
     return trigger.plusMillis((long) (trueLatencySeconds(trigger) * 1000));
   }
 
-  @SuppressWarnings("unchecked")
-  static String summary(Map<String, Object> report) {
+  static String summary(Report report) {
     StringBuilder sb = new StringBuilder();
-    Map<String, Object> policies = (Map<String, Object>) report.get("policies");
     sb.append(String.format("%-18s %12s %14s%n", "policy", "mean_click_p", "uplift_captured"));
-    for (Map.Entry<String, Object> e : policies.entrySet()) {
-      if (!(e.getValue() instanceof Map)) {
-        continue;
-      }
-      Map<String, Object> m = (Map<String, Object>) e.getValue();
-      sb.append(
-          String.format(
-              "%-18s %12.5f %14.4f%n",
-              e.getKey(),
-              (Double) m.get("mean_click_probability"),
-              (Double) m.get("oracle_uplift_captured")));
-    }
-    if (report.containsKey(REFERENCE)) {
+    report
+        .policies()
+        .byPolicy()
+        .forEach(
+            (p, m) ->
+                sb.append(
+                    String.format(
+                        "%-18s %12.5f %14.4f%n",
+                        p, m.meanClickProbability(), m.oracleUpliftCaptured())));
+    if (report.posteriorReference() != null) {
       sb.append("posterior reference: ")
-          .append(((Map<String, Object>) report.get(REFERENCE)).get("uplift_captured"))
+          .append(report.posteriorReference().upliftCaptured())
           .append('\n');
     }
-    sb.append("targets: ").append(report.get("targets")).append('\n');
-    sb.append("backtest: ").append(report.get("backtest_command"));
+    sb.append("targets: ").append(report.targets()).append('\n');
+    sb.append("backtest: ").append(report.backtestCommand());
     return sb.toString();
   }
 }

@@ -112,8 +112,13 @@ class BacktestTest {
                 dir.toString()))
         .startsWith("2:")
         .contains("no such file");
-    assertThat(run("backtest", "--bogus", "1")).startsWith("2:").contains("unknown option --bogus");
-    assertThat(run("frobnicate")).startsWith("2:").contains("unknown command");
+    assertThat(run("backtest", "--signals", "s", "--horizon", "P7D", "--out", "o", "--bogus", "1"))
+        .startsWith("2:")
+        .contains("Unknown options: '--bogus'");
+    assertThat(run("frobnicate"))
+        .startsWith("2:")
+        .contains("Unmatched argument")
+        .contains("frobnicate");
     assertThat(run("simulate", "--recipients", "-3", "--out", dir.toString()))
         .startsWith("2:")
         .contains("--recipients must be in");

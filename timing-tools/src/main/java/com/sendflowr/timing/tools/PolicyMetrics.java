@@ -1,9 +1,8 @@
 package com.sendflowr.timing.tools;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The backtest's scores for one policy: hit rates within +-30/60/120 minutes of the chosen instant,
@@ -21,6 +20,11 @@ final class PolicyMetrics {
 
   /** One recipient: the chosen instant and the epoch seconds of its evaluation events. */
   void addChoice(Instant chosen, long[] eventEpochSeconds, int count) {
+    addDistance(nearestMinutes(chosen, eventEpochSeconds, count));
+  }
+
+  /** Minutes from the chosen instant to the nearest evaluation event. */
+  static float nearestMinutes(Instant chosen, long[] eventEpochSeconds, int count) {
     if (count <= 0) {
       throw new IllegalArgumentException("a recipient is evaluated only with evaluation events");
     }
@@ -29,20 +33,35 @@ final class PolicyMetrics {
     for (int i = 0; i < count; i++) {
       nearest = Math.min(nearest, Math.abs(eventEpochSeconds[i] - c));
     }
-    if (nearest <= 30 * 60) {
+    return nearest / 60f;
+  }
+
+  /** One recipient-window, by its distance in minutes to the nearest evaluation event. */
+  void addDistance(float minutes) {
+    if (minutes <= 30) {
       hit30++;
     }
-    if (nearest <= 60 * 60) {
+    if (minutes <= 60) {
       hit60++;
     }
-    if (nearest <= 120 * 60) {
+    if (minutes <= 120) {
       hit120++;
     }
     if (recipients == distances.length) {
       distances = Arrays.copyOf(distances, distances.length * 2);
     }
-    distances[(int) recipients] = nearest / 60f;
+    distances[(int) recipients] = minutes;
     recipients++;
+  }
+
+  /** The summed log-lift of {@code events} evaluation events. */
+  void addLogLiftSum(double bits, long events) {
+    logLiftSum += bits;
+    logLiftEvents += events;
+  }
+
+  long events() {
+    return logLiftEvents;
   }
 
   /** One evaluation event's log2(p(minute) * 10080) under the policy's curve. */
@@ -80,16 +99,26 @@ final class PolicyMetrics {
     return logLiftEvents == 0 ? 0 : logLiftSum / logLiftEvents;
   }
 
-  Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("hit_rate_30m", round(hitRate(30)));
-    m.put("hit_rate_60m", round(hitRate(60)));
-    m.put("hit_rate_120m", round(hitRate(120)));
-    m.put("median_minutes_to_engagement", round(medianMinutes()));
-    m.put("log_likelihood_gain_bits", round(logLikelihoodGainBits()));
-    m.put("recipients_evaluated", recipients);
-    m.put("evaluation_events", logLiftEvents);
-    return m;
+  /** The single-cutoff report of one policy. */
+  record Report(
+      @JsonProperty("hit_rate_30m") double hitRate30m,
+      @JsonProperty("hit_rate_60m") double hitRate60m,
+      @JsonProperty("hit_rate_120m") double hitRate120m,
+      double medianMinutesToEngagement,
+      double logLikelihoodGainBits,
+      long recipientsEvaluated,
+      long evaluationEvents)
+      implements Backtest.PolicyScores {}
+
+  Report report() {
+    return new Report(
+        round(hitRate(30)),
+        round(hitRate(60)),
+        round(hitRate(120)),
+        round(medianMinutes()),
+        round(logLikelihoodGainBits()),
+        recipients,
+        logLiftEvents);
   }
 
   static double round(double v) {
