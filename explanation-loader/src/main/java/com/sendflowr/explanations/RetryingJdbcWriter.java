@@ -118,6 +118,10 @@ final class RetryingJdbcWriter<T> implements SinkWriter<T> {
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
+        if (Thread.currentThread().isInterrupted()) {
+          // Cancelled while inside the driver, which reported the interrupt as an I/O error.
+          throw new InterruptedException("cancelled while writing to the explanation store");
+        }
         failures++;
         failedAttempts.inc();
         storeUnavailable = true;
