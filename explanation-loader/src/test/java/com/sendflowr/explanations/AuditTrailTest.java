@@ -103,8 +103,7 @@ class AuditTrailTest {
               KAFKA.uniqueTopic("decisions"),
               KAFKA.uniqueTopic("explanations"),
               KAFKA.uniqueTopic("dead-letters"));
-      KAFKA.createTopics(
-          KAFKA.uniqueTopic("signals"), t.requests, t.decisions, t.explanations, t.deadLetters);
+      KAFKA.createTopics(t.requests, t.decisions, t.explanations, t.deadLetters);
       return t;
     }
   }
@@ -244,19 +243,34 @@ class AuditTrailTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
     String signals = KAFKA.uniqueTopic("signals");
-    KAFKA.createTopics(signals);
+    String outcomes = KAFKA.uniqueTopic("dispatch-outcomes");
+    String config = KAFKA.uniqueTopic("connector-config");
+    KAFKA.createTopics(signals, outcomes);
+    KAFKA.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
     TimingJob.wire(
         env,
         JobArgs.parse(
             new String[] {
-              "--kafka-bootstrap", KAFKA.bootstrapServers(),
-              "--signals-topic", signals,
-              "--send-requests-topic", topics.requests(),
-              "--decisions-topic", topics.decisions(),
-              "--explanations-topic", topics.explanations(),
-              "--dead-letters-topic", topics.deadLetters(),
-              "--group-id", "audit-timing-" + UUID.randomUUID(),
-              "--checkpoint-interval", "1s"
+              "--kafka-bootstrap",
+              KAFKA.bootstrapServers(),
+              "--signals-topic",
+              signals,
+              "--send-requests-topic",
+              topics.requests(),
+              "--dispatch-outcomes-topic",
+              outcomes,
+              "--connector-config-topic",
+              config,
+              "--decisions-topic",
+              topics.decisions(),
+              "--explanations-topic",
+              topics.explanations(),
+              "--dead-letters-topic",
+              topics.deadLetters(),
+              "--group-id",
+              "audit-timing-" + UUID.randomUUID(),
+              "--checkpoint-interval",
+              "1s"
             },
             Map.of()));
     jobs.add(awaitRunning(env.executeAsync("timing"), withoutRestarts(env)));
