@@ -245,7 +245,8 @@ class AuditTrailTest {
     String signals = KAFKA.uniqueTopic("signals");
     String outcomes = KAFKA.uniqueTopic("dispatch-outcomes");
     String config = KAFKA.uniqueTopic("connector-config");
-    KAFKA.createTopics(signals, outcomes);
+    String handoffs = KAFKA.uniqueTopic("handoffs");
+    KAFKA.createTopics(signals, outcomes, handoffs);
     KAFKA.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
     TimingJob.wire(
         env,
