@@ -262,6 +262,8 @@ class AuditTrailTest {
               outcomes,
               "--connector-config-topic",
               config,
+              "--handoffs-topic",
+              handoffs,
               "--decisions-topic",
               topics.decisions(),
               "--explanations-topic",
@@ -274,7 +276,7 @@ class AuditTrailTest {
               "1s"
             },
             Map.of()));
-    jobs.add(awaitRunning(env.executeAsync("timing"), withoutRestarts(env)));
+    jobs.add(awaitRunning(withoutRestarts(env).executeAsync("timing")));
   }
 
   private void startLoader(Topics topics, String jdbcUrl, Duration checkpointTimeout)
@@ -301,7 +303,7 @@ class AuditTrailTest {
       config.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointTimeout);
       env.configure(config);
     }
-    jobs.add(awaitRunning(env.executeAsync("explanation-loader"), withoutRestarts(env)));
+    jobs.add(awaitRunning(withoutRestarts(env).executeAsync("explanation-loader")));
   }
 
   /** Without a restart strategy, any task failure fails the job: RUNNING means no restart. */
@@ -312,8 +314,7 @@ class AuditTrailTest {
     return env;
   }
 
-  private static JobClient awaitRunning(JobClient job, StreamExecutionEnvironment unused)
-      throws Exception {
+  private static JobClient awaitRunning(JobClient job) throws Exception {
     await(
         "job " + job.getJobID() + " running",
         Duration.ofSeconds(60),
