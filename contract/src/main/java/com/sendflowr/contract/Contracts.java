@@ -384,6 +384,12 @@ public final class Contracts {
    * audit rows of a status added since.
    */
   public static Parsed<ExplanationRow> parseExplanationRow(String json) {
+    return parseExplanationRow(json, Instant.now());
+  }
+
+  /** Parses an explanation row; the timestamp limits are relative to {@code now}. */
+  public static Parsed<ExplanationRow> parseExplanationRow(String json, Instant now) {
+    Horizon h = new Horizon(now);
     return parse(
         json,
         f ->
@@ -395,10 +401,10 @@ public final class Contracts {
                 f.requiredString("universal_id", MAX_ID_LENGTH),
                 f.requiredInt("decision_version", 1, Integer.MAX_VALUE),
                 f.requiredIdentifier("status", EVENT_TYPE, 32),
-                f.requiredInstant("created_at"),
+                f.requiredInstant("created_at", h.happened()),
                 f.requiredInt("target_minute_utc", 0, MinuteOfWeek.MINUTES_PER_WEEK - 1),
-                f.requiredInstant("target_timestamp"),
-                f.requiredInstant("trigger_timestamp"),
+                f.requiredInstant("target_timestamp", h.scheduled()),
+                f.requiredInstant("trigger_timestamp", h.scheduled()),
                 f.requiredDouble("latency_estimate_seconds", 0, 86_400),
                 f.optionalString("latency_source", 64),
                 f.requiredDouble("confidence_score", 0, 1),
