@@ -378,6 +378,61 @@ public final class Contracts {
         });
   }
 
+  /**
+   * Parses an explanation row from the explanations topic. The status is checked for its form only,
+   * not against {@link DecisionStatus}: a loader older than the timing job must still store the
+   * audit rows of a status added since.
+   */
+  public static Parsed<ExplanationRow> parseExplanationRow(String json) {
+    return parseExplanationRow(json, Instant.now());
+  }
+
+  /** Parses an explanation row; the timestamp limits are relative to {@code now}. */
+  public static Parsed<ExplanationRow> parseExplanationRow(String json, Instant now) {
+    Horizon h = new Horizon(now);
+    return parse(
+        json,
+        f ->
+            new ExplanationRow(
+                f.requiredIdentifier("decision_id", IDENTIFIER, MAX_ID_LENGTH),
+                f.requiredIdentifier("explanation_ref", IDENTIFIER, MAX_ID_LENGTH),
+                f.requiredIdentifier("request_id", IDENTIFIER, MAX_ID_LENGTH),
+                f.requiredIdentifier("intent_id", IDENTIFIER, MAX_ID_LENGTH),
+                f.requiredString("universal_id", MAX_ID_LENGTH),
+                f.requiredInt("decision_version", 1, Integer.MAX_VALUE),
+                f.requiredIdentifier("status", EVENT_TYPE, 32),
+                f.requiredInstant("created_at", h.happened()),
+                f.requiredInt("target_minute_utc", 0, MinuteOfWeek.MINUTES_PER_WEEK - 1),
+                f.requiredInstant("target_timestamp", h.scheduled()),
+                f.requiredInstant("trigger_timestamp", h.scheduled()),
+                f.requiredDouble("latency_estimate_seconds", 0, 86_400),
+                f.optionalString("latency_source", 64),
+                f.requiredDouble("confidence_score", 0, 1),
+                f.requiredString("model_version", 64),
+                embeddedJson(f, "context_weights_json", true),
+                f.optionalBoolean("suppressed"),
+                embeddedJson(f, "explanation_json", false)));
+  }
+
+  /** A field holding JSON text (stored as is): it must be a JSON array or object as named. */
+  private static String embeddedJson(JsonFields f, String field, boolean array) {
+    String text = f.requiredString(field, MAX_PAYLOAD_BYTES);
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new Rejection(
+          RejectReason.INVALID_FIELD,
+          "'" + field + "' is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (array ? !node.isArray() : !node.isObject()) {
+      throw new Rejection(
+          RejectReason.INVALID_FIELD,
+          "'" + field + "' must hold a JSON " + (array ? "array" : "object"));
+    }
+    return text;
+  }
+
   public static Parsed<ConfigChange> parseConfigChange(String json) {
     return parseConfigChange(json, Instant.now());
   }

@@ -18,5 +18,11 @@ public final class Topics {
    */
   public static final String RECIPIENT_HANDOFFS = "sendflowr.recipient-handoffs";
 
+  /**
+   * One explanation row per decision, written in the same transaction as the decisions; the
+   * explanation loader copies it to the store. Keyed by the recipient like the decisions.
+   */
+  public static final String EXPLANATIONS = "sendflowr.explanations";
+
   private Topics() {}
 }

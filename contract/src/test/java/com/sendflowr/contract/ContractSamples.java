@@ -154,9 +154,44 @@ public final class ContractSamples {
         T);
   }
 
+  /** The explanation row of {@link #decision()}. */
+  public static ExplanationRow explanationRow() {
+    return explanationRow(decision());
+  }
+
+  /** The explanation row a timing job writes beside {@code d}. */
+  public static ExplanationRow explanationRow(TimingDecision d) {
+    return new ExplanationRow(
+        d.decisionId(),
+        d.explanationRef(),
+        d.requestId(),
+        d.intentId(),
+        d.universalId(),
+        d.version(),
+        d.status().wire(),
+        d.createdAtUtc(),
+        d.targetMinuteUtc(),
+        d.targetTimestampUtc(),
+        d.triggerTimestampUtc(),
+        d.latencyEstimateSeconds(),
+        d.latencySource(),
+        d.confidenceScore(),
+        d.modelVersion(),
+        "[{\"signal\":\"site_visit\",\"weight\":0.8}]",
+        d.debug() != null && d.debug().suppressed(),
+        "{\"policy\":\"test\",\"runners_up\":[]}");
+  }
+
   /** Every contract record, in a stable order. */
   public static List<Object> everyRecord() {
     return List.of(
-        signal(), sendRequest(), decision(), outcome(), configChange(), tombstone(), deadLetter());
+        signal(),
+        sendRequest(),
+        decision(),
+        outcome(),
+        configChange(),
+        tombstone(),
+        deadLetter(),
+        explanationRow());
   }
 }

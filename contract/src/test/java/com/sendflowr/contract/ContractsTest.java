@@ -3,6 +3,7 @@ package com.sendflowr.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -43,7 +44,11 @@ class ContractsTest {
         Arguments.of(
             "dead-letter",
             ContractSamples.deadLetter(),
-            (Function<String, Parsed<?>>) Contracts::parseDeadLetter));
+            (Function<String, Parsed<?>>) Contracts::parseDeadLetter),
+        Arguments.of(
+            "explanation-row",
+            ContractSamples.explanationRow(),
+            (Function<String, Parsed<?>>) Contracts::parseExplanationRow));
   }
 
   @ParameterizedTest(name = "{0} round-trips")
@@ -165,6 +170,43 @@ class ContractsTest {
     Parsed<TimingDecision> parsed = Contracts.parseDecision(json);
     assertThat(((Parsed.Rejected<TimingDecision>) parsed).reason())
         .isEqualTo(RejectReason.INVALID_FIELD);
+  }
+
+  static Stream<Arguments> badExplanationRows() {
+    return Stream.of(
+        Arguments.of(explanationRowWith("decision_id", null), RejectReason.MISSING_FIELD),
+        Arguments.of(explanationRowWith("target_minute_utc", 10080), RejectReason.INVALID_FIELD),
+        Arguments.of(explanationRowWith("status", "DROP TABLE"), RejectReason.INVALID_FIELD),
+        Arguments.of(explanationRowWith("explanation_json", "{oops"), RejectReason.INVALID_FIELD),
+        Arguments.of(explanationRowWith("explanation_json", "[]"), RejectReason.INVALID_FIELD),
+        Arguments.of(explanationRowWith("context_weights_json", "{}"), RejectReason.INVALID_FIELD),
+        Arguments.of(
+            explanationRowWith("created_at", "2101-01-01T00:00:00Z"),
+            RejectReason.TIMESTAMP_OUT_OF_RANGE),
+        Arguments.of(
+            Contracts.toJson(ContractSamples.explanationRow()).substring(0, 80),
+            RejectReason.MALFORMED_JSON));
+  }
+
+  /** The sample row's JSON with one field replaced (or removed when {@code value} is null). */
+  private static String explanationRowWith(String field, Object value) {
+    var node = Contracts.mapper().valueToTree(ContractSamples.explanationRow());
+    ObjectNode object = (ObjectNode) node;
+    if (value == null) {
+      object.remove(field);
+    } else {
+      object.set(field, Contracts.mapper().valueToTree(value));
+    }
+    return object.toString();
+  }
+
+  @ParameterizedTest(name = "[{index}] explanation row rejected as {1}")
+  @MethodSource("badExplanationRows")
+  void badExplanationRowsAreRejectedWithTheirReason(String json, RejectReason expected) {
+    Parsed<ExplanationRow> parsed = Contracts.parseExplanationRow(json);
+    assertThat(parsed).as(json).isInstanceOf(Parsed.Rejected.class);
+    Parsed.Rejected<ExplanationRow> rejected = (Parsed.Rejected<ExplanationRow>) parsed;
+    assertThat(rejected.reason()).as(rejected.detail()).isEqualTo(expected);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.sendflowr.flink;
 
 import com.sendflowr.contract.Contracts;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -10,6 +11,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,6 +65,23 @@ public final class KafkaIO {
   }
 
   /**
+   * Where one kind of record goes: its topic, and its key (the recipient, so one recipient's
+   * records stay ordered on one partition). The value is the record's canonical JSON.
+   */
+  public record Route<T>(String topic, SerializableFunction<T, String> keyOf)
+      implements Serializable {
+    ProducerRecord<byte[], byte[]> toProducerRecord(T element, Long timestamp) {
+      String key = keyOf.apply(element);
+      return new ProducerRecord<>(
+          topic,
+          null,
+          timestamp,
+          key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+          Contracts.toJson(element).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
    * A sink writing records as canonical JSON, keyed by {@code keyOf}.
    *
    * @param transactionalIdPrefix unique per sink and job; required for exactly-once
@@ -73,13 +92,51 @@ public final class KafkaIO {
       SerializableFunction<T, String> keyOf,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
+    Route<T> route = new Route<>(topic, keyOf);
+    return jsonSink(bootstrapServers, route::toProducerRecord, guarantee, transactionalIdPrefix);
+  }
+
+  /**
+   * One sink for two kinds of records, each to its own topic. Because it is one sink, both go out
+   * in the same Kafka transaction: with exactly-once, a {@code read_committed} reader sees a
+   * checkpoint's records on both topics or on neither.
+   *
+   * @param transactionalIdPrefix unique per sink and job; required for exactly-once
+   */
+  public static <L, R> KafkaSink<Either<L, R>> jsonSink(
+      String bootstrapServers,
+      Route<L> left,
+      Route<R> right,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
+    return jsonSink(bootstrapServers, either(left, right), guarantee, transactionalIdPrefix);
+  }
+
+  static <L, R> Routing<Either<L, R>> either(Route<L> left, Route<R> right) {
+    return (element, timestamp) ->
+        element.isLeft()
+            ? left.toProducerRecord(element.left(), timestamp)
+            : right.toProducerRecord(element.right(), timestamp);
+  }
+
+  private static <T> KafkaSink<T> jsonSink(
+      String bootstrapServers,
+      Routing<T> routing,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new JsonRecordSerialization<>(topic, keyOf))
+        .setRecordSerializer(new JsonRecordSerialization<>(routing))
         .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()))
         .build();
+  }
+
+  /** Turns one element into the Kafka record it becomes. */
+  @FunctionalInterface
+  interface Routing<T> extends Serializable {
+    ProducerRecord<byte[], byte[]> toProducerRecord(T element, Long timestamp);
   }
 
   static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
@@ -104,24 +161,16 @@ public final class KafkaIO {
 
   static final class JsonRecordSerialization<T> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
-    private final String topic;
-    private final SerializableFunction<T, String> keyOf;
+    private final Routing<T> routing;
 
-    JsonRecordSerialization(String topic, SerializableFunction<T, String> keyOf) {
-      this.topic = topic;
-      this.keyOf = keyOf;
+    JsonRecordSerialization(Routing<T> routing) {
+      this.routing = routing;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
         T element, KafkaSinkContext context, Long timestamp) {
-      String key = keyOf.apply(element);
-      return new ProducerRecord<>(
-          topic,
-          null,
-          timestamp,
-          key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-          Contracts.toJson(element).getBytes(StandardCharsets.UTF_8));
+      return routing.toProducerRecord(element, timestamp);
     }
   }
 }

@@ -2,6 +2,9 @@ package com.sendflowr.local;
 
 import com.sendflowr.dispatch.CredentialStore;
 import com.sendflowr.dispatch.DispatchJob;
+import com.sendflowr.explanations.ExplanationLoader;
+import com.sendflowr.explanations.LoaderOptions;
+import com.sendflowr.explanations.StoreOptions;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.timing.job.TimingJob;
 import java.time.Duration;
@@ -12,10 +15,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Starts both jobs through the same {@code wire} methods their mains use, on whatever Flink runtime
+ * Starts the jobs through the same {@code wire} methods their mains use, on whatever Flink runtime
  * the given environments point at (a MiniCluster in tests, local runtimes in the runner).
  *
- * @param explanationsJdbcUrl ClickHouse or H2
+ * @param explanationsJdbcUrl the explanation loader's store: ClickHouse or H2
  * @param klaviyoBaseUrl the Klaviyo API root to call (the sandbox locally)
  */
 public record LocalPipeline(
@@ -37,12 +40,25 @@ public record LocalPipeline(
             "connector-config-topic", topics.connectorConfig(),
             "handoffs-topic", topics.recipientHandoffs(),
             "decisions-topic", topics.decisions(),
+            "explanations-topic", topics.explanations(),
             "dead-letters-topic", topics.deadLetters(),
-            "explanations-jdbc-url", explanationsJdbcUrl,
             // The sandbox answers at once; a real ESP's latency is learned from delivery feedback.
             "default-latency", "2s",
             "group-id", groupPrefix + "-timing"));
     return env.executeAsync("sendflowr-timing");
+  }
+
+  public JobClient startExplanationLoader(StreamExecutionEnvironment env) throws Exception {
+    ExplanationLoader.wire(
+        env,
+        new LoaderOptions(
+            kafkaBootstrap,
+            topics.explanations(),
+            topics.deadLetters(),
+            groupPrefix + "-explanation-loader",
+            checkpointInterval,
+            StoreOptions.of(explanationsJdbcUrl, null, null)));
+    return env.executeAsync("sendflowr-explanation-loader");
   }
 
   public JobClient startDispatch(StreamExecutionEnvironment env) throws Exception {

@@ -8,6 +8,7 @@ public record PipelineTopics(
     String signals,
     String sendRequests,
     String decisions,
+    String explanations,
     String outcomes,
     String connectorConfig,
     String deadLetters,
@@ -18,6 +19,7 @@ public record PipelineTopics(
         Topics.SIGNALS,
         Topics.SEND_REQUESTS,
         Topics.DECISIONS,
+        Topics.EXPLANATIONS,
         Topics.DISPATCH_OUTCOMES,
         Topics.CONNECTOR_CONFIG,
         Topics.DEAD_LETTERS,
@@ -26,6 +28,7 @@ public record PipelineTopics(
 
   /** Every topic but the compacted config topic. */
   public List<String> eventTopics() {
-    return List.of(signals, sendRequests, decisions, outcomes, deadLetters, recipientHandoffs);
+    return List.of(
+        signals, sendRequests, decisions, explanations, outcomes, deadLetters, recipientHandoffs);
   }
 }

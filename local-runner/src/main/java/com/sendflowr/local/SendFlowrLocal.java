@@ -6,12 +6,14 @@ import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
-import com.sendflowr.timing.job.ExplanationStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -38,10 +40,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The whole system in one process on embedded defaults: a Kafka broker, both jobs on local Flink
- * runtimes, the sandbox Klaviyo, an embedded explanation store (H2, or ClickHouse when {@code
- * --clickhouse-jdbc-url} is given) and demo traffic. Prints signals in, decisions, ESP calls and
- * dead letters until stopped or {@code --duration} ends.
+ * The whole system in one process on embedded defaults: a Kafka broker, the timing job, the
+ * dispatch job and the explanation loader on local Flink runtimes, the sandbox Klaviyo, an embedded
+ * explanation store (H2, or ClickHouse when {@code --clickhouse-jdbc-url} is given) and demo
+ * traffic. Prints signals in, decisions, stored explanations, ESP calls and dead letters until
+ * stopped or {@code --duration} ends.
  *
  * <p>Flags: {@code --duration 2m}, {@code --clickhouse-jdbc-url jdbc:clickhouse://...}, {@code
  * --sandbox-port 18080}, {@code --demo-interval 3s}, {@code --quiet-demo} (no demo traffic: feed
@@ -55,6 +58,7 @@ public final class SendFlowrLocal {
   private final AtomicLong decisions = new AtomicLong();
   private final AtomicLong espCalls = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong explanationsStored = new AtomicLong();
   private volatile boolean running = true;
 
   public static void main(String[] args) throws Exception {
@@ -119,12 +123,22 @@ public final class SendFlowrLocal {
             CredentialStore.of(Map.of(CREDENTIAL_REF, SANDBOX_KEY)),
             Duration.ofSeconds(1),
             "sendflowr-local");
-    say("starting the timing job and the dispatch job on local Flink runtimes ...");
+    say(
+        "starting the timing job, the dispatch job and the explanation loader on local Flink"
+            + " runtimes ...");
     JobClient timing = pipeline.startTiming(localFlink(8081));
     JobClient dispatch = pipeline.startDispatch(localFlink(8082));
+    JobClient loader = pipeline.startExplanationLoader(localFlink(8083));
+    toClose.add(0, () -> loader.cancel().get(30, TimeUnit.SECONDS));
     toClose.add(0, () -> dispatch.cancel().get(30, TimeUnit.SECONDS));
     toClose.add(0, () -> timing.cancel().get(30, TimeUnit.SECONDS));
-    say("  Flink web UIs: http://127.0.0.1:8081 (timing), http://127.0.0.1:8082 (dispatch)");
+    say(
+        "  Flink web UIs: http://127.0.0.1:8081 (timing), http://127.0.0.1:8082 (dispatch),"
+            + " http://127.0.0.1:8083 (explanation loader)");
+
+    Thread storeWatcher = new Thread(() -> watchStore(store), "sendflowr-watch-store");
+    storeWatcher.setDaemon(true);
+    storeWatcher.start();
 
     Thread watcher = new Thread(() -> watch(broker, topics), "sendflowr-watch");
     watcher.setDaemon(true);
@@ -157,8 +171,13 @@ public final class SendFlowrLocal {
     running = false;
     say(
         String.format(
-            "stopping: %d signals in, %d decisions, %d ESP calls, %d dead letters",
-            signals.get(), decisions.get(), espCalls.get(), deadLetters.get()));
+            "stopping: %d signals in, %d decisions, %d explanations stored, %d ESP calls,"
+                + " %d dead letters",
+            signals.get(),
+            decisions.get(),
+            explanationsStored.get(),
+            espCalls.get(),
+            deadLetters.get()));
     for (AutoCloseable c : toClose) {
       try {
         c.close();
@@ -192,6 +211,28 @@ public final class SendFlowrLocal {
       if (running) {
         say("watcher stopped: " + e);
       }
+    }
+  }
+
+  /**
+   * Prints how many explanation rows the loader has put in the store, whenever that changes. The
+   * ClickHouse 18 driver cannot read, so against it the count is not shown.
+   */
+  private void watchStore(Connection store) {
+    String count = "SELECT count(*) FROM " + ExplanationStore.TABLE;
+    while (running) {
+      try (Statement st = store.createStatement();
+          ResultSet rs = st.executeQuery(count)) {
+        rs.next();
+        long rows = rs.getLong(1);
+        if (rows != explanationsStored.getAndSet(rows)) {
+          say("stored  " + rows + " explanation row(s) in " + ExplanationStore.TABLE);
+        }
+      } catch (SQLException e) {
+        say("store   cannot count the stored explanations (" + e.getMessage() + "); not shown");
+        return;
+      }
+      sleep(Duration.ofSeconds(2));
     }
   }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DemoTrafficTest {
 
   private static final PipelineTopics TOPICS =
-      new PipelineTopics("sig", "req", "dec", "out", "cfg", "dead", "handoffs");
+      new PipelineTopics("sig", "req", "dec", "expl", "out", "cfg", "dead", "handoffs");
 
   private final List<String[]> sent = new ArrayList<>();
   private final DemoTraffic demo =

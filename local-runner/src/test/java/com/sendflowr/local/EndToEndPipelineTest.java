@@ -12,13 +12,13 @@ import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.ClickHouseExtension;
 import com.sendflowr.testkit.KafkaBrokerExtension;
 import com.sendflowr.testkit.SendFlowrMiniCluster;
-import com.sendflowr.timing.job.ExplanationStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,10 +48,11 @@ class EndToEndPipelineTest {
   private SandboxEsp klaviyo;
   private JobClient timing;
   private JobClient dispatch;
+  private JobClient loader;
 
   @AfterEach
   void stop() throws Exception {
-    for (JobClient job : new JobClient[] {timing, dispatch}) {
+    for (JobClient job : new JobClient[] {timing, dispatch, loader}) {
       if (job != null) {
         job.cancel().get();
       }
@@ -68,6 +69,7 @@ class EndToEndPipelineTest {
             KAFKA.uniqueTopic("signals"),
             KAFKA.uniqueTopic("send-requests"),
             KAFKA.uniqueTopic("decisions"),
+            KAFKA.uniqueTopic("explanations"),
             KAFKA.uniqueTopic("outcomes"),
             KAFKA.uniqueTopic("connector-config"),
             KAFKA.uniqueTopic("dead-letters"),
@@ -115,8 +117,10 @@ class EndToEndPipelineTest {
             "e2e");
     timing = pipeline.startTiming(env());
     dispatch = pipeline.startDispatch(env());
+    loader = pipeline.startExplanationLoader(env());
     awaitRunning(timing);
     awaitRunning(dispatch);
+    awaitRunning(loader);
 
     // A malformed signal first: it must be dead-lettered and must not stop what follows.
     KAFKA.produce(topics.signals(), "u-1", "{\"event_id\": \"broken\", \"event_type\": ");
@@ -180,13 +184,18 @@ class EndToEndPipelineTest {
     assertThat(outcome.espStatus()).isEqualTo(202);
     assertThat(outcome.idempotencyKey()).isEqualTo(event.uniqueId());
 
-    List<Map<String, Object>> rows =
-        CLICKHOUSE.query(
-            database,
-            "SELECT decision_id, intent_id, explanation_ref, target_minute_utc, trigger_timestamp_ms"
-                + " FROM timing_explanations FINAL WHERE decision_id = '"
-                + decision.decisionId()
-                + "'");
+    // The explanation loader copies the row from Kafka to ClickHouse, shortly after the decision.
+    String byDecision =
+        "SELECT decision_id, intent_id, explanation_ref, target_minute_utc, trigger_timestamp_ms"
+            + " FROM timing_explanations FINAL WHERE decision_id = '"
+            + decision.decisionId()
+            + "'";
+    List<Map<String, Object>> rows = CLICKHOUSE.query(database, byDecision);
+    for (Instant deadline = Instant.now().plusSeconds(30);
+        rows.isEmpty() && Instant.now().isBefore(deadline); ) {
+      Thread.sleep(200);
+      rows = CLICKHOUSE.query(database, byDecision);
+    }
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0))
         .containsEntry("intent_id", "promo_jan")

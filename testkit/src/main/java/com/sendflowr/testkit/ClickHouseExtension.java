@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * ClickHouseExtension();}. When {@code SENDFLOWR_CLICKHOUSE_HTTP_URL} is set (environment or system
  * property, as written by {@code scripts/clickhouse.sh start}), that server is used; otherwise one
  * is started for the test class through {@code scripts/clickhouse.sh} with free ports and stopped
- * afterwards. Use {@link #freshDatabase()} so tests never see each other's tables.
+ * afterwards. Use {@link #freshDatabase()} so tests never see each other's tables. A test that
+ * stops the server uses {@link #privateServer()}, which always starts its own.
  *
  * <p>Reads go over the HTTP interface: the official JDBC driver (0.10.x) can write to the
  * ClickHouse 18.16 that Debian ships but cannot read from it.
@@ -47,6 +48,18 @@ public final class ClickHouseExtension extends ScriptedServer {
 
   public ClickHouseExtension() {
     super("clickhouse");
+  }
+
+  private ClickHouseExtension(boolean alwaysPrivate) {
+    super("clickhouse", alwaysPrivate);
+  }
+
+  /**
+   * A server of the test class's own, started even when a shared one is configured, which the test
+   * may stop and restart ({@link #stopServerKeepingData()}, {@link #restartServer()}).
+   */
+  public static ClickHouseExtension privateServer() {
+    return new ClickHouseExtension(true);
   }
 
   @Override

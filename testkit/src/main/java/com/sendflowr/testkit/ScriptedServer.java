@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -21,12 +22,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 abstract class ScriptedServer implements BeforeAllCallback, AfterAllCallback {
 
   private final String service;
+  private final boolean alwaysPrivate;
   private Path privateRunDir;
   private Map<String, String> privateEnv;
   private Map<String, String> settings;
 
   ScriptedServer(String service) {
+    this(service, false);
+  }
+
+  /**
+   * @param alwaysPrivate start a private server even when a running one is configured: for tests
+   *     that stop the server, which must never be the one everybody shares
+   */
+  ScriptedServer(String service, boolean alwaysPrivate) {
     this.service = service;
+    this.alwaysPrivate = alwaysPrivate;
   }
 
   /** The variable whose presence means "use the server that is already running". */
@@ -64,7 +75,7 @@ abstract class ScriptedServer implements BeforeAllCallback, AfterAllCallback {
     if (settings != null) {
       return;
     }
-    String marker = ServiceScripts.setting(externalMarkerVariable());
+    String marker = alwaysPrivate ? null : ServiceScripts.setting(externalMarkerVariable());
     if (marker != null) {
       settings = externalSettings();
     } else {
@@ -72,6 +83,7 @@ abstract class ScriptedServer implements BeforeAllCallback, AfterAllCallback {
       privateEnv = privateServerEnv();
       try {
         settings = ServiceScripts.start(service, privateRunDir, privateEnv, manualHint());
+        requireInsideRunDir(settings);
       } catch (RuntimeException e) {
         deleteQuietly(privateRunDir);
         privateRunDir = null;
@@ -103,6 +115,49 @@ abstract class ScriptedServer implements BeforeAllCallback, AfterAllCallback {
           privateRunDir = null;
         }
       }
+    }
+  }
+
+  /**
+   * Stops the private server but keeps its data directory and ports, as an outage would; {@link
+   * #restartServer()} brings it back with the same data. Refused for a shared server.
+   */
+  public synchronized void stopServerKeepingData() {
+    requirePrivate();
+    Map<String, String> env = new HashMap<>(privateEnv);
+    env.put("SENDFLOWR_KEEP_DATA", "1");
+    ServiceScripts.stop(service, privateRunDir, env);
+  }
+
+  /** Starts the private server again after {@link #stopServerKeepingData()}, on the same ports. */
+  public synchronized void restartServer() {
+    requirePrivate();
+    settings = ServiceScripts.start(service, privateRunDir, privateEnv, manualHint());
+    connected(settings);
+  }
+
+  /** A private server keeps everything in its own run directory, or it is not private. */
+  private void requireInsideRunDir(Map<String, String> started) {
+    for (Map.Entry<String, String> e : started.entrySet()) {
+      if (e.getKey().endsWith("_DIR") && !e.getValue().startsWith(privateRunDir.toString())) {
+        settings = null; // and no `stop`: what runs there is not ours
+        throw new IllegalStateException(
+            "the private "
+                + service
+                + " server reports "
+                + e.getKey()
+                + "="
+                + e.getValue()
+                + ", outside its run directory: refusing to use or stop it");
+      }
+    }
+  }
+
+  private void requirePrivate() {
+    if (privateRunDir == null) {
+      throw new IllegalStateException(
+          "only a server this extension started itself may be stopped; create the extension"
+              + " with a private server for tests that stop it");
     }
   }
 

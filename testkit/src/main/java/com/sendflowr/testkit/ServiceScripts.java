@@ -133,6 +133,13 @@ final class ServiceScripts {
                 List.of("bash", root.resolve("scripts").resolve(script).toString(), command))
             .directory(root.toFile())
             .redirectErrorStream(true);
+    // A private server must never pick up the settings of a shared one (a sourced env file names
+    // the shared server's directory, and `stop` would stop that server and delete its data). Only
+    // where the server's programs live (SENDFLOWR_POSTGRES_BIN) is kept.
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("SENDFLOWR_") && !name.endsWith("_BIN"));
     builder.environment().putAll(env);
     builder.environment().put("SENDFLOWR_RUN_DIR", runDir.toString());
     // If this JVM dies without running afterAll, the script's watcher stops the server.

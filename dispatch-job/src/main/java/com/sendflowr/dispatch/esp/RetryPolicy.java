@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch.esp;
 
+import com.sendflowr.flink.Backoff;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -59,7 +60,6 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         // an HTTP-date or garbage: fall back to backoff
       }
     }
-    long cap = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(attempt - 1, 20));
-    return Optional.of(Duration.ofMillis(random.nextLong(cap / 2, cap + 1)));
+    return Optional.of(new Backoff(baseDelay, maxDelay).delay(attempt, random));
   }
 }

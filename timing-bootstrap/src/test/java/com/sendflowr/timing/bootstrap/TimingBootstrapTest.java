@@ -13,7 +13,6 @@ import com.sendflowr.testkit.KafkaBrokerExtension;
 import com.sendflowr.testkit.SendFlowrMiniCluster;
 import com.sendflowr.timing.job.DecideFunction;
 import com.sendflowr.timing.job.DecideSettings;
-import com.sendflowr.timing.job.ExplanationStore;
 import com.sendflowr.timing.job.ModelSpec;
 import com.sendflowr.timing.job.TimingJob;
 import com.sendflowr.timing.job.TimingTopology;
@@ -353,7 +352,8 @@ class TimingBootstrapTest {
       String config,
       String decisions,
       String dead,
-      String handoffs) {
+      String handoffs,
+      String explanations) {
     static Topics fresh() {
       Topics t =
           new Topics(
@@ -363,9 +363,16 @@ class TimingBootstrapTest {
               KAFKA.uniqueTopic("config"),
               KAFKA.uniqueTopic("decisions"),
               KAFKA.uniqueTopic("dead"),
-              KAFKA.uniqueTopic("handoffs"));
+              KAFKA.uniqueTopic("handoffs"),
+              KAFKA.uniqueTopic("explanations"));
       KAFKA.createTopics(
-          t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead(), t.handoffs());
+          t.signals(),
+          t.requests(),
+          t.outcomes(),
+          t.decisions(),
+          t.dead(),
+          t.handoffs(),
+          t.explanations());
       KAFKA.createTopic(t.config(), 1, Map.of("cleanup.policy", "compact"));
       return t;
     }
@@ -378,12 +385,6 @@ class TimingBootstrapTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
     env.setParallelism(2);
     String group = "bootstrap-it-" + UUID.randomUUID();
-    String explanations =
-        "jdbc:h2:mem:" + group + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(explanations);
-        java.sql.Statement st = c.createStatement()) {
-      st.execute(ExplanationStore.ddlFor(explanations));
-    }
     JobArgs args =
         JobArgs.parse(
             new String[] {
@@ -395,7 +396,7 @@ class TimingBootstrapTest {
               "--decisions-topic", t.decisions(),
               "--dead-letters-topic", t.dead(),
               "--handoffs-topic", t.handoffs(),
-              "--explanations-jdbc-url", explanations,
+              "--explanations-topic", t.explanations(),
               "--group-id", group,
               "--checkpoint-interval", "500ms",
               "--prior-file", prior.toString()

@@ -6,6 +6,7 @@ import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.SendRequest;

@@ -2,6 +2,7 @@ package com.sendflowr.timing.job;
 
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.TimingDecision;

@@ -1,6 +1,7 @@
 package com.sendflowr.timing.job;
 
 import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.contract.Topics;
 import com.sendflowr.flink.JobArgs;
@@ -14,17 +15,17 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Entry point: parse configuration, build the real Kafka and JDBC connectors, define the topology.
+ * Entry point: parse configuration, build the real Kafka connectors, define the topology. The job
+ * never touches the explanation store: the explanation loader copies the explanations topic there.
  *
  * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
- * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
- * explanations-jdbc-user}, {@code explanations-jdbc-password}, topic names {@code signals-topic},
- * {@code send-requests-topic}, {@code dispatch-outcomes-topic}, {@code connector-config-topic},
- * {@code decisions-topic}, {@code dead-letters-topic}, {@code group-id}, {@code
- * transactional-id-prefix} (group id + "-decisions"), {@code policy} ({@code model} or {@code
- * asap}), {@code prior-file} (a population prior written by {@code bin/sendflowr bootstrap}),
- * {@code default-latency} (60s, until a channel's latency is learned), {@code recipient-ttl}
- * (400d), {@code checkpoint-interval} (10s).
+ * (required), topic names {@code signals-topic}, {@code send-requests-topic}, {@code
+ * dispatch-outcomes-topic}, {@code connector-config-topic}, {@code decisions-topic}, {@code
+ * explanations-topic}, {@code dead-letters-topic}, {@code group-id}, {@code
+ * transactional-id-prefix} (group id + "-decisions"; decisions and explanation rows share it, being
+ * one sink), {@code policy} ({@code model} or {@code asap}), {@code prior-file} (a population prior
+ * written by {@code bin/sendflowr bootstrap}), {@code default-latency} (60s, until a channel's
+ * latency is learned), {@code recipient-ttl} (400d), {@code checkpoint-interval} (10s).
  */
 public final class TimingJob {
   /**
@@ -44,7 +45,6 @@ public final class TimingJob {
   /** Builds the real connectors from {@code args} and defines the topology on {@code env}. */
   public static void wire(StreamExecutionEnvironment env, JobArgs args) {
     String bootstrap = args.require("kafka-bootstrap");
-    String jdbcUrl = args.require("explanations-jdbc-url");
     String groupId = args.get("group-id", "sendflowr-timing");
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
     env.setMaxParallelism(MAX_PARALLELISM);
@@ -62,16 +62,15 @@ public final class TimingJob {
             KafkaIO.rawSource(bootstrap, handoffsTopic, groupId));
     TimingTopology.Sinks sinks =
         new TimingTopology.Sinks(
-            KafkaIO.<TimingDecision>jsonSink(
+            KafkaIO.jsonSink(
                 bootstrap,
-                args.get("decisions-topic", Topics.DECISIONS),
-                TimingDecision::universalId,
+                new KafkaIO.Route<TimingDecision>(
+                    args.get("decisions-topic", Topics.DECISIONS), TimingDecision::universalId),
+                new KafkaIO.Route<ExplanationRow>(
+                    args.get("explanations-topic", Topics.EXPLANATIONS),
+                    ExplanationRow::universalId),
                 DeliveryGuarantee.EXACTLY_ONCE,
                 args.get("transactional-id-prefix", groupId + "-decisions")),
-            ExplanationStore.sink(
-                jdbcUrl,
-                args.get("explanations-jdbc-user", null),
-                args.get("explanations-jdbc-password", null)),
             KafkaIO.<RecipientHandoff>jsonSink(
                 bootstrap,
                 handoffsTopic,

@@ -5,6 +5,7 @@ import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.TimingDecision;
@@ -22,12 +23,15 @@ import com.sendflowr.timing.job.latency.LatencySample;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 
 /**
  * The timing job's dataflow, defined from injected sources and sinks so tests run exactly what
@@ -35,8 +39,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * signals ───parse──┐                       merges ─┐
- * requests ──parse──┼─> identity (keys -> id) ──────┼─> keyBy(id) ─> decide ─┬─> decisions
- * outcomes ──parse──┘                               │                 ^      ├─> explanations
+ * requests ──parse──┼─> identity (keys -> id) ──────┼─> keyBy(id) ─> decide ─┬─> decisions ──┐ one sink,
+ * outcomes ──parse──┘                               │                 ^      ├─> explanations┘ one txn
  * handoffs (Kafka, the job's own loop) ─────────────┘                 │      ├─> handoffs (Kafka)
  * outcomes + delivered signals ─> latency join ─> latency learner ────┤      └─> dead letters
  * connector config ──parse────────────────────────────────────────────┘ (broadcast)
@@ -68,8 +72,12 @@ public final class TimingTopology {
   public static final String UID_HANDOFF_INPUTS = "timing-handoff-inputs";
   public static final String UID_HANDOFFS_SINK = "timing-handoffs-sink";
   public static final String UID_DECIDE = "timing-decide";
+  public static final String UID_DECISIONS_OUT = "timing-decisions-out";
+  public static final String UID_EXPLANATIONS_OUT = "timing-explanations-out";
+
+  /** Decisions and explanations: one sink, so both commit in the same Kafka transaction. */
   public static final String UID_DECISIONS_SINK = "timing-decisions-sink";
-  public static final String UID_EXPLANATIONS_SINK = "timing-explanations-sink";
+
   public static final String UID_DEAD_LETTERS_SINK = "timing-dead-letters-sink";
 
   private TimingTopology() {}
@@ -82,12 +90,19 @@ public final class TimingTopology {
       Source<RawRecord, ?, ?> connectorConfig,
       Source<RawRecord, ?, ?> recipientHandoffs) {}
 
-  /** Where it writes. */
+  /**
+   * Where it writes.
+   *
+   * @param decisions decisions (left) and their explanation rows (right), in one transaction
+   */
   public record Sinks(
-      Sink<TimingDecision> decisions,
-      Sink<ExplanationRow> explanations,
+      Sink<Either<TimingDecision, ExplanationRow>> decisions,
       Sink<RecipientHandoff> recipientHandoffs,
       Sink<DeadLetter> deadLetters) {}
+
+  static final TypeInformation<Either<TimingDecision, ExplanationRow>> DECISION_OR_EXPLANATION =
+      new EitherTypeInfo<>(
+          JsonRecordTypeInfo.of(TimingDecision.class), JsonRecordTypeInfo.of(ExplanationRow.class));
 
   /** How the job decides, with which model, and how long it remembers identity keys. */
   public record Settings(DecideSettings decide, ModelSpec model, IdentityStage.Settings identity)
@@ -222,12 +237,21 @@ public final class TimingTopology {
             .name("decide")
             .uid(UID_DECIDE);
 
-    decisions.sinkTo(sinks.decisions()).name("decisions").uid(UID_DECISIONS_SINK);
     decisions
-        .getSideOutput(DecideFunction.EXPLANATIONS)
-        .sinkTo(sinks.explanations())
-        .name("timing_explanations")
-        .uid(UID_EXPLANATIONS_SINK);
+        .map(Either::<TimingDecision, ExplanationRow>Left)
+        .returns(DECISION_OR_EXPLANATION)
+        .name("decisions")
+        .uid(UID_DECISIONS_OUT)
+        .union(
+            decisions
+                .getSideOutput(DecideFunction.EXPLANATIONS)
+                .map(Either::<TimingDecision, ExplanationRow>Right)
+                .returns(DECISION_OR_EXPLANATION)
+                .name("explanations")
+                .uid(UID_EXPLANATIONS_OUT))
+        .sinkTo(sinks.decisions())
+        .name("decisions + explanations")
+        .uid(UID_DECISIONS_SINK);
 
     decisions
         .getSideOutput(DecideFunction.HANDOFFS)

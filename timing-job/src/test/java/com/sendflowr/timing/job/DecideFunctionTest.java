@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.SendRequest;
@@ -397,6 +398,66 @@ class DecideFunctionTest {
         T0.toEpochMilli());
     harness.processElement(TimingInput.of(expired), T0.toEpochMilli());
     assertThat(decisions()).hasSize(2);
+  }
+
+  // ---------------------------------------------------------------- identity merges
+
+  @Test
+  void aMergeHandsTheWholeHistoryToTheStrongerIdAndForwardsLaterRecords() throws Exception {
+    String alias = "alias:klaviyo_profile_id:K-1";
+    String email = "email:" + "ab".repeat(32);
+    List<Signal> history = TimingFixtures.dailyHabit(alias, T0, ANNA_MINUTE_OF_DAY, 30);
+    for (Signal s : history.subList(0, 15)) {
+      send(s);
+    }
+    harness.processElement(
+        TimingInput.of(
+            new com.sendflowr.timing.job.identity.RecipientMerge(
+                alias, email, T0, "provisional_to_email", "klaviyo_profile_id:K-1", "event_id:x")),
+        T0.toEpochMilli());
+    var handoffs = harness.getSideOutput(DecideFunction.HANDOFFS);
+    assertThat(handoffs).hasSize(1);
+    var handoff = handoffs.peek().getValue();
+    assertThat(handoff.state()).isNotNull();
+    // It survives the trip through Kafka and the parse step's round-trip check.
+    String json = com.sendflowr.contract.Contracts.toJson(handoff);
+    assertThat(TimingTopology.parseHandoff(json).value()).isEqualTo(handoff);
+
+    // A record that still names the old id is forwarded, not learned there.
+    send(history.get(15));
+    assertThat(handoffs).hasSize(2);
+    for (var r : List.copyOf(handoffs)) {
+      harness.processElement(TimingInput.of(r.getValue()), T0.toEpochMilli());
+    }
+    for (Signal s : history.subList(16, 30)) {
+      send(new Signal(s.eventId(), s.eventType(), s.occurredAt(), email, Map.of(), "t", Map.of()));
+    }
+    send(TimingFixtures.request("req-1", email, T0, T0.plus(Duration.ofHours(24))));
+    TimingDecision d = decisions().get(0);
+
+    ModelConfig config = ModelConfig.defaults();
+    RecipientState all = new RecipientState();
+    for (Signal s : history) {
+      all.update(s.knownType().orElseThrow(), s.occurredAt(), config);
+    }
+    TimingChoice library =
+        ModelSpec.defaults()
+            .engine()
+            .decide(
+                new DecisionRequest(
+                    email,
+                    INTENT,
+                    d.createdAtUtc(),
+                    T0,
+                    T0.plus(Duration.ofHours(24)),
+                    all,
+                    null,
+                    LatencyTracker.withDefaults(DecideSettings.defaults().defaultLatency()),
+                    IntentPolicy.defaults(INTENT)));
+    assertThat(d.confidenceScore())
+        .isCloseTo(library.confidenceScore(), org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(explanations().get(0).explanationJson())
+        .contains("\"merged_from\":[\"" + alias + "\"]");
   }
 
   // ---------------------------------------------------------------- cleanup

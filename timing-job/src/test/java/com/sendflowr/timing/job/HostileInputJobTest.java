@@ -18,9 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -62,6 +59,7 @@ class HostileInputJobTest {
       String config,
       String handoffs,
       String decisions,
+      String explanations,
       String deadLetters) {}
 
   @Test
@@ -75,6 +73,7 @@ class HostileInputJobTest {
             KAFKA.uniqueTopic("config"),
             KAFKA.uniqueTopic("handoffs"),
             KAFKA.uniqueTopic("decisions"),
+            KAFKA.uniqueTopic("explanations"),
             KAFKA.uniqueTopic("dead-letters"));
     KAFKA.createTopics(
         topics.signals(),
@@ -83,14 +82,10 @@ class HostileInputJobTest {
         topics.config(),
         topics.handoffs(),
         topics.decisions(),
+        topics.explanations(),
         topics.deadLetters());
-    String explanations = "jdbc:h2:mem:hostile-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-    try (Connection c = DriverManager.getConnection(explanations);
-        Statement st = c.createStatement()) {
-      st.execute(ExplanationStore.ddlFor(explanations));
-    }
 
-    JobClient job = startTimingJob(topics, explanations);
+    JobClient job = startTimingJob(topics);
     try {
       awaitRunning(job);
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -183,7 +178,7 @@ class HostileInputJobTest {
    * The one place this test builds the job: the production topology at parallelism 2 with
    * production settings (exactly-once checkpoints, no Kryo), on the real broker.
    */
-  private static JobClient startTimingJob(Topics t, String explanationsUrl) throws Exception {
+  private static JobClient startTimingJob(Topics t) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
     String group = "hostile-" + UUID.randomUUID();
@@ -198,8 +193,8 @@ class HostileInputJobTest {
               "--connector-config-topic", t.config(),
               "--handoffs-topic", t.handoffs(),
               "--decisions-topic", t.decisions(),
+              "--explanations-topic", t.explanations(),
               "--dead-letters-topic", t.deadLetters(),
-              "--explanations-jdbc-url", explanationsUrl,
               "--group-id", group,
               "--checkpoint-interval", "1s"
             },

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.TimingDecision;
@@ -66,6 +67,7 @@ class TimingJobPipelineTest {
       String outcomes,
       String config,
       String decisions,
+      String explanations,
       String dead,
       String handoffs) {
     static Topics fresh() {
@@ -75,6 +77,7 @@ class TimingJobPipelineTest {
           KAFKA.uniqueTopic("outcomes"),
           KAFKA.uniqueTopic("config"),
           KAFKA.uniqueTopic("decisions"),
+          KAFKA.uniqueTopic("explanations"),
           KAFKA.uniqueTopic("dead"),
           KAFKA.uniqueTopic("handoffs"));
     }
@@ -85,7 +88,13 @@ class TimingJobPipelineTest {
       @InjectMiniCluster MiniCluster cluster) throws Exception {
     Topics t = Topics.fresh();
     KAFKA.createTopics(
-        t.signals(), t.requests(), t.outcomes(), t.decisions(), t.dead(), t.handoffs());
+        t.signals(),
+        t.requests(),
+        t.outcomes(),
+        t.decisions(),
+        t.explanations(),
+        t.dead(),
+        t.handoffs());
     KAFKA.createTopic(t.config(), 1, Map.of("cleanup.policy", "compact"));
     for (ConfigChange c :
         List.of(
@@ -174,6 +183,7 @@ class TimingJobPipelineTest {
     TimingDecision carolFirst = awaitDecisions(t, "req-carol-1", 1).get(0);
     TimingChoice oneCurve = library(carol, carolFirst, now);
     assertThat(carolFirst.universalId()).isEqualTo(IdentityKeys.plan(null, email).id());
+    assertThat(KAFKA.consumeAll(t.dead(), Duration.ofSeconds(1))).as("no dead letters").isEmpty();
     assertThat(carolFirst.confidenceScore())
         .as("the ESP-keyed history was merged into the e-mail's (float sums in another order)")
         .isCloseTo(oneCurve.confidenceScore(), org.assertj.core.api.Assertions.within(1e-6));
@@ -201,18 +211,20 @@ class TimingJobPipelineTest {
     assertThat(all.stream().map(TimingDecision::requestId).distinct())
         .containsExactlyInAnyOrder("req-anna-1", "req-anna-2", "req-bob-1", "req-carol-1");
     assertThat(all).hasSize(2 + 3 + 1 + 1);
+    // Each committed decision has its one committed explanation row, across the restore too.
+    List<ExplanationRow> rows =
+        KAFKA.consumeAll(t.explanations(), Duration.ofSeconds(1)).stream()
+            .map(r -> Contracts.parseExplanationRow(r.value()).value())
+            .toList();
+    assertThat(rows)
+        .extracting(ExplanationRow::decisionId)
+        .containsExactlyInAnyOrderElementsOf(all.stream().map(TimingDecision::decisionId).toList());
     assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
   }
 
   private JobClient start(Topics t, String group) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
-    String explanations =
-        "jdbc:h2:mem:" + group + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(explanations);
-        java.sql.Statement st = c.createStatement()) {
-      st.execute(ExplanationStore.ddlFor(explanations));
-    }
     JobArgs args =
         JobArgs.parse(
             new String[] {
@@ -222,12 +234,9 @@ class TimingJobPipelineTest {
               "--dispatch-outcomes-topic", t.outcomes(),
               "--connector-config-topic", t.config(),
               "--decisions-topic", t.decisions(),
+              "--explanations-topic", t.explanations(),
               "--dead-letters-topic", t.dead(),
               "--handoffs-topic", t.handoffs(),
-              "--explanations-jdbc-url",
-                  "jdbc:h2:mem:"
-                      + group
-                      + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
               "--group-id", group,
               "--checkpoint-interval", "500ms"
             },

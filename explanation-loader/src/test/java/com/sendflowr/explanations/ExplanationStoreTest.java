@@ -1,12 +1,11 @@
-package com.sendflowr.timing.job;
+package com.sendflowr.explanations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sendflowr.contract.SendRequest;
-import com.sendflowr.timing.model.DecisionRequest;
-import com.sendflowr.timing.model.LatencyTracker;
-import com.sendflowr.timing.model.TimingEngine;
+import com.sendflowr.contract.ContractSamples;
+import com.sendflowr.contract.DecisionStatus;
+import com.sendflowr.contract.ExplanationRow;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,30 +19,18 @@ import org.junit.jupiter.api.Test;
 
 /** The explanation table on the local embedded store (H2); ClickHouse has its own test. */
 class ExplanationStoreTest {
-  static final Instant NOW = Instant.parse("2026-01-05T09:30:00.250Z");
+  static final Instant TRIGGER = Instant.parse("2026-01-05T09:39:58.500Z");
 
+  /** A row as the timing job writes it: decided 10 minutes before its trigger. */
   static ExplanationRow row(String requestId, int version) {
-    SendRequest r =
-        new SendRequest(
-            requestId, "u-42", Map.of(), "promo_jan", NOW.plusSeconds(600), null, null, Map.of());
-    TimingEngine engine = ModelSpec.defaults().engine();
-    DecisionRequest request =
-        new DecisionRequest(
-            "u-42",
-            "promo_jan",
-            NOW,
-            r.notBefore(),
-            r.notBefore().plus(Duration.ofHours(24)),
-            null,
-            null,
-            LatencyTracker.withDefaults(Duration.ofMillis(1_500)),
-            null);
-    TimingPolicy asap = TimingPolicy.asap(engine);
-    DecisionMapper.Lifecycle lc =
-        new DecisionMapper.Lifecycle(version, null, "request", Map.of(), null, null);
-    return DecisionMapper.fromChoice(
-            r, "u-42", lc, asap.choose(request), asap, "test", NOW, request.notAfter())
-        .explanation();
+    return ContractSamples.explanationRow(
+        ContractSamples.decision(
+            requestId,
+            version,
+            DecisionStatus.SCHEDULED,
+            TRIGGER,
+            TRIGGER.plus(Duration.ofHours(1)),
+            Map.of()));
   }
 
   static void insert(Connection c, String jdbcUrl, ExplanationRow row) throws Exception {
@@ -72,23 +59,21 @@ class ExplanationStoreTest {
         assertThat(rs.getString("explanation_ref")).isEqualTo(row.explanationRef());
         assertThat(rs.getString("request_id")).isEqualTo("req-1");
         assertThat(rs.getString("intent_id")).isEqualTo("promo_jan");
-        assertThat(rs.getString("universal_id")).isEqualTo("u-42");
+        assertThat(rs.getString("universal_id")).isEqualTo(ContractSamples.RECIPIENT);
         assertThat(rs.getInt("decision_version")).isEqualTo(1);
         assertThat(rs.getString("status")).isEqualTo("scheduled");
-        assertThat(rs.getString("created_at")).startsWith("2026-01-05 09:30:00");
-        assertThat(rs.getLong("created_at_ms")).isEqualTo(NOW.toEpochMilli());
+        assertThat(rs.getString("created_at")).startsWith("2026-01-05 09:29:58");
+        assertThat(rs.getLong("created_at_ms")).isEqualTo(row.createdAt().toEpochMilli());
         assertThat(rs.getInt("target_minute_utc")).isEqualTo(row.targetMinuteUtc());
-        assertThat(rs.getString("target_timestamp"))
-            .startsWith(ExplanationStore.seconds(row.targetTimestamp()));
-        assertThat(rs.getString("trigger_timestamp"))
-            .startsWith(ExplanationStore.seconds(row.triggerTimestamp()));
+        assertThat(rs.getString("target_timestamp")).startsWith("2026-01-05 09:40:00");
+        assertThat(rs.getString("trigger_timestamp")).startsWith("2026-01-05 09:39:58");
         assertThat(rs.getLong("trigger_timestamp_ms"))
             .isEqualTo(row.triggerTimestamp().toEpochMilli());
-        assertThat(rs.getDouble("latency_estimate_seconds")).isEqualTo(1.5);
+        assertThat(rs.getDouble("latency_estimate_seconds")).isEqualTo(2.0);
         assertThat(rs.getString("latency_source")).isEqualTo("configured_default");
-        assertThat(rs.getDouble("confidence_score")).isZero();
-        assertThat(rs.getString("model_version")).isEqualTo(TimingPolicy.ASAP_MODEL_VERSION);
-        assertThat(rs.getString("context_weights")).isEqualTo("[]");
+        assertThat(rs.getDouble("confidence_score")).isEqualTo(0.5);
+        assertThat(rs.getString("model_version")).isEqualTo("test");
+        assertThat(rs.getString("context_weights")).isEqualTo(row.contextWeightsJson());
         assertThat(rs.getInt("suppressed")).isZero();
         assertThat(rs.getString("explanation")).isEqualTo(row.explanationJson());
         assertThat(rs.next()).as("one row after a replayed insert").isFalse();

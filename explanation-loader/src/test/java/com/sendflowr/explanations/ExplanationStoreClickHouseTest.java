@@ -1,7 +1,9 @@
-package com.sendflowr.timing.job;
+package com.sendflowr.explanations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sendflowr.contract.ContractSamples;
+import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.testkit.ClickHouseExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,25 +52,21 @@ class ExplanationStoreClickHouseTest {
     assertThat(row.get("explanation_ref")).isEqualTo(first.explanationRef());
     assertThat(row.get("request_id")).isEqualTo("req-1");
     assertThat(row.get("intent_id")).isEqualTo("promo_jan");
-    assertThat(row.get("universal_id")).isEqualTo("u-42");
+    assertThat(row.get("universal_id")).isEqualTo(ContractSamples.RECIPIENT);
     assertThat(((Number) row.get("decision_version")).intValue()).isEqualTo(1);
     assertThat(row.get("status")).isEqualTo("scheduled");
-    assertThat(row.get("created_at")).isEqualTo("2026-01-05 09:30:00");
+    assertThat(row.get("created_at")).isEqualTo("2026-01-05 09:29:58");
     assertThat(row.get("created_at_ms"))
         .hasToString(String.valueOf(first.createdAt().toEpochMilli()));
     assertThat(((Number) row.get("target_minute_utc")).intValue())
         .isEqualTo(first.targetMinuteUtc());
-    assertThat(row.get("trigger_timestamp"))
-        .isEqualTo(
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-                .withZone(java.time.ZoneOffset.UTC)
-                .format(first.triggerTimestamp()));
+    assertThat(row.get("trigger_timestamp")).isEqualTo("2026-01-05 09:39:58");
     assertThat(row.get("trigger_timestamp_ms"))
         .hasToString(String.valueOf(first.triggerTimestamp().toEpochMilli()));
-    assertThat(((Number) row.get("latency_estimate_seconds")).doubleValue()).isEqualTo(1.5);
+    assertThat(((Number) row.get("latency_estimate_seconds")).doubleValue()).isEqualTo(2.0);
     assertThat(row.get("latency_source")).isEqualTo("configured_default");
-    assertThat(row.get("model_version")).isEqualTo(TimingPolicy.ASAP_MODEL_VERSION);
-    assertThat(row.get("context_weights")).isEqualTo("[]");
+    assertThat(row.get("model_version")).isEqualTo("test");
+    assertThat(row.get("context_weights")).isEqualTo(first.contextWeightsJson());
     assertThat(((Number) row.get("suppressed")).intValue()).isZero();
     assertThat(row.get("explanation")).isEqualTo(first.explanationJson());
     assertThat(rows.get(1).get("decision_id")).isEqualTo(other.decisionId());

@@ -1,14 +1,17 @@
-package com.sendflowr.timing.job;
+package com.sendflowr.contract;
 
 import java.time.Instant;
 
 /**
  * One row of {@code timing_explanations}: everything needed to reconstruct a decision, keyed by
- * {@code explanationRef} which the decision carries.
+ * {@code explanationRef} which the decision carries. The timing job writes it to the explanations
+ * topic in the same Kafka transaction as the decision; the explanation loader writes it to the
+ * store.
  *
+ * @param status the decision's status on the wire ({@link DecisionStatus#wire()})
  * @param contextWeightsJson the applied context weights, as a JSON array of {signal, weight}
  * @param explanationJson the full explanation (inputs, candidates, latency source, confidence
- *     components, suppression state)
+ *     components, suppression state), a JSON object
  */
 public record ExplanationRow(
     String decisionId,

@@ -1,23 +1,26 @@
-package com.sendflowr.timing.job;
+package com.sendflowr.explanations;
 
+import com.sendflowr.contract.ExplanationRow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.jdbc.datasource.connections.JdbcConnectionProvider;
+import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 
 /**
  * The {@code timing_explanations} table: its DDL for ClickHouse (production) and H2 (the local
- * embedded store), and the JdbcSink that writes it.
+ * embedded store), and the sink that writes it.
  *
- * <p>Writes are at-least-once (the ClickHouse driver has no transactions); retries are harmless
- * because the table is a ReplacingMergeTree on the decision id, so a replayed row collapses into
- * the original on merge ({@code SELECT ... FINAL} sees one row). Timestamps are stored as second
- * precision DateTime plus a milliseconds column, which works on every ClickHouse version.
+ * <p>Writes are at-least-once (the ClickHouse driver has no transactions); retries and replays are
+ * harmless because the table is a ReplacingMergeTree on the decision id, so a replayed row
+ * collapses into the original on merge ({@code SELECT ... FINAL} sees one row). Timestamps are
+ * stored as second precision DateTime plus a milliseconds column, which works on every ClickHouse
+ * version.
  */
 public final class ExplanationStore {
   public static final String TABLE = "timing_explanations";
@@ -105,7 +108,7 @@ public final class ExplanationStore {
   }
 
   static String driverFor(String jdbcUrl) {
-    if (jdbcUrl.startsWith("jdbc:clickhouse:") || jdbcUrl.startsWith("jdbc:ch:")) {
+    if (isClickHouse(jdbcUrl)) {
       return "com.clickhouse.jdbc.ClickHouseDriver";
     }
     if (jdbcUrl.startsWith("jdbc:h2:")) {
@@ -146,26 +149,51 @@ public final class ExplanationStore {
     ps.setString(++i, r.explanationJson());
   }
 
-  /** The sink; the table must exist (see {@link #ddlFor}). */
-  public static JdbcSink<ExplanationRow> sink(String jdbcUrl, String user, String password) {
+  /**
+   * The sink: flink-connector-jdbc's JdbcSink inside a {@link RetryingJdbcSink}, which retries a
+   * store outage without end and never throws from {@code close}. The table must exist (see {@link
+   * #ddlFor}).
+   */
+  public static RetryingJdbcSink<ExplanationRow> sink(StoreOptions store) {
     JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
         new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-            .withUrl(jdbcUrl)
-            .withDriverName(driverFor(jdbcUrl));
-    if (user != null && !user.isEmpty()) {
-      connection.withUsername(user);
+            .withUrl(store.jdbcUrl())
+            .withDriverName(driverFor(store.jdbcUrl()));
+    if (store.user() != null && !store.user().isEmpty()) {
+      connection.withUsername(store.user());
     }
-    if (password != null && !password.isEmpty()) {
-      connection.withPassword(password);
+    if (store.password() != null && !store.password().isEmpty()) {
+      connection.withPassword(store.password());
     }
-    return JdbcSink.<ExplanationRow>builder()
-        .withQueryStatement(insertSql(jdbcUrl), BIND)
-        .withExecutionOptions(
-            JdbcExecutionOptions.builder()
-                .withBatchSize(500)
-                .withBatchIntervalMs(200)
-                .withMaxRetries(5)
-                .build())
-        .buildAtLeastOnce(connection.build());
+    if (isClickHouse(store.jdbcUrl())) {
+      // Bounded network waits: a cancelled loader must leave a hung call within Flink's task
+      // cancellation timeout, or the TaskManager is killed.
+      defaultProperty(connection, store.jdbcUrl(), "connection_timeout", "5000");
+      defaultProperty(connection, store.jdbcUrl(), "socket_timeout", "30000");
+    }
+    JdbcConnectionProvider connections = new SimpleJdbcConnectionProvider(connection.build());
+    JdbcSink<ExplanationRow> jdbc =
+        JdbcSink.<ExplanationRow>builder()
+            .withQueryStatement(insertSql(store.jdbcUrl()), BIND)
+            .withExecutionOptions(RetryingJdbcSink.DELEGATE_EXECUTION)
+            .buildAtLeastOnce(connections);
+    return new RetryingJdbcSink<>(
+        jdbc,
+        connections,
+        new RetryingJdbcSink.Settings(store.batchSize(), store.flushInterval(), store.backoff()));
+  }
+
+  private static boolean isClickHouse(String jdbcUrl) {
+    return jdbcUrl.startsWith("jdbc:clickhouse:") || jdbcUrl.startsWith("jdbc:ch:");
+  }
+
+  private static void defaultProperty(
+      JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection,
+      String jdbcUrl,
+      String name,
+      String value) {
+    if (!jdbcUrl.contains(name + "=")) {
+      connection.withProperty(name, value);
+    }
   }
 }

@@ -1,0 +1,61 @@
+package com.sendflowr.explanations;
+
+import com.sendflowr.contract.Topics;
+import com.sendflowr.flink.Backoff;
+import com.sendflowr.flink.JobArgs;
+import java.time.Duration;
+
+/**
+ * Everything the explanation loader is configured with, read once from flags and environment.
+ *
+ * @param groupId Kafka consumer group; offsets are committed on checkpoints
+ * @param checkpointInterval also bounds how long a dead-lettered row waits to be committed
+ */
+public record LoaderOptions(
+    String kafkaBootstrap,
+    String explanationsTopic,
+    String deadLettersTopic,
+    String groupId,
+    Duration checkpointInterval,
+    StoreOptions store) {
+
+  public static final String DEFAULT_GROUP_ID = "sendflowr-explanation-loader";
+
+  /**
+   * Flags ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
+   * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
+   * explanations-jdbc-user}, {@code explanations-jdbc-password}, {@code explanations-topic}, {@code
+   * dead-letters-topic}, {@code group-id}, {@code checkpoint-interval} (10s), {@code batch-size}
+   * (1000), {@code flush-interval} (500ms), {@code retry-backoff} (200ms), {@code
+   * retry-backoff-max} (10s).
+   */
+  public static LoaderOptions from(JobArgs args) {
+    StoreOptions defaults =
+        StoreOptions.of(args.require("explanations-jdbc-url"), null, null); // validates the URL
+    String batchSize = args.get("batch-size", String.valueOf(defaults.batchSize()));
+    int batch;
+    try {
+      batch = Integer.parseInt(batchSize.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--batch-size must be a number but was '" + batchSize + "'");
+    }
+    StoreOptions store =
+        new StoreOptions(
+            defaults.jdbcUrl(),
+            args.get("explanations-jdbc-user", null),
+            args.get("explanations-jdbc-password", null),
+            batch,
+            args.duration("flush-interval", defaults.flushInterval()),
+            new Backoff(
+                args.duration("retry-backoff", defaults.backoff().base()),
+                args.duration("retry-backoff-max", defaults.backoff().max())));
+    return new LoaderOptions(
+        args.require("kafka-bootstrap"),
+        args.get("explanations-topic", Topics.EXPLANATIONS),
+        args.get("dead-letters-topic", Topics.DEAD_LETTERS),
+        args.get("group-id", DEFAULT_GROUP_ID),
+        args.duration("checkpoint-interval", Duration.ofSeconds(10)),
+        store);
+  }
+}
