@@ -1,0 +1,71 @@
+package com.sendflowr.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sendflowr.contract.Contracts;
+
+/**
+ * What {@code bench timing-job} measured; serialised with the contract's snake_case mapper.
+ *
+ * @param signalsPerSecond signals committed per second while the backlog drained: from the first
+ *     checkpoint whose committed offsets cover 10 % of the backlog to the one that covers all of it
+ *     (so start-up is left out)
+ * @param signalsPerSecondOverall the whole backlog over the time from the job running to its last
+ *     offsets committed (start-up included)
+ * @param decisionsPerSecond decision records visible to a {@code read_committed} consumer, from the
+ *     first request produced to the last decision seen
+ * @param requestToDecisionP99Ms from a request's produce call to its first decision being read by a
+ *     {@code read_committed} consumer (what the dispatcher experiences)
+ * @param requestToDecidedP99Ms from the produce call to the decision's {@code created_at_utc} (the
+ *     decide operator's clock): the part before the exactly-once commit
+ * @param checkpointBytes state size of the full checkpoint taken after the load
+ * @param decideStateBytes the decide operator's share of {@code checkpointBytes}
+ * @param stateBytesPerRecipient {@code decideStateBytes / recipients}; includes the open requests'
+ *     bookkeeping and timers, so it is an upper bound of the recipient state proper
+ */
+public record TimingJobReport(
+    String benchmark,
+    String stateBackend,
+    int recipients,
+    long signals,
+    int cores,
+    int parallelism,
+    long checkpointIntervalMs,
+    double signalsPerSecond,
+    double signalsPerSecondPerCore,
+    double signalsPerSecondOverall,
+    double elapsedSeconds,
+    double requestRateOffered,
+    long requests,
+    long decisions,
+    long firstDecisions,
+    long requestsWithoutDecision,
+    double decisionsPerSecond,
+    double decisionsPerSecondPerCore,
+    double requestToDecisionP50Ms,
+    double requestToDecisionP99Ms,
+    double requestToDecisionMaxMs,
+    double requestToDecidedP50Ms,
+    double requestToDecidedP99Ms,
+    long deadLetters,
+    long checkpointsDuringRun,
+    long checkpointDurationMaxDuringRunMs,
+    long checkpointBytes,
+    long checkpointDurationMs,
+    long decideStateBytes,
+    double stateBytesPerRecipient,
+    double loadAverageStart,
+    double loadAverageEnd) {
+
+  private static final ObjectMapper JSON =
+      Contracts.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the report did not serialise", e);
+    }
+  }
+}
