@@ -23,8 +23,12 @@ public final class BenchCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // stdout carries only the report: libraries that print (Kafka's storage formatter does) are
+    // sent to stderr with the progress lines.
+    PrintStream report = System.out;
+    System.setOut(System.err);
     // Flink's and Kafka's non-daemon threads would otherwise keep the JVM alive.
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, report, System.err));
   }
 
   /** Exit codes: 0 success, 1 failure while running, 2 bad command line. */

@@ -10,6 +10,10 @@ import com.sendflowr.testkit.KafkaBrokerExtension;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -41,8 +46,10 @@ import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,6 +76,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TimingJobBench {
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+  private static final Duration METRICS_REFRESH = Duration.ofSeconds(1);
 
   /** Without progress for this long, the run is reported as failed instead of hanging. */
   private static final Duration STALL_LIMIT = Duration.ofMinutes(3);
@@ -173,7 +181,12 @@ public final class TimingJobBench {
       awaitFirstDecisions(cluster, job, watcher, requests.produced());
       watcher.finish();
       CheckpointStatsSnapshot duringRun = checkpointStats(cluster, job);
+      CheckpointHealth health = checkpointHealth(cluster, job, duringRun);
       FullCheckpoint full = fullCheckpoint(cluster, job);
+      Long liveEstimate =
+          options.stateBackend() == Backend.ROCKSDB
+              ? rocksDbLiveDataEstimate(cluster, job, full.decideVertex())
+              : null;
       cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
 
       int cores = Runtime.getRuntime().availableProcessors();
@@ -210,11 +223,16 @@ public final class TimingJobBench {
           watcher.decided().percentile(99),
           watcher.deadLetters(),
           duringRun.getCounts().getNumberOfCompletedCheckpoints(),
+          duringRun.getSummaryStats().getEndToEndDurationStats().getAverage(),
           duringRun.getSummaryStats().getEndToEndDurationStats().getMaximum(),
+          health.alignmentMillis(),
+          health.startDelayMillis(),
           full.stateBytes(),
           full.durationMillis(),
           full.decideStateBytes(),
           round((double) full.decideStateBytes() / options.recipients()),
+          liveEstimate,
+          liveEstimate == null ? null : round((double) liveEstimate / options.recipients()),
           round(loadStart),
           round(loadAverage()));
     } finally {
@@ -535,7 +553,8 @@ public final class TimingJobBench {
     return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
   }
 
-  record FullCheckpoint(long stateBytes, long durationMillis, long decideStateBytes) {}
+  record FullCheckpoint(
+      long stateBytes, long durationMillis, long decideStateBytes, JobVertexID decideVertex) {}
 
   /** One full (not incremental) checkpoint of everything the run built up. */
   private FullCheckpoint fullCheckpoint(MiniCluster cluster, JobID job) throws Exception {
@@ -547,16 +566,13 @@ public final class TimingJobBench {
       AbstractCheckpointStats stats =
           graph.getCheckpointStatsSnapshot().getHistory().getCheckpointById(id);
       if (stats instanceof CompletedCheckpointStats done) {
-        AccessExecutionJobVertex decide =
-            graph.getAllVertices().values().stream()
-                .filter(v -> v.getName().toLowerCase(Locale.ROOT).contains("decide"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no decide vertex in the job"));
+        JobVertexID decide = decideVertex(graph);
         FullCheckpoint full =
             new FullCheckpoint(
                 done.getStateSize(),
                 done.getEndToEndDuration(),
-                done.getTaskStateStats(decide.getJobVertexId()).getStateSize());
+                done.getTaskStateStats(decide).getStateSize(),
+                decide);
         say(
             String.format(
                 "full checkpoint %d: %,d bytes (decide operator %,d) in %,d ms",
@@ -568,6 +584,89 @@ public final class TimingJobBench {
       }
       Thread.sleep(SAMPLE_EVERY.toMillis());
     }
+  }
+
+  private static JobVertexID decideVertex(AccessExecutionGraph graph) {
+    return graph.getAllVertices().values().stream()
+        .filter(v -> v.getName().toLowerCase(Locale.ROOT).startsWith("decide"))
+        .map(AccessExecutionJobVertex::getJobVertexId)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no decide vertex in the job"));
+  }
+
+  /**
+   * How the decide operator's barriers fared in the checkpoints Flink remembers (the last ten): the
+   * mean over checkpoints of the slowest subtask's alignment and start delay. A long start delay
+   * means the barrier queued behind backpressured input; a long alignment means it waited for the
+   * barrier on its other inputs.
+   */
+  record CheckpointHealth(Long alignmentMillis, Long startDelayMillis) {}
+
+  private static CheckpointHealth checkpointHealth(
+      MiniCluster cluster, JobID job, CheckpointStatsSnapshot stats) throws Exception {
+    JobVertexID decide = decideVertex(cluster.getExecutionGraph(job).get());
+    long alignment = 0;
+    long delay = 0;
+    int n = 0;
+    for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+      if (c instanceof CompletedCheckpointStats done && done.getTaskStateStats(decide) != null) {
+        var summary = done.getTaskStateStats(decide).getSummaryStats();
+        alignment += summary.getAlignmentDurationStats().createSnapshot().getMaximum();
+        delay += summary.getCheckpointStartDelayStats().createSnapshot().getMaximum();
+        n++;
+      }
+    }
+    return n == 0
+        ? new CheckpointHealth(null, null)
+        : new CheckpointHealth(alignment / n, delay / n);
+  }
+
+  /**
+   * RocksDB's {@code estimate-live-data-size} summed over the decide operator's column families and
+   * subtasks, read from the runtime's REST API (Flink names each metric after its column family, so
+   * the names are listed first).
+   */
+  private static Long rocksDbLiveDataEstimate(MiniCluster cluster, JobID job, JobVertexID vertex)
+      throws Exception {
+    URI base =
+        cluster
+            .getRestAddress()
+            .get()
+            .resolve("/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics");
+    // The REST API serves metrics from a store it refreshes in the background (every
+    // METRICS_REFRESH): the first answers may be empty, and values lag by up to one refresh.
+    List<String> names = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (names.isEmpty() && System.nanoTime() < deadline) {
+      for (JsonNode m : getJson(base.toString())) {
+        String id = m.path("id").asText();
+        if (id.endsWith("estimate-live-data-size")) {
+          names.add(id);
+        }
+      }
+      Thread.sleep(METRICS_REFRESH.toMillis() / 2);
+    }
+    if (names.isEmpty()) {
+      return null;
+    }
+    Thread.sleep(2 * METRICS_REFRESH.toMillis());
+    long sum = 0;
+    for (JsonNode m : getJson(base + "?agg=sum&get=" + String.join(",", names))) {
+      sum += (long) m.path("sum").asDouble();
+    }
+    return sum;
+  }
+
+  private static JsonNode getJson(String url) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(url + " answered " + response.statusCode());
+    }
+    return new ObjectMapper().readTree(response.body());
   }
 
   // ---- the runtime ----------------------------------------------------------------------------
@@ -585,10 +684,14 @@ public final class TimingJobBench {
         CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, options.stateBackend() == Backend.ROCKSDB);
     c.set(RocksDBOptions.LOCAL_DIRECTORIES, work.resolve("rocksdb").toString());
+    // RocksDB's own estimate of its live data, beside the checkpoint size (which may still hold
+    // versions compaction has not dropped yet).
+    c.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
     c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, options.managedMemory());
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
     c.set(RestOptions.BIND_PORT, "0");
+    c.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRICS_REFRESH);
     return c;
   }
 

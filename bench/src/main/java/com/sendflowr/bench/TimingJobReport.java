@@ -16,13 +16,19 @@ import com.sendflowr.contract.Contracts;
  * @param decisionsPerSecond decision records visible to a {@code read_committed} consumer, from the
  *     first request produced to the last decision seen
  * @param requestToDecisionP99Ms from a request's produce call to its first decision being read by a
- *     {@code read_committed} consumer (what the dispatcher experiences)
+ *     {@code read_committed} consumer (what the dispatcher experiences); the latencies are null
+ *     (left out) when no request was sent
  * @param requestToDecidedP99Ms from the produce call to the decision's {@code created_at_utc} (the
  *     decide operator's clock): the part before the exactly-once commit
+ * @param decideAlignmentMs over the last ten checkpoints of the run, the mean of the decide
+ *     operator's slowest barrier alignment (and {@code decideStartDelayMs}, of its barrier's delay)
  * @param checkpointBytes state size of the full checkpoint taken after the load
  * @param decideStateBytes the decide operator's share of {@code checkpointBytes}
  * @param stateBytesPerRecipient {@code decideStateBytes / recipients}; includes the open requests'
- *     bookkeeping and timers, so it is an upper bound of the recipient state proper
+ *     bookkeeping and timers, so it is an upper bound of the recipient state proper; on RocksDB the
+ *     files may still hold versions compaction has not dropped yet
+ * @param rocksdbLiveDataBytes RocksDB's {@code estimate-live-data-size} of the decide operator
+ *     after the full checkpoint (null on the heap backend)
  */
 public record TimingJobReport(
     String benchmark,
@@ -43,18 +49,23 @@ public record TimingJobReport(
     long requestsWithoutDecision,
     double decisionsPerSecond,
     double decisionsPerSecondPerCore,
-    double requestToDecisionP50Ms,
-    double requestToDecisionP99Ms,
-    double requestToDecisionMaxMs,
-    double requestToDecidedP50Ms,
-    double requestToDecidedP99Ms,
+    Double requestToDecisionP50Ms,
+    Double requestToDecisionP99Ms,
+    Double requestToDecisionMaxMs,
+    Double requestToDecidedP50Ms,
+    Double requestToDecidedP99Ms,
     long deadLetters,
     long checkpointsDuringRun,
+    long checkpointDurationMeanDuringRunMs,
     long checkpointDurationMaxDuringRunMs,
+    Long decideAlignmentMs,
+    Long decideStartDelayMs,
     long checkpointBytes,
     long checkpointDurationMs,
     long decideStateBytes,
     double stateBytesPerRecipient,
+    Long rocksdbLiveDataBytes,
+    Double rocksdbLiveBytesPerRecipient,
     double loadAverageStart,
     double loadAverageEnd) {
 
