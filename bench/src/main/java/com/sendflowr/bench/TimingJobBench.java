@@ -120,6 +120,9 @@ public final class TimingJobBench {
         throw new IllegalArgumentException(
             "--request-rate must not be negative, --parallelism must be at least 1");
       }
+      if (!(hotPathShare >= 0 && hotPathShare <= 1)) {
+        throw new IllegalArgumentException("--hot-path-share must be in [0, 1]");
+      }
     }
   }
 
