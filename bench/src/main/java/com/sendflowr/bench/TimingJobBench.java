@@ -30,6 +30,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -65,13 +66,14 @@ import org.apache.kafka.common.TopicPartition;
  * The timing job's throughput, latency and state size, measured on its real topology.
  *
  * <p>How a run goes: an embedded broker starts; {@code signals} signals for {@code recipients}
- * recipients are produced before the job starts (a backlog, so the job reads as fast as it can);
- * the job starts on a local Flink runtime with exactly-once Kafka sinks, checkpoints and the chosen
- * state backend; while it drains the backlog, send requests arrive at {@code requestRate} per
- * second, and a {@code read_committed} consumer reads the decisions. When the signals' offsets are
- * committed (a checkpoint covers them, so everything they caused is committed too) the requests
- * stop; once every request's first decision is visible, one full checkpoint is taken and its size
- * and duration are read from the checkpoint statistics (those Flink's REST API serves at {@code
+ * recipients are produced before the job starts (a backlog, so the job reads as fast as it can),
+ * or, with a {@code signalRate}, at that rate while it runs; the job starts on a local Flink
+ * runtime with exactly-once Kafka sinks, checkpoints and the chosen state backend; while it
+ * processes the signals, send requests arrive at {@code requestRate} per second, and a {@code
+ * read_committed} consumer reads the decisions. When the signals' offsets are committed (a
+ * checkpoint covers them, so everything they caused is committed too) the requests stop; once every
+ * request's first decision is visible, one full checkpoint is taken and its size and duration are
+ * read from the checkpoint statistics (those Flink's REST API serves at {@code
  * /jobs/:id/checkpoints}).
  */
 public final class TimingJobBench {
@@ -96,7 +98,9 @@ public final class TimingJobBench {
   }
 
   /**
-   * @param requestRate send requests per second while the backlog drains; 0 for signals only
+   * @param signalRate signals per second produced while the job runs; 0 to pre-load them all as a
+   *     backlog the job drains as fast as it can
+   * @param requestRate send requests per second until the signals are processed; 0 for signals only
    * @param hotPathShare share of signals that are fresh site visits, a hot path of the requests'
    *     intent
    */
@@ -104,6 +108,7 @@ public final class TimingJobBench {
       int recipients,
       long signals,
       Backend stateBackend,
+      int signalRate,
       int requestRate,
       double hotPathShare,
       Duration checkpointInterval,
@@ -116,9 +121,10 @@ public final class TimingJobBench {
             "--recipients must be at least 1 and --signals at least --recipients (every recipient"
                 + " has a history)");
       }
-      if (requestRate < 0 || parallelism < 1) {
+      if (signalRate < 0 || requestRate < 0 || parallelism < 1) {
         throw new IllegalArgumentException(
-            "--request-rate must not be negative, --parallelism must be at least 1");
+            "--signal-rate and --request-rate must not be negative, --parallelism must be at least"
+                + " 1");
       }
       if (!(hotPathShare >= 0 && hotPathShare <= 1)) {
         throw new IllegalArgumentException("--hot-path-share must be in [0, 1]");
@@ -147,7 +153,11 @@ public final class TimingJobBench {
       BenchLoad load =
           new BenchLoad(
               options.recipients(), options.hotPathShare(), Instant.now(), options.seed());
-      preload(kafka, topics, load);
+      ConfigChange mapping = load.hotPathMapping();
+      kafka.produce(topics.config(), mapping.key(), Contracts.toJson(mapping));
+      if (options.signalRate() == 0) {
+        preload(kafka, topics, load);
+      }
 
       Configuration config = flinkConfiguration(work);
       cluster =
@@ -169,17 +179,22 @@ public final class TimingJobBench {
       long running = System.nanoTime();
       say(
           String.format(
-              "job running (%s, parallelism %d); draining %,d signals, %,d requests/s",
+              "job running (%s, parallelism %d); %,d signals (%s), %,d requests/s",
               options.stateBackend().wire(),
               options.parallelism(),
               options.signals(),
+              options.signalRate() == 0 ? "a backlog" : options.signalRate() + "/s",
               options.requestRate()));
 
       DecisionWatcher watcher = new DecisionWatcher(kafka, topics);
       watcher.start();
-      RequestGenerator requests = new RequestGenerator(kafka, topics, load, options.requestRate());
+      PacedProducer requests = PacedProducer.requests(kafka, topics, load, options.requestRate());
       requests.start();
+      PacedProducer signals =
+          PacedProducer.signals(kafka, topics, load, options.signalRate(), options.signals());
+      signals.start();
       List<long[]> commits = awaitSignalsCommitted(kafka, cluster, job, group, topics.signals());
+      signals.finish();
       requests.finish();
       awaitFirstDecisions(cluster, job, watcher, requests.produced());
       watcher.finish();
@@ -212,6 +227,7 @@ public final class TimingJobBench {
           round(steady / cores),
           round(overall),
           round(elapsed),
+          options.signalRate(),
           options.requestRate(),
           requests.produced(),
           watcher.decisions(),
@@ -251,8 +267,6 @@ public final class TimingJobBench {
 
   private void preload(KafkaBrokerExtension kafka, BenchJob.Topics topics, BenchLoad load)
       throws Exception {
-    ConfigChange mapping = load.hotPathMapping();
-    kafka.produce(topics.config(), mapping.key(), Contracts.toJson(mapping));
     Properties props = new Properties();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
@@ -274,25 +288,61 @@ public final class TimingJobBench {
             options.signals(), options.recipients(), seconds(System.nanoTime() - start)));
   }
 
-  /** Produces send requests at a fixed rate on its own thread until finished. */
-  private static final class RequestGenerator extends Thread {
+  /**
+   * Produces records at a fixed rate on its own thread, until {@code limit} records or until
+   * finished. Each record is made when it is due, so a request's send time is its produce time.
+   */
+  private static final class PacedProducer extends Thread {
     private final KafkaBrokerExtension kafka;
-    private final BenchJob.Topics topics;
-    private final BenchLoad load;
     private final int rate;
+    private final long limit;
+    private final LongFunction<ProducerRecord<String, String>> recordOf;
     private final AtomicLong produced = new AtomicLong();
     private volatile boolean stop;
     private volatile long startedNanos;
     private volatile Exception failure;
 
-    RequestGenerator(KafkaBrokerExtension kafka, BenchJob.Topics topics, BenchLoad load, int rate) {
-      super("bench-requests");
+    PacedProducer(
+        String name,
+        KafkaBrokerExtension kafka,
+        int rate,
+        long limit,
+        LongFunction<ProducerRecord<String, String>> recordOf) {
+      super(name);
       setDaemon(true);
       this.kafka = kafka;
-      this.topics = topics;
-      this.load = load;
       this.rate = rate;
+      this.limit = limit;
+      this.recordOf = recordOf;
       this.startedNanos = System.nanoTime();
+    }
+
+    static PacedProducer requests(
+        KafkaBrokerExtension kafka, BenchJob.Topics topics, BenchLoad load, int rate) {
+      return new PacedProducer(
+          "bench-requests",
+          kafka,
+          rate,
+          Long.MAX_VALUE,
+          seq -> {
+            long sentAt = System.currentTimeMillis();
+            SendRequest r = load.request(seq, sentAt);
+            return new ProducerRecord<>(
+                topics.requests(), null, sentAt, r.universalId(), Contracts.toJson(r));
+          });
+    }
+
+    static PacedProducer signals(
+        KafkaBrokerExtension kafka, BenchJob.Topics topics, BenchLoad load, int rate, long n) {
+      return new PacedProducer(
+          "bench-signals",
+          kafka,
+          rate,
+          n,
+          seq -> {
+            Signal s = load.signal(seq);
+            return new ProducerRecord<>(topics.signals(), s.universalId(), Contracts.toJson(s));
+          });
     }
 
     @Override
@@ -304,14 +354,10 @@ public final class TimingJobBench {
       props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
       try (KafkaProducer<String, String> producer = kafka.newProducer(props)) {
         startedNanos = System.nanoTime();
-        while (!stop) {
-          long due = (long) (rate * seconds(System.nanoTime() - startedNanos));
+        while (!stop && produced.get() < limit) {
+          long due = Math.min(limit, (long) (rate * seconds(System.nanoTime() - startedNanos)));
           for (long seq = produced.get(); seq < due; seq = produced.incrementAndGet()) {
-            long sentAt = System.currentTimeMillis();
-            SendRequest r = load.request(seq, sentAt);
-            producer.send(
-                new ProducerRecord<>(
-                    topics.requests(), null, sentAt, r.universalId(), Contracts.toJson(r)));
+            producer.send(recordOf.apply(seq));
           }
           Thread.sleep(1);
         }
@@ -325,7 +371,7 @@ public final class TimingJobBench {
       stop = true;
       join();
       if (failure != null) {
-        throw new IllegalStateException("producing send requests failed", failure);
+        throw new IllegalStateException(getName() + " failed", failure);
       }
     }
 

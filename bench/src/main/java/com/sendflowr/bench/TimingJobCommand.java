@@ -47,6 +47,14 @@ final class TimingJobCommand implements Callable<Integer> {
   TimingJobBench.Backend stateBackend;
 
   @Option(
+      names = "--signal-rate",
+      defaultValue = "0",
+      description =
+          "signals per second produced while the job runs, instead of a backlog pre-loaded before"
+              + " it starts (default: 0, the backlog)")
+  int signalRate;
+
+  @Option(
       names = "--request-rate",
       description = "send requests per second produced while the job runs (default: 5000 per core)")
   Integer requestRate;
@@ -92,6 +100,7 @@ final class TimingJobCommand implements Callable<Integer> {
             recipients,
             signals,
             stateBackend,
+            signalRate,
             requestRate == null ? 5_000 * cores : requestRate,
             hotPathShare,
             checkpointInterval,

@@ -8,11 +8,13 @@ import com.sendflowr.contract.Contracts;
 /**
  * What {@code bench timing-job} measured; serialised with the contract's snake_case mapper.
  *
- * @param signalsPerSecond signals committed per second while the backlog drained: from the first
- *     checkpoint whose committed offsets cover 10 % of the backlog to the one that covers all of it
- *     (so start-up is left out)
- * @param signalsPerSecondOverall the whole backlog over the time from the job running to its last
+ * @param signalsPerSecond signals committed per second: from the first checkpoint whose committed
+ *     offsets cover 10 % of the signals to the one that covers all of them (so start-up is left
+ *     out); with a {@code signalRateOffered} the job keeps up with, that rate
+ * @param signalsPerSecondOverall all signals over the time from the job running to their last
  *     offsets committed (start-up included)
+ * @param signalRateOffered signals per second produced while the job ran; 0 for a pre-loaded
+ *     backlog
  * @param decisionsPerSecond decision records visible to a {@code read_committed} consumer, from the
  *     first request produced to the last decision seen
  * @param requestToDecisionP99Ms from a request's produce call to its first decision being read by a
@@ -42,6 +44,7 @@ public record TimingJobReport(
     double signalsPerSecondPerCore,
     double signalsPerSecondOverall,
     double elapsedSeconds,
+    double signalRateOffered,
     double requestRateOffered,
     long requests,
     long decisions,
