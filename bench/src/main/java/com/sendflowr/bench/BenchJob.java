@@ -30,6 +30,7 @@ final class BenchJob {
       String config,
       String decisions,
       String explanations,
+      String handoffs,
       String deadLetters) {
 
     static Topics fresh(KafkaBrokerExtension kafka) {
@@ -40,12 +41,14 @@ final class BenchJob {
           kafka.uniqueTopic("connector-config"),
           kafka.uniqueTopic("decisions"),
           kafka.uniqueTopic("explanations"),
+          kafka.uniqueTopic("recipient-handoffs"),
           kafka.uniqueTopic("dead-letters"));
     }
 
     /** One partition per parallel reader; config is compacted, as in production. */
     void create(KafkaBrokerExtension kafka, int partitions) {
-      for (String t : List.of(signals, requests, outcomes, decisions, explanations, deadLetters)) {
+      for (String t :
+          List.of(signals, requests, outcomes, decisions, explanations, handoffs, deadLetters)) {
         kafka.createTopic(t, partitions, Map.of());
       }
       kafka.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
@@ -72,7 +75,10 @@ final class BenchJob {
     add(argv, "dispatch-outcomes-topic", topics.outcomes());
     add(argv, "connector-config-topic", topics.config());
     add(argv, "decisions-topic", topics.decisions());
+    // Flags of the job's next versions are passed already (explanation rows and recipient
+    // hand-offs on Kafka); a job that does not know a flag ignores it.
     add(argv, "explanations-topic", topics.explanations());
+    add(argv, "handoffs-topic", topics.handoffs());
     add(argv, "dead-letters-topic", topics.deadLetters());
     add(argv, "explanations-jdbc-url", explanationsJdbcUrl);
     add(argv, "group-id", groupId);
