@@ -1,0 +1,156 @@
+package com.sendflowr.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.MemorySize;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench timing-job}: picocli's view of {@link TimingJobBench.Options}. */
+@Command(
+    name = "timing-job",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the timing job's real topology (TimingJob.wire) on a local Flink runtime against an"
+          + " embedded broker, with exactly-once Kafka sinks and checkpoints: a backlog of signals"
+          + " is drained while send requests arrive at a fixed rate. Prints a JSON report."
+    })
+final class TimingJobCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--recipients",
+      defaultValue = "100000",
+      description = "distinct recipients (default: ${DEFAULT-VALUE})")
+  int recipients;
+
+  @Option(
+      names = "--signals",
+      defaultValue = "1000000",
+      description =
+          "signals pre-loaded before the job starts, at least one per recipient"
+              + " (default: ${DEFAULT-VALUE})")
+  long signals;
+
+  @Option(
+      names = "--state-backend",
+      defaultValue = "rocksdb",
+      converter = BackendConverter.class,
+      description = "rocksdb (incremental checkpoints) or hashmap (default: ${DEFAULT-VALUE})")
+  TimingJobBench.Backend stateBackend;
+
+  @Option(
+      names = "--signal-rate",
+      defaultValue = "0",
+      description =
+          "signals per second produced while the job runs, instead of a backlog pre-loaded before"
+              + " it starts (default: 0, the backlog)")
+  int signalRate;
+
+  @Option(
+      names = "--request-rate",
+      description = "send requests per second produced while the job runs (default: 5000 per core)")
+  Integer requestRate;
+
+  @Option(
+      names = "--hot-path-share",
+      defaultValue = "0.02",
+      description =
+          "share of signals that are fresh hot-path site visits (default: ${DEFAULT-VALUE})")
+  double hotPathShare;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "PT0.5S",
+      converter = DurationConverter.class,
+      description =
+          "ISO-8601; decisions become visible when a checkpoint commits them"
+              + " (default: ${DEFAULT-VALUE})")
+  Duration checkpointInterval;
+
+  @Option(names = "--parallelism", description = "the job's parallelism (default: the cores)")
+  Integer parallelism;
+
+  @Option(
+      names = "--managed-memory",
+      defaultValue = "512m",
+      description =
+          "Flink managed memory, RocksDB's cache and write buffers (default: ${DEFAULT-VALUE})")
+  String managedMemory;
+
+  @Option(names = "--seed", defaultValue = "42", description = "seed of the generated load")
+  long seed;
+
+  @Option(names = "--out", description = "also write the JSON report to this file")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int p = parallelism == null ? cores : parallelism;
+    TimingJobBench.Options options =
+        new TimingJobBench.Options(
+            recipients,
+            signals,
+            stateBackend,
+            signalRate,
+            requestRate == null ? 5_000 * cores : requestRate,
+            hotPathShare,
+            checkpointInterval,
+            p,
+            MemorySize.parse(managedMemory),
+            seed);
+    TimingJobReport report = new TimingJobBench(options, System.err).run();
+    String json = report.toJson();
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.println(json);
+    stdout.flush();
+    if (out != null) {
+      write(out, json);
+    }
+    return 0;
+  }
+
+  private static void write(Path file, String json) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+  }
+
+  static final class BackendConverter
+      implements CommandLine.ITypeConverter<TimingJobBench.Backend> {
+    @Override
+    public TimingJobBench.Backend convert(String v) {
+      return TimingJobBench.Backend.fromWire(v)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "must be rocksdb or hashmap, got '" + v + "'"));
+    }
+  }
+
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      try {
+        Duration d = Duration.parse(v);
+        if (d.isNegative() || d.isZero()) {
+          throw new CommandLine.TypeConversionException("must be positive, got '" + v + "'");
+        }
+        return d;
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException(
+            "must be an ISO-8601 duration like PT0.5S, got '" + v + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package com.sendflowr.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench timing-job} end to end on a tiny load: the report has every field and its numbers
+ * agree with each other. Speed is what the benchmark measures, so nothing here asserts on it.
+ */
+class TimingJobBenchSmokeTest {
+
+  @Test
+  void printsACompleteReport(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("report.json");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit =
+        BenchCli.run(
+            new String[] {
+              "timing-job",
+              "--recipients",
+              "40",
+              "--signals",
+              "200",
+              "--request-rate",
+              "20",
+              "--parallelism",
+              "2",
+              "--managed-memory",
+              "128m",
+              "--out",
+              file.toString()
+            },
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            System.err);
+
+    assertThat(exit).isZero();
+    String printed = stdout.toString(StandardCharsets.UTF_8).trim();
+    assertThat(Files.readString(file).trim()).isEqualTo(printed);
+    JsonNode r = new ObjectMapper().readTree(printed);
+
+    assertThat(r.path("state_backend").asText()).isEqualTo("rocksdb");
+    assertThat(r.path("recipients").asInt()).isEqualTo(40);
+    assertThat(r.path("signals").asLong()).isEqualTo(200);
+    assertThat(r.path("signals_per_second").asDouble()).isPositive();
+    assertThat(r.path("signals_per_second_per_core").asDouble())
+        .isCloseTo(
+            r.path("signals_per_second").asDouble() / r.path("cores").asInt(),
+            org.assertj.core.data.Offset.offset(0.1));
+
+    long requests = r.path("requests").asLong();
+    assertThat(requests).isPositive();
+    assertThat(r.path("first_decisions").asLong()).isEqualTo(requests);
+    assertThat(r.path("requests_without_decision").asLong()).isZero();
+    assertThat(r.path("decisions").asLong()).isGreaterThanOrEqualTo(requests);
+    assertThat(r.path("decisions_per_second").asDouble()).isPositive();
+    assertThat(r.path("dead_letters").asLong()).isZero();
+    double p50 = r.path("request_to_decision_p50_ms").asDouble();
+    double p99 = r.path("request_to_decision_p99_ms").asDouble();
+    assertThat(p50).isNotNegative();
+    assertThat(p99).isGreaterThanOrEqualTo(p50);
+    // Visible to a read_committed reader only after the decide operator made the decision.
+    assertThat(p99).isGreaterThanOrEqualTo(r.path("request_to_decided_p99_ms").asDouble());
+
+    long checkpoint = r.path("checkpoint_bytes").asLong();
+    long decide = r.path("decide_state_bytes").asLong();
+    assertThat(r.path("checkpoint_duration_ms").asLong()).isNotNegative();
+    assertThat(decide).isPositive().isLessThanOrEqualTo(checkpoint);
+    // Every recipient holds at least its serialised engagement state (1,943 bytes).
+    assertThat(r.path("state_bytes_per_recipient").asDouble())
+        .isGreaterThan(1_943)
+        .isEqualTo(Math.round(decide * 10.0 / 40) / 10.0);
+    assertThat(r.path("rocksdb_live_data_bytes").asLong()).isPositive();
+    assertThat(r.path("checkpoints_during_run").asLong()).isPositive();
+  }
+}
