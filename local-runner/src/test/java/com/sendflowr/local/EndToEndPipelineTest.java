@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The walking skeleton end to end on real components: a real Kafka broker, a real ClickHouse, both
+ * The whole pipeline end to end on real components: a real Kafka broker, a real ClickHouse, both
  * jobs on a Flink MiniCluster, and the sandbox Klaviyo speaking Klaviyo's wire format.
  */
 class EndToEndPipelineTest {
