@@ -262,15 +262,20 @@ public final class SendFlowrLocal {
       Parsed<DispatchOutcome> p = Contracts.parseDispatchOutcome(r.value());
       if (p.isOk()) {
         DispatchOutcome o = p.value();
-        say(
-            String.format(
-                "outcome %s: %s via %s (HTTP %s, %d attempt(s), %d ms after trigger)",
-                o.requestId(),
-                o.state().wire(),
-                o.esp(),
-                o.espStatus(),
-                o.attempts(),
-                o.latenessMillis()));
+        if (o.espStatus() == null && o.attempts() == 0) {
+          // Nothing was sent: say why, not an HTTP status and a lateness that do not exist.
+          say(String.format("outcome %s: %s, nothing sent", o.requestId(), o.state().wire()));
+        } else {
+          say(
+              String.format(
+                  "outcome %s: %s via %s (HTTP %s, %d attempt(s), %d ms after trigger)",
+                  o.requestId(),
+                  o.state().wire(),
+                  o.esp(),
+                  o.espStatus(),
+                  o.attempts(),
+                  o.latenessMillis()));
+        }
       }
     } else {
       deadLetters.incrementAndGet();
