@@ -1,6 +1,7 @@
 package com.sendflowr.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,7 +113,7 @@ public final class Contracts {
     m.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
     m.registerModule(
         new SimpleModule("sendflowr-instant")
-            .addSerializer(Instant.class, ToStringSerializer.instance)
+            .addSerializer(Instant.class, new InstantSerializer())
             .addDeserializer(Instant.class, new InstantDeserializer()));
     // Records read back by a newer version may carry fields added since (schemas only grow).
     m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -155,6 +157,18 @@ public final class Contracts {
     }
   }
 
+  private static final class InstantSerializer extends StdSerializer<Instant> {
+    InstantSerializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(Instants.format(value));
+    }
+  }
+
   private static final class InstantDeserializer extends StdDeserializer<Instant> {
     InstantDeserializer() {
       super(Instant.class);
@@ -162,7 +176,7 @@ public final class Contracts {
 
     @Override
     public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return Instant.parse(p.getValueAsString());
+      return Instants.parse(p.getValueAsString());
     }
   }
 

@@ -22,9 +22,6 @@ final class JsonFields {
   /** An absolute backstop behind the limits relative to the parse time. */
   static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
 
-  private static final Pattern ISO_UTC =
-      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?Z");
-
   private final JsonNode node;
   private final ObjectMapper mapper;
 
@@ -112,14 +109,14 @@ final class JsonFields {
     if (s == null) {
       return null;
     }
-    if (!ISO_UTC.matcher(s).matches()) {
+    if (!Instants.isUtcShape(s)) {
       throw new Rejection(
           RejectReason.TIMESTAMP_OUT_OF_RANGE,
           "'" + field + "' must be ISO-8601 UTC like 2026-01-05T09:30:00Z but was '" + s + "'");
     }
     Instant t;
     try {
-      t = Instant.parse(s);
+      t = Instants.parse(s);
     } catch (DateTimeParseException e) {
       throw new Rejection(
           RejectReason.TIMESTAMP_OUT_OF_RANGE, "'" + field + "' is not a valid instant: " + s);

@@ -4,10 +4,11 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.RejectReason;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
@@ -33,14 +34,27 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
   private final SerializableFunction<String, Parsed<T>> parser;
   private transient Counter rejected;
   private transient DataOutputSerializer buffer;
-  private transient JsonRecordSerializer<T> serializer;
+  private final TypeInformation<T> internalType;
+  private transient TypeSerializer<T> serializer;
 
   /**
    * @param stage names the rejecting component in the dead letter, e.g. {@code timing-job/signals}
    */
   public ParseOrDeadLetter(String stage, SerializableFunction<String, Parsed<T>> parser) {
+    this(stage, parser, null);
+  }
+
+  /**
+   * @param internalType how the parsed records travel between operators, when not as {@link
+   *     JsonRecordSerializer} JSON: the round trip is checked through its serializer
+   */
+  public ParseOrDeadLetter(
+      String stage,
+      SerializableFunction<String, Parsed<T>> parser,
+      TypeInformation<T> internalType) {
     this.stage = stage;
     this.parser = parser;
+    this.internalType = internalType;
   }
 
   @Override
@@ -86,22 +100,12 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
 
   /** Why {@code value} would change on its way through the job, or null when it would not. */
   String roundTripProblem(T value) {
-    if (serializer == null) {
-      @SuppressWarnings("unchecked")
-      Class<T> type = (Class<T>) value.getClass(); // one parser, one record class
-      serializer = new JsonRecordSerializer<>(type);
-      buffer = new DataOutputSerializer(1024);
-    }
-    byte[] wire;
+    String json;
     try {
-      buffer.clear();
-      serializer.serialize(value, buffer);
-      wire = buffer.getCopyOfBuffer();
-    } catch (RuntimeException | IOException e) {
+      json = Contracts.toJson(value); // the canonical UTF-8 JSON Kafka carries
+    } catch (RuntimeException e) {
       return "the parsed record cannot be written: " + e.getClass().getSimpleName();
     }
-    // The serializer writes a length prefix, then the canonical UTF-8 JSON that Kafka carries too.
-    String json = new String(Arrays.copyOfRange(wire, 4, wire.length), StandardCharsets.UTF_8);
     Parsed<T> again = parseOrCatch(json);
     if (again instanceof Parsed.Rejected<T> r) {
       return "written and parsed again, the record is rejected ("
@@ -114,7 +118,12 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
     }
     T internal;
     try {
-      internal = serializer.deserialize(new DataInputDeserializer(wire));
+      TypeSerializer<T> internalSerializer = serializer(value);
+      buffer.clear();
+      internalSerializer.serialize(value, buffer);
+      internal =
+          internalSerializer.deserialize(
+              new DataInputDeserializer(buffer.getSharedBuffer(), 0, buffer.length()));
     } catch (RuntimeException | IOException e) {
       return "the record written between operators cannot be read back: "
           + e.getClass().getSimpleName();
@@ -123,5 +132,19 @@ public final class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
       return "written and read back between operators, the record differs from the one parsed";
     }
     return null;
+  }
+
+  private TypeSerializer<T> serializer(T value) {
+    if (serializer == null) {
+      buffer = new DataOutputSerializer(1024);
+      if (internalType != null) {
+        serializer = internalType.createSerializer(new SerializerConfigImpl());
+      } else {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) value.getClass(); // one parser, one record class
+        serializer = new JsonRecordSerializer<>(type);
+      }
+    }
+    return serializer;
   }
 }

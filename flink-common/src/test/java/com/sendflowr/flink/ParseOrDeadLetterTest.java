@@ -8,6 +8,8 @@ import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.Signal;
+import com.sendflowr.flink.codec.SendRequestCodec;
+import com.sendflowr.flink.codec.SignalCodec;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -186,6 +188,48 @@ class ParseOrDeadLetterTest {
             new ParseOrDeadLetter<>(STAGE, Contracts::parseDeadLetter)
                 .roundTripProblem(ContractSamples.deadLetter()))
         .isNull();
+  }
+
+  @Test
+  void theBinaryFormBetweenOperatorsIsCheckedToo() {
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseSignal, SignalCodec.TYPE)
+                .roundTripProblem(ContractSamples.signal()))
+        .isNull();
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseSendRequest, SendRequestCodec.TYPE)
+                .roundTripProblem(ContractSamples.sendRequest()))
+        .isNull();
+    // A codec that loses a field: the check names the operator hop, not the JSON.
+    BinaryCodec<Signal> lossy =
+        new BinaryCodec<>() {
+          @Override
+          public Class<Signal> type() {
+            return Signal.class;
+          }
+
+          @Override
+          public byte[] encode(Signal value) {
+            return new SignalCodec().encode(value);
+          }
+
+          @Override
+          public Signal decode(byte[] bytes) {
+            Signal s = new SignalCodec().decode(bytes);
+            return new Signal(
+                s.eventId(),
+                s.eventType(),
+                s.occurredAt(),
+                s.universalId(),
+                Map.of(),
+                null,
+                s.properties());
+          }
+        };
+    assertThat(
+            new ParseOrDeadLetter<>(STAGE, Contracts::parseSignal, BinaryCodecTypeInfo.of(lossy))
+                .roundTripProblem(ContractSamples.signal()))
+        .contains("between operators");
   }
 
   /** Hands every operator the same intercepting metric group, so the test can read counters. */

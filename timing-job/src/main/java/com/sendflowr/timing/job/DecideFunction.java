@@ -99,7 +99,11 @@ public final class DecideFunction
   public static final OutputTag<RecipientHandoff> HANDOFFS =
       new OutputTag<>("handoffs", JsonRecordTypeInfo.of(RecipientHandoff.class));
 
-  /** Epoch millis of the recipient's last signal or request, for the inactivity TTL. */
+  /**
+   * Epoch millis of the first signal or request that moved the recipient's inactivity check to a
+   * later day: activity after it until the next day's check is not written (it would not change
+   * when the recipient expires).
+   */
   public static final ValueStateDescriptor<Long> LAST_ACTIVITY =
       new ValueStateDescriptor<>("last-activity", Types.LONG);
 
@@ -615,10 +619,12 @@ public final class DecideFunction
   private void touch(Instant now, ReadOnlyContext ctx) throws Exception {
     Long previous = lastActivity.value();
     long at = now.toEpochMilli();
-    if (previous != null && at <= previous) {
+    // The TTL check's outcome depends only on which daily check an activity falls into, so a later
+    // activity with the same check changes nothing: no state write and no timer write per signal.
+    if (previous != null && (at <= previous || ttlCheckAt(previous) == ttlCheckAt(at))) {
       return;
     }
-    if (previous != null && ttlCheckAt(previous) != ttlCheckAt(at)) {
+    if (previous != null) {
       ctx.timerService().deleteEventTimeTimer(ttlCheckAt(previous));
     }
     lastActivity.update(at);

@@ -4,7 +4,7 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.flink.DeadLetters;
-import com.sendflowr.flink.JsonRecordTypeInfo;
+import com.sendflowr.flink.codec.SendRequestCodec;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -46,7 +46,7 @@ public final class RequestIdGuard extends KeyedProcessFunction<String, SendReque
     return requests
         .keyBy(SendRequest::requestId)
         .process(new RequestIdGuard())
-        .returns(JsonRecordTypeInfo.of(SendRequest.class))
+        .returns(SendRequestCodec.TYPE)
         .name("guard request ids")
         .uid(UID);
   }

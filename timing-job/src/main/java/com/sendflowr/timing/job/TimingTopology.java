@@ -14,14 +14,18 @@ import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.flink.ParseOrDeadLetter;
 import com.sendflowr.flink.RawRecord;
 import com.sendflowr.flink.WallClockWatermarks;
+import com.sendflowr.flink.codec.SendRequestCodec;
+import com.sendflowr.flink.codec.SignalCodec;
 import com.sendflowr.timing.job.identity.IdentityStage;
 import com.sendflowr.timing.job.identity.RecipientHandoff;
 import com.sendflowr.timing.job.latency.LatencyEvidence;
 import com.sendflowr.timing.job.latency.LatencyJoin;
 import com.sendflowr.timing.job.latency.LatencyLearner;
 import com.sendflowr.timing.job.latency.LatencySample;
+import com.sendflowr.timing.job.wire.TimingInputCodec;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -122,8 +126,10 @@ public final class TimingTopology {
     SingleOutputStreamOperator<Signal> signals =
         env.fromSource(sources.signals(), watermarks, "signals")
             .uid(UID_SIGNALS_SOURCE)
-            .process(new ParseOrDeadLetter<>("timing-job/signals", Contracts::parseSignal))
-            .returns(JsonRecordTypeInfo.of(Signal.class))
+            .process(
+                new ParseOrDeadLetter<>(
+                    "timing-job/signals", Contracts::parseSignal, SignalCodec.TYPE))
+            .returns(SignalCodec.TYPE)
             .name("parse signals")
             .uid(UID_PARSE_SIGNALS);
 
@@ -131,8 +137,9 @@ public final class TimingTopology {
         env.fromSource(sources.sendRequests(), watermarks, "send requests")
             .uid(UID_REQUESTS_SOURCE)
             .process(
-                new ParseOrDeadLetter<>("timing-job/send-requests", Contracts::parseSendRequest))
-            .returns(JsonRecordTypeInfo.of(SendRequest.class))
+                new ParseOrDeadLetter<>(
+                    "timing-job/send-requests", Contracts::parseSendRequest, SendRequestCodec.TYPE))
+            .returns(SendRequestCodec.TYPE)
             .name("parse send requests")
             .uid(UID_PARSE_REQUESTS);
     // A request id names one recipient's request; reusing it for another is dead-lettered here,
@@ -184,25 +191,32 @@ public final class TimingTopology {
                     .uid(UID_LATENCY_CONTROL))
             .broadcast(DecideFunction.CONFIG, DecideFunction.LATENCY);
 
-    DataStream<TimingInput> records =
+    DataStream<TimingInput> signalInputs =
         signals
             .map(TimingInput::of)
-            .returns(JsonRecordTypeInfo.of(TimingInput.class))
+            .returns(TimingInputCodec.TYPE)
             .name("signals as inputs")
-            .uid(UID_SIGNAL_INPUTS)
-            .union(
-                requests
-                    .map(TimingInput::of)
-                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
-                    .name("requests as inputs")
-                    .uid(UID_REQUEST_INPUTS),
-                outcomes
-                    .map(TimingInput::of)
-                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
-                    .name("outcomes as inputs")
-                    .uid(UID_OUTCOME_INPUTS));
+            .uid(UID_SIGNAL_INPUTS);
+    DataStream<TimingInput> requestInputs =
+        requests
+            .map(TimingInput::of)
+            .returns(TimingInputCodec.TYPE)
+            .name("requests as inputs")
+            .uid(UID_REQUEST_INPUTS);
+    DataStream<TimingInput> outcomeInputs =
+        outcomes
+            .map(TimingInput::of)
+            .returns(TimingInputCodec.TYPE)
+            .name("outcomes as inputs")
+            .uid(UID_OUTCOME_INPUTS);
 
-    IdentityStage.Resolved identity = IdentityStage.apply(records, settings.identity());
+    IdentityStage.Resolved identity =
+        IdentityStage.apply(
+            List.of(
+                new IdentityStage.Input("signals", signalInputs),
+                new IdentityStage.Input("requests", requestInputs),
+                new IdentityStage.Input("outcomes", outcomeInputs)),
+            settings.identity());
     SingleOutputStreamOperator<RecipientHandoff> handoffs =
         env.fromSource(sources.recipientHandoffs(), watermarks, "recipient handoffs")
             .uid(UID_HANDOFFS_SOURCE)
@@ -219,12 +233,12 @@ public final class TimingTopology {
                 identity
                     .merges()
                     .map(TimingInput::of)
-                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .returns(TimingInputCodec.TYPE)
                     .name("merges as inputs")
                     .uid(UID_MERGE_INPUTS),
                 handoffs
                     .map(TimingInput::of)
-                    .returns(JsonRecordTypeInfo.of(TimingInput.class))
+                    .returns(TimingInputCodec.TYPE)
                     .name("handoffs as inputs")
                     .uid(UID_HANDOFF_INPUTS));
 

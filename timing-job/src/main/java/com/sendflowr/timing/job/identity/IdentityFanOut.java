@@ -22,7 +22,11 @@ import org.apache.flink.util.Collector;
 public final class IdentityFanOut extends ProcessFunction<TimingInput, TimingInput> {
   private static final long serialVersionUID = 1L;
 
-  public static final String UID = "timing-identity-fan-out";
+  /** The stable uid of the fan-out of one named input. */
+  public static String uid(String input) {
+    return "timing-identity-fan-out-" + input;
+  }
+
   static final String STAGE = "timing-job/identity";
 
   /**

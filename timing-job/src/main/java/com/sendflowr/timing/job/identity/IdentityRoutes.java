@@ -1,7 +1,7 @@
 package com.sendflowr.timing.job.identity;
 
-import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.timing.job.identity.IdentityKeys.Strength;
+import com.sendflowr.timing.job.wire.IdentityInputCodec;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.util.OutputTag;
@@ -16,10 +16,7 @@ public final class IdentityRoutes {
 
   static {
     for (Strength s : new Strength[] {Strength.EMAIL, Strength.PHONE, Strength.PROVISIONAL}) {
-      TAGS.put(
-          s,
-          new OutputTag<>(
-              "identity-to-" + s.wire() + "-keys", JsonRecordTypeInfo.of(IdentityInput.class)));
+      TAGS.put(s, new OutputTag<>("identity-to-" + s.wire() + "-keys", IdentityInputCodec.TYPE));
     }
   }
 

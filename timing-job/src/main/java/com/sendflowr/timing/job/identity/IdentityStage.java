@@ -2,11 +2,13 @@ package com.sendflowr.timing.job.identity;
 
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.flink.DeadLetters;
-import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.timing.job.TimingInput;
 import com.sendflowr.timing.job.identity.IdentityKeys.Strength;
+import com.sendflowr.timing.job.wire.TimingInputCodec;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -53,48 +55,90 @@ public final class IdentityStage {
       DataStream<RecipientMerge> merges,
       DataStream<DeadLetter> deadLetters) {}
 
+  /**
+   * One input of the stage. Each is fanned out where it is produced (the fan-out is stateless and
+   * chains to the operator before it), so a record that names its own universal id crosses the
+   * network once on its way to the decide operator.
+   *
+   * @param name names the input's fan-out operator and its stable uid
+   */
+  public record Input(String name, DataStream<TimingInput> records) {}
+
   public static Resolved apply(DataStream<TimingInput> inputs, Settings settings) {
-    SingleOutputStreamOperator<TimingInput> fanOut =
-        inputs
-            .process(new IdentityFanOut())
-            .returns(JsonRecordTypeInfo.of(TimingInput.class))
-            // Stateless: chained to its input, so the only shuffle is a resolver's keyBy.
-            .setParallelism(inputs.getParallelism())
-            .name("identity fan-out")
-            .uid(IdentityFanOut.UID);
+    return apply(List.of(new Input("inputs", inputs)), settings);
+  }
+
+  public static Resolved apply(List<Input> inputs, Settings settings) {
+    List<SingleOutputStreamOperator<TimingInput>> fanOuts = new ArrayList<>();
+    for (Input input : inputs) {
+      fanOuts.add(
+          input
+              .records()
+              .process(new IdentityFanOut())
+              .returns(TimingInputCodec.TYPE)
+              .setParallelism(input.records().getParallelism())
+              .name("identity fan-out (" + input.name() + ")")
+              .uid(IdentityFanOut.uid(input.name())));
+    }
 
     SingleOutputStreamOperator<TimingInput> emails =
         resolve(
-            fanOut.getSideOutput(IdentityRoutes.to(Strength.EMAIL)),
+            union(routed(fanOuts, Strength.EMAIL)),
             settings,
             "identity resolve e-mail keys",
             IdentityResolver.UID_EMAIL_KEYS);
+    List<DataStream<IdentityInput>> toPhones = routed(fanOuts, Strength.PHONE);
+    toPhones.add(emails.getSideOutput(IdentityRoutes.to(Strength.PHONE)));
     SingleOutputStreamOperator<TimingInput> phones =
         resolve(
-            fanOut
-                .getSideOutput(IdentityRoutes.to(Strength.PHONE))
-                .union(emails.getSideOutput(IdentityRoutes.to(Strength.PHONE))),
+            union(toPhones),
             settings,
             "identity resolve phone keys",
             IdentityResolver.UID_PHONE_KEYS);
     OutputTag<IdentityInput> toAliases = IdentityRoutes.to(Strength.PROVISIONAL);
+    List<DataStream<IdentityInput>> toOthers = routed(fanOuts, Strength.PROVISIONAL);
+    toOthers.add(emails.getSideOutput(toAliases));
+    toOthers.add(phones.getSideOutput(toAliases));
     SingleOutputStreamOperator<TimingInput> others =
         resolve(
-            fanOut
-                .getSideOutput(toAliases)
-                .union(emails.getSideOutput(toAliases), phones.getSideOutput(toAliases)),
+            union(toOthers),
             settings,
             "identity resolve other keys",
             IdentityResolver.UID_ALIAS_KEYS);
 
+    List<DataStream<TimingInput>> resolved = new ArrayList<>(fanOuts);
+    resolved.add(emails);
+    resolved.add(phones);
+    resolved.add(others);
+    List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+    for (SingleOutputStreamOperator<TimingInput> f : fanOuts) {
+      deadLetters.add(f.getSideOutput(DeadLetters.TAG));
+    }
     return new Resolved(
-        fanOut.union(emails, phones, others),
+        union(resolved),
         emails
             .getSideOutput(IdentityResolver.MERGES)
             .union(
                 phones.getSideOutput(IdentityResolver.MERGES),
                 others.getSideOutput(IdentityResolver.MERGES)),
-        fanOut.getSideOutput(DeadLetters.TAG));
+        union(deadLetters));
+  }
+
+  private static List<DataStream<IdentityInput>> routed(
+      List<SingleOutputStreamOperator<TimingInput>> fanOuts, Strength keys) {
+    List<DataStream<IdentityInput>> out = new ArrayList<>();
+    for (SingleOutputStreamOperator<TimingInput> f : fanOuts) {
+      out.add(f.getSideOutput(IdentityRoutes.to(keys)));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> DataStream<T> union(List<? extends DataStream<T>> streams) {
+    DataStream<T> first = streams.get(0);
+    return streams.size() == 1
+        ? first
+        : first.union(streams.subList(1, streams.size()).toArray(DataStream[]::new));
   }
 
   private static SingleOutputStreamOperator<TimingInput> resolve(
@@ -102,7 +146,7 @@ public final class IdentityStage {
     return routed
         .keyBy(IdentityInput::route, Types.STRING)
         .process(new IdentityResolver(settings.keyTtl()))
-        .returns(JsonRecordTypeInfo.of(TimingInput.class))
+        .returns(TimingInputCodec.TYPE)
         .name(name)
         .uid(uid);
   }

@@ -1,0 +1,73 @@
+package com.sendflowr.timing.job.wire;
+
+import static com.sendflowr.flink.codec.RecordBytes.readString;
+import static com.sendflowr.flink.codec.RecordBytes.writeString;
+
+import com.sendflowr.flink.BinaryCodec;
+import com.sendflowr.flink.BinaryCodecTypeInfo;
+import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.timing.job.identity.IdentityInput;
+import com.sendflowr.timing.job.identity.Link;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/** What an identity resolver receives: a record to resolve, or a link, under its route. */
+public final class IdentityInputCodec implements BinaryCodec<IdentityInput> {
+  private static final long serialVersionUID = 1L;
+
+  /** The type information every operator producing a {@link IdentityInput} declares. */
+  public static final TypeInformation<IdentityInput> TYPE =
+      BinaryCodecTypeInfo.of(new IdentityInputCodec());
+
+  private static final int VERSION = 1;
+
+  @Override
+  public Class<IdentityInput> type() {
+    return IdentityInput.class;
+  }
+
+  @Override
+  public byte[] encode(IdentityInput value) {
+    return RecordBytes.encode(
+        out -> {
+          out.writeByte(VERSION);
+          writeString(out, value.route());
+          out.writeBoolean(value.record() != null);
+          if (value.record() != null) {
+            TimingInputCodec.write(out, value.record());
+          } else {
+            writeLink(out, value.link());
+          }
+        });
+  }
+
+  @Override
+  public IdentityInput decode(byte[] bytes) {
+    return RecordBytes.decode(
+        bytes,
+        in -> {
+          RecordBytes.requireVersion(in, VERSION, "identity input");
+          String route = readString(in);
+          return in.readBoolean()
+              ? IdentityInput.of(route, TimingInputCodec.read(in))
+              : IdentityInput.of(route, readLink(in));
+        });
+  }
+
+  @Override
+  public IdentityInput copy(IdentityInput value) {
+    return value; // immutable
+  }
+
+  private static void writeLink(DataOutput out, Link link) throws IOException {
+    writeString(out, link.into());
+    writeString(out, link.key());
+    writeString(out, link.linkedBy());
+  }
+
+  private static Link readLink(DataInput in) throws IOException {
+    return new Link(readString(in), readString(in), readString(in));
+  }
+}
