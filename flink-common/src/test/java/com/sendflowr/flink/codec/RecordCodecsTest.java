@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
+import com.sendflowr.contract.TimingDecision;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
@@ -24,6 +25,36 @@ class RecordCodecsTest {
     Signal bare =
         new Signal("e", "click", Instant.ofEpochSecond(1, 7), null, Map.of("k", "v"), null, null);
     assertThat(signals.decode(signals.encode(bare))).isEqualTo(bare);
+  }
+
+  @Test
+  void decisionsComeBackEqualWithAndWithoutTheirDebugInternals() {
+    TimingDecisionCodec decisions = new TimingDecisionCodec();
+    TimingDecision d = ContractSamples.decision();
+    assertThat(d.debug()).isNotNull();
+    assertThat(decisions.decode(decisions.encode(d))).isEqualTo(d);
+    TimingDecision bare =
+        new TimingDecision(
+            d.decisionId(),
+            d.requestId(),
+            d.intentId(),
+            d.universalId(),
+            1,
+            d.status(),
+            null,
+            d.targetMinuteUtc(),
+            d.targetTimestampUtc(),
+            d.triggerTimestampUtc(),
+            0.0,
+            null,
+            0.5,
+            d.modelVersion(),
+            d.explanationRef(),
+            d.createdAtUtc(),
+            null,
+            Map.of(),
+            null);
+    assertThat(decisions.decode(decisions.encode(bare))).isEqualTo(bare);
   }
 
   @Test

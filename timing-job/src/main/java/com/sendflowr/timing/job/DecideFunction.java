@@ -17,7 +17,9 @@ import com.sendflowr.flink.DeadLetters;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.timing.job.identity.RecipientHandoff;
 import com.sendflowr.timing.job.identity.RecipientMerge;
+import com.sendflowr.timing.job.state.ContextHistoryCodec;
 import com.sendflowr.timing.job.state.LatencyTrackerCodec;
+import com.sendflowr.timing.job.state.PendingRequestCodec;
 import com.sendflowr.timing.job.state.RecipientStateCodec;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.LatencyModel;
@@ -82,10 +84,9 @@ public final class DecideFunction
       new ValueStateDescriptor<>(
           "recipient-state", BinaryCodecTypeInfo.of(new RecipientStateCodec()));
   public static final ValueStateDescriptor<ContextHistory> CONTEXT =
-      new ValueStateDescriptor<>("context-history", JsonRecordTypeInfo.of(ContextHistory.class));
+      new ValueStateDescriptor<>("context-history", ContextHistoryCodec.TYPE);
   public static final MapStateDescriptor<String, PendingRequest> PENDING =
-      new MapStateDescriptor<>(
-          "pending-requests", Types.STRING, JsonRecordTypeInfo.of(PendingRequest.class));
+      new MapStateDescriptor<>("pending-requests", Types.STRING, PendingRequestCodec.TYPE);
 
   /** Set once this id's history was merged into a stronger id: where its records now go. */
   public static final ValueStateDescriptor<String> MERGED_INTO =

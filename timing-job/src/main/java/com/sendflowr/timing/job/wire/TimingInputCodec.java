@@ -127,7 +127,7 @@ public final class TimingInputCodec implements BinaryCodec<TimingInput> {
     };
   }
 
-  private static void writeResolution(DataOutput out, IdentityResolution r) throws IOException {
+  public static void writeResolution(DataOutput out, IdentityResolution r) throws IOException {
     out.writeBoolean(r != null);
     if (r != null) {
       writeString(out, r.universalId());
@@ -139,7 +139,7 @@ public final class TimingInputCodec implements BinaryCodec<TimingInput> {
     }
   }
 
-  private static IdentityResolution readResolution(DataInput in) throws IOException {
+  public static IdentityResolution readResolution(DataInput in) throws IOException {
     if (!in.readBoolean()) {
       return null;
     }

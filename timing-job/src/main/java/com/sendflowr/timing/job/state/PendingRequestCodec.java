@@ -1,0 +1,73 @@
+package com.sendflowr.timing.job.state;
+
+import static com.sendflowr.flink.codec.RecordBytes.readInstant;
+import static com.sendflowr.flink.codec.RecordBytes.writeInstant;
+
+import com.sendflowr.flink.BinaryCodec;
+import com.sendflowr.flink.BinaryCodecTypeInfo;
+import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.flink.codec.SendRequestCodec;
+import com.sendflowr.flink.codec.TimingDecisionCodec;
+import com.sendflowr.timing.job.PendingRequest;
+import com.sendflowr.timing.job.wire.TimingInputCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * An open request in keyed state, in binary: read on every hot-path signal and timer of its
+ * recipient, written on every decision version.
+ */
+public final class PendingRequestCodec implements BinaryCodec<PendingRequest> {
+  private static final long serialVersionUID = 1L;
+  private static final int VERSION = 1;
+
+  public static final TypeInformation<PendingRequest> TYPE =
+      BinaryCodecTypeInfo.of(new PendingRequestCodec());
+
+  @Override
+  public Class<PendingRequest> type() {
+    return PendingRequest.class;
+  }
+
+  @Override
+  public byte[] encode(PendingRequest value) {
+    return RecordBytes.encode(out -> write(out, value));
+  }
+
+  @Override
+  public PendingRequest decode(byte[] bytes) {
+    return RecordBytes.decode(bytes, PendingRequestCodec::read);
+  }
+
+  @Override
+  public PendingRequest copy(PendingRequest value) {
+    return value; // immutable
+  }
+
+  static void write(DataOutput out, PendingRequest p) throws IOException {
+    out.writeByte(VERSION);
+    SendRequestCodec.write(out, p.request());
+    writeInstant(out, p.windowStart());
+    writeInstant(out, p.windowEnd());
+    TimingDecisionCodec.write(out, p.current());
+    writeInstant(out, p.resumeAt());
+    writeInstant(out, p.forgetAt());
+    out.writeBoolean(p.dispatched());
+    TimingInputCodec.writeResolution(out, p.identity());
+  }
+
+  static PendingRequest read(DataInput in) throws IOException {
+    RecordBytes.requireVersion(in, VERSION, "pending request");
+    return new PendingRequest(
+        SendRequestCodec.read(in),
+        readInstant(in),
+        readInstant(in),
+        TimingDecisionCodec.read(in),
+        readInstant(in),
+        readInstant(in),
+        in.readBoolean(),
+        TimingInputCodec.readResolution(in));
+  }
+}
