@@ -42,12 +42,15 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -64,11 +67,18 @@ import org.apache.flink.util.OutputTag;
  * on idle inputs because watermarks follow the wall clock.
  */
 public final class DecideFunction
-    extends KeyedBroadcastProcessFunction<String, TimingInput, ControlInput, TimingDecision> {
+    extends KeyedBroadcastProcessFunction<
+        String, TimingInput, ControlInput, Either<TimingDecision, ExplanationRow>> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<ExplanationRow> EXPLANATIONS =
-      new OutputTag<>("explanations", JsonRecordTypeInfo.of(ExplanationRow.class));
+  /**
+   * What the decide operator emits: each decision version (left) and right after it its explanation
+   * row (right). One output, not a side output for the rows, so the exactly-once sink that writes
+   * both in one transaction chains to this operator: no network hop, no JSON read back.
+   */
+  public static final TypeInformation<Either<TimingDecision, ExplanationRow>> OUTPUT =
+      new EitherTypeInfo<>(
+          JsonRecordTypeInfo.of(TimingDecision.class), JsonRecordTypeInfo.of(ExplanationRow.class));
 
   /** Latest change per config entity (keyed {@code entity_type:entity_id}), tombstones kept. */
   public static final MapStateDescriptor<String, ConfigChange> CONFIG =
@@ -156,7 +166,8 @@ public final class DecideFunction
   // ---- broadcast side -------------------------------------------------------------------------
 
   @Override
-  public void processBroadcastElement(ControlInput in, Context ctx, Collector<TimingDecision> out)
+  public void processBroadcastElement(
+      ControlInput in, Context ctx, Collector<Either<TimingDecision, ExplanationRow>> out)
       throws Exception {
     if (in.config() != null) {
       ConfigChange change = in.config();
@@ -187,7 +198,8 @@ public final class DecideFunction
   // ---- keyed side -----------------------------------------------------------------------------
 
   @Override
-  public void processElement(TimingInput in, ReadOnlyContext ctx, Collector<TimingDecision> out)
+  public void processElement(
+      TimingInput in, ReadOnlyContext ctx, Collector<Either<TimingDecision, ExplanationRow>> out)
       throws Exception {
     Instant now = Instant.ofEpochMilli(ctx.currentProcessingTime());
     Decisions decisions = new Decisions(ctx, out, view(ctx.getBroadcastState(CONFIG)));
@@ -474,7 +486,8 @@ public final class DecideFunction
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TimingDecision> out)
+  public void onTimer(
+      long timestamp, OnTimerContext ctx, Collector<Either<TimingDecision, ExplanationRow>> out)
       throws Exception {
     Long last = lastActivity.value();
     if (last != null && ttlCheckAt(last) <= timestamp) {
@@ -667,18 +680,21 @@ public final class DecideFunction
   /** Where one input's decisions and dead letters go. */
   private final class Decisions {
     final ReadOnlyContext ctx;
-    final Collector<TimingDecision> out;
+    final Collector<Either<TimingDecision, ExplanationRow>> out;
     final TimingConfigView view;
 
-    Decisions(ReadOnlyContext ctx, Collector<TimingDecision> out, TimingConfigView view) {
+    Decisions(
+        ReadOnlyContext ctx,
+        Collector<Either<TimingDecision, ExplanationRow>> out,
+        TimingConfigView view) {
       this.ctx = ctx;
       this.out = out;
       this.view = view;
     }
 
     void emit(DecisionMapper.Decided decided) {
-      out.collect(decided.decision());
-      ctx.output(EXPLANATIONS, decided.explanation());
+      out.collect(Either.Left(decided.decision()));
+      out.collect(Either.Right(decided.explanation()));
     }
 
     void deadLetter(SendRequest request, RejectReason reason, String detail) {

@@ -27,10 +27,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -76,8 +74,6 @@ public final class TimingTopology {
   public static final String UID_HANDOFF_INPUTS = "timing-handoff-inputs";
   public static final String UID_HANDOFFS_SINK = "timing-handoffs-sink";
   public static final String UID_DECIDE = "timing-decide";
-  public static final String UID_DECISIONS_OUT = "timing-decisions-out";
-  public static final String UID_EXPLANATIONS_OUT = "timing-explanations-out";
 
   /** Decisions and explanations: one sink, so both commit in the same Kafka transaction. */
   public static final String UID_DECISIONS_SINK = "timing-decisions-sink";
@@ -103,10 +99,6 @@ public final class TimingTopology {
       Sink<Either<TimingDecision, ExplanationRow>> decisions,
       Sink<RecipientHandoff> recipientHandoffs,
       Sink<DeadLetter> deadLetters) {}
-
-  static final TypeInformation<Either<TimingDecision, ExplanationRow>> DECISION_OR_EXPLANATION =
-      new EitherTypeInfo<>(
-          JsonRecordTypeInfo.of(TimingDecision.class), JsonRecordTypeInfo.of(ExplanationRow.class));
 
   /** How the job decides, with which model, and how long it remembers identity keys. */
   public record Settings(DecideSettings decide, ModelSpec model, IdentityStage.Settings identity)
@@ -242,30 +234,16 @@ public final class TimingTopology {
                     .name("handoffs as inputs")
                     .uid(UID_HANDOFF_INPUTS));
 
-    SingleOutputStreamOperator<TimingDecision> decisions =
+    SingleOutputStreamOperator<Either<TimingDecision, ExplanationRow>> decisions =
         inputs
             .keyBy(TimingInput::recipient)
             .connect(control)
             .process(new DecideFunction(settings.decide(), settings.model()))
-            .returns(JsonRecordTypeInfo.of(TimingDecision.class))
+            .returns(DecideFunction.OUTPUT)
             .name("decide")
             .uid(UID_DECIDE);
 
-    decisions
-        .map(Either::<TimingDecision, ExplanationRow>Left)
-        .returns(DECISION_OR_EXPLANATION)
-        .name("decisions")
-        .uid(UID_DECISIONS_OUT)
-        .union(
-            decisions
-                .getSideOutput(DecideFunction.EXPLANATIONS)
-                .map(Either::<TimingDecision, ExplanationRow>Right)
-                .returns(DECISION_OR_EXPLANATION)
-                .name("explanations")
-                .uid(UID_EXPLANATIONS_OUT))
-        .sinkTo(sinks.decisions())
-        .name("decisions + explanations")
-        .uid(UID_DECISIONS_SINK);
+    decisions.sinkTo(sinks.decisions()).name("decisions + explanations").uid(UID_DECISIONS_SINK);
 
     decisions
         .getSideOutput(DecideFunction.HANDOFFS)

@@ -28,6 +28,7 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class DecideFunctionTest {
   /** Anna clicks at about 18:00 UTC every day. */
   private static final int ANNA_MINUTE_OF_DAY = 18 * 60;
 
-  private KeyedBroadcastOperatorTestHarness<String, TimingInput, ControlInput, TimingDecision>
+  private KeyedBroadcastOperatorTestHarness<
+          String, TimingInput, ControlInput, Either<TimingDecision, ExplanationRow>>
       harness;
 
   @BeforeEach
@@ -49,7 +51,7 @@ class DecideFunctionTest {
   }
 
   private static KeyedBroadcastOperatorTestHarness<
-          String, TimingInput, ControlInput, TimingDecision>
+          String, TimingInput, ControlInput, Either<TimingDecision, ExplanationRow>>
       harness(DecideSettings settings) throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
@@ -86,12 +88,14 @@ class DecideFunctionTest {
   }
 
   private List<TimingDecision> decisions() {
-    return harness.extractOutputValues();
+    return harness.extractOutputValues().stream().filter(Either::isLeft).map(Either::left).toList();
   }
 
   private List<ExplanationRow> explanations() {
-    var side = harness.getSideOutput(DecideFunction.EXPLANATIONS);
-    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    return harness.extractOutputValues().stream()
+        .filter(Either::isRight)
+        .map(Either::right)
+        .toList();
   }
 
   private List<DeadLetter> deadLetters() {
