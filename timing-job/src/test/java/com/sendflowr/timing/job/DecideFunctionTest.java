@@ -23,11 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,12 +55,18 @@ class DecideFunctionTest {
           String, TimingInput, ControlInput, Either<TimingDecision, ExplanationRow>>
       harness(DecideSettings settings) throws Exception {
     var h =
-        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new DecideFunction(settings, ModelSpec.defaults()),
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(
+                new DecideFunction(settings, ModelSpec.defaults()),
+                List.of(DecideFunction.CONFIG, DecideFunction.LATENCY)),
             TimingInput::recipient,
             Types.STRING,
-            DecideFunction.CONFIG,
-            DecideFunction.LATENCY);
+            TimingJob.MAX_PARALLELISM,
+            1,
+            0);
+    // Either carries no type of its own: the harness needs the operator's declared output type.
+    h.setup(DecideFunction.OUTPUT.createSerializer(new SerializerConfigImpl()));
+    h.open();
     h.setProcessingTime(T0.toEpochMilli());
     return h;
   }
