@@ -176,6 +176,7 @@ public final class TimingJobBench {
       JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
       awaitRunning(cluster, job);
       long running = System.nanoTime();
+      double cpuAtRunning = processCpuSeconds();
       say(
           String.format(
               "job running (%s, parallelism %d); %,d signals (%s), %,d requests/s",
@@ -193,6 +194,7 @@ public final class TimingJobBench {
           PacedProducer.signals(kafka, topics, load, options.signalRate(), options.signals());
       signals.start();
       List<long[]> commits = awaitSignalsCommitted(kafka, cluster, job, group, topics.signals());
+      double signalsCpu = processCpuSeconds() - cpuAtRunning;
       signals.finish();
       requests.finish();
       awaitFirstDecisions(cluster, job, watcher, requests.produced());
@@ -251,6 +253,8 @@ public final class TimingJobBench {
           round((double) full.decideStateBytes() / options.recipients()),
           liveEstimate,
           liveEstimate == null ? null : round((double) liveEstimate / options.recipients()),
+          round(signalsCpu),
+          round(n / signalsCpu),
           round(loadStart),
           round(loadAverage()));
     } finally {
@@ -756,6 +760,14 @@ public final class TimingJobBench {
   // ---- small helpers --------------------------------------------------------------------------
 
   /** The machine's 1-minute load average: other work on the cores makes every figure lower. */
+  /** CPU time of this whole process (job, broker, load generator), all threads. */
+  private static double processCpuSeconds() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() / 1e9
+        : Double.NaN;
+  }
+
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }

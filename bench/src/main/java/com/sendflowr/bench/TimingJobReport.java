@@ -31,6 +31,10 @@ import com.sendflowr.contract.Contracts;
  *     files may still hold versions compaction has not dropped yet
  * @param rocksdbLiveDataBytes RocksDB's {@code estimate-live-data-size} of the decide operator
  *     after the full checkpoint (null on the heap backend)
+ * @param processCpuSecondsDuringSignals CPU time the whole process (the job, the broker, the load
+ *     generator) used from the job running to the signals' last commit
+ * @param signalsPerCpuSecond signals over that CPU time: the figure that does not depend on what
+ *     else the machine was running (the per-core rates do)
  */
 public record TimingJobReport(
     String benchmark,
@@ -69,6 +73,8 @@ public record TimingJobReport(
     double stateBytesPerRecipient,
     Long rocksdbLiveDataBytes,
     Double rocksdbLiveBytesPerRecipient,
+    double processCpuSecondsDuringSignals,
+    double signalsPerCpuSecond,
     double loadAverageStart,
     double loadAverageEnd) {
 

@@ -56,6 +56,11 @@ class TimingJobBenchSmokeTest {
             r.path("signals_per_second").asDouble() / r.path("cores").asInt(),
             org.assertj.core.data.Offset.offset(0.1));
 
+    double cpu = r.path("process_cpu_seconds_during_signals").asDouble();
+    assertThat(cpu).isPositive();
+    assertThat(r.path("signals_per_cpu_second").asDouble())
+        .isCloseTo(200 / cpu, org.assertj.core.data.Percentage.withPercentage(1));
+
     long requests = r.path("requests").asLong();
     assertThat(requests).isPositive();
     assertThat(r.path("first_decisions").asLong()).isEqualTo(requests);

@@ -572,7 +572,11 @@ public final class Contracts {
     if (json == null || json.isBlank()) {
       return new Parsed.Rejected<>(RejectReason.MALFORMED_JSON, "empty payload");
     }
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    // A UTF-16 unit takes at most three bytes in UTF-8: count them only when it could matter.
+    long bytes = json.length();
+    if (bytes * 3 > MAX_PAYLOAD_BYTES) {
+      bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    }
     if (bytes > MAX_PAYLOAD_BYTES) {
       return new Parsed.Rejected<>(
           RejectReason.PAYLOAD_TOO_LARGE,
