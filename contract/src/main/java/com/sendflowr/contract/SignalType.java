@@ -30,6 +30,7 @@ public enum SignalType {
   }
 
   private final Category category;
+  private final String wire = name().toLowerCase(Locale.ROOT);
 
   SignalType(Category category) {
     this.category = category;
@@ -41,7 +42,7 @@ public enum SignalType {
 
   @JsonValue
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   public static Optional<SignalType> fromWire(String wire) {
