@@ -16,6 +16,9 @@ public final class ConfigService implements AutoCloseable {
   /**
    * @param kafkaBootstrap null runs without publishing: changes wait in the outbox until a service
    *     with Kafka configured publishes them
+   * @param credentialsFile null, or a file kept in sync with the accounts' credentials ({@code
+   *     account_id=key}, owner-only) for a dispatch job on the same machine ({@code
+   *     --credentials-file}); production puts the keys into the dispatch job's secret instead
    */
   public record Options(
       String jdbcUrl,
@@ -25,7 +28,8 @@ public final class ConfigService implements AutoCloseable {
       int port,
       CredentialCipher cipher,
       String kafkaBootstrap,
-      String topic) {}
+      String topic,
+      java.nio.file.Path credentialsFile) {}
 
   private final Database db;
   private final OutboxRelay relay;
@@ -55,6 +59,9 @@ public final class ConfigService implements AutoCloseable {
         LOG.warn("no Kafka bootstrap configured: config changes stay in the outbox");
       }
       OutboxRelay wake = relay;
+      CredentialsFile file =
+          o.credentialsFile() == null ? null : new CredentialsFile(o.credentialsFile());
+      ConfigStore[] self = new ConfigStore[1];
       ConfigStore store =
           new ConfigStore(
               db,
@@ -64,7 +71,14 @@ public final class ConfigService implements AutoCloseable {
                 if (wake != null) {
                   wake.wakeUp();
                 }
+                if (file != null) {
+                  file.write(self[0].decryptedCredentials());
+                }
               });
+      self[0] = store;
+      if (file != null) {
+        file.write(store.decryptedCredentials());
+      }
       Optional<String> token = store.bootstrapAdminToken();
       http = new ConfigApi(store).start(o.host(), o.port());
       return new ConfigService(db, relay, store, http, token);

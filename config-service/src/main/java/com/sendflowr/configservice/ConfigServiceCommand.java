@@ -2,12 +2,8 @@ package com.sendflowr.configservice;
 
 import com.sendflowr.contract.Topics;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -136,6 +132,13 @@ public final class ConfigServiceCommand implements Callable<Integer> {
       description = "the compacted topic the jobs read (default: ${DEFAULT-VALUE})")
   String topic;
 
+  @Option(
+      names = "--credentials-file",
+      description =
+          "keep this file (account_id=key, owner-only) in sync with the ESP credentials, for a"
+              + " dispatch job on the same machine (its --credentials-file)")
+  Path credentialsFile;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ConfigServiceCommand()).execute(args));
   }
@@ -152,7 +155,8 @@ public final class ConfigServiceCommand implements Callable<Integer> {
                 port,
                 storage.cipher(),
                 kafkaBootstrap,
-                topic));
+                topic,
+                credentialsFile));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -207,17 +211,11 @@ public final class ConfigServiceCommand implements Callable<Integer> {
         ConfigStore store =
             new ConfigStore(db, storage.cipher(), java.time.Clock.systemUTC(), () -> {});
         Map<String, String> credentials = store.decryptedCredentials();
-        Files.createFile(
-            out,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        java.util.Properties p = new java.util.Properties();
-        p.putAll(credentials);
-        // Properties escapes what its reader (the dispatch job's credentials file) would misread.
-        try (Writer w =
-            Files.newBufferedWriter(
-                out, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
-          p.store(w, "SendFlowr ESP credentials by credential_ref (ESP account id)");
+        if (Files.exists(out)) {
+          throw new CommandLine.ParameterException(
+              new CommandLine(this), out + " exists: choose a new file");
         }
+        new CredentialsFile(out).write(credentials);
         System.out.println("wrote " + credentials.size() + " credentials to " + out);
       }
       return 0;

@@ -114,7 +114,8 @@ class OutboxRelayTest {
             0,
             TestService.CIPHER,
             KAFKA.bootstrapServers(),
-            topic);
+            topic,
+            null);
     String token;
     try (ConfigService first = ConfigService.start(options)) {
       token = first.bootstrapAdminToken().orElseThrow();

@@ -33,7 +33,15 @@ final class TestService implements AutoCloseable {
     return new TestService(
         ConfigService.start(
             new ConfigService.Options(
-                url, pg.user(), pg.password(), "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic)),
+                url,
+                pg.user(),
+                pg.password(),
+                "127.0.0.1",
+                0,
+                CIPHER,
+                kafkaBootstrap,
+                topic,
+                null)),
         url);
   }
 
@@ -43,7 +51,7 @@ final class TestService implements AutoCloseable {
     return new TestService(
         ConfigService.start(
             new ConfigService.Options(
-                url, null, null, "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic)),
+                url, null, null, "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic, null)),
         url);
   }
 
