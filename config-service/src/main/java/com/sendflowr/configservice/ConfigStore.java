@@ -73,7 +73,7 @@ public final class ConfigStore {
   }
 
   /** How a write treats an existing entity. */
-  enum Mode {
+  public enum Mode {
     CREATE,
     UPDATE,
     UPSERT
