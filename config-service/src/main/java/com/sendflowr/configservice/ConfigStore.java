@@ -1112,7 +1112,7 @@ public final class ConfigStore {
             version = rs.getLong(1);
           }
           return new ConfigExport(
-              1,
+              ConfigExport.FORMAT,
               version,
               clock.instant(),
               queryIntents(c, "", null),
@@ -1128,24 +1128,61 @@ public final class ConfigStore {
    * left alone. Accounts keep their stored credentials; new ones start without.
    */
   public Status importConfig(Principal who, ConfigExport file) {
+    if (file.formatVersion() != null && file.formatVersion() != ConfigExport.FORMAT) {
+      throw ApiException.invalid("format_version", "must be " + ConfigExport.FORMAT);
+    }
     change(
         who,
         ch -> {
-          for (Intent i : nonNull(file.intents())) {
-            putIntent(ch, Mode.UPSERT, i.intentId(), null, i);
+          List<Intent> intents = nonNull(file.intents());
+          for (int i = 0; i < intents.size(); i++) {
+            Intent e = intents.get(i);
+            at("intents", i, () -> putIntent(ch, Mode.UPSERT, e.intentId(), null, e));
           }
-          for (EspAccount a : nonNull(file.espAccounts())) {
-            putEspAccount(ch, Mode.UPSERT, a.accountId(), null, a, false);
+          List<EspAccount> accounts = nonNull(file.espAccounts());
+          for (int i = 0; i < accounts.size(); i++) {
+            EspAccount e = accounts.get(i);
+            at(
+                "esp_accounts",
+                i,
+                () -> putEspAccount(ch, Mode.UPSERT, e.accountId(), null, e, false));
           }
-          for (SignalMapping m : nonNull(file.signalMappings())) {
-            putSignalMapping(ch, Mode.UPSERT, m.mappingId(), null, m);
+          List<SignalMapping> mappings = nonNull(file.signalMappings());
+          for (int i = 0; i < mappings.size(); i++) {
+            SignalMapping e = mappings.get(i);
+            at(
+                "signal_mappings",
+                i,
+                () -> putSignalMapping(ch, Mode.UPSERT, e.mappingId(), null, e));
           }
-          for (Binding b : nonNull(file.bindings())) {
-            putBinding(ch, Mode.UPSERT, b.bindingId(), null, b);
+          List<Binding> bindings = nonNull(file.bindings());
+          for (int i = 0; i < bindings.size(); i++) {
+            Binding e = bindings.get(i);
+            at("bindings", i, () -> putBinding(ch, Mode.UPSERT, e.bindingId(), null, e));
           }
           return null;
         });
     return status();
+  }
+
+  /** Runs one entity of an import, prefixing its field errors with where it is in the file. */
+  private static void at(String list, int index, ChangeStep step) throws SQLException {
+    try {
+      step.run();
+    } catch (ApiException e) {
+      if (e.fields().isEmpty()) {
+        throw new ApiException(e.status(), e.code(), list + "[" + index + "]: " + e.getMessage());
+      }
+      throw ApiException.invalid(
+          e.fields().stream()
+              .map(f -> new FieldError(list + "[" + index + "]." + f.field(), f.message()))
+              .toList());
+    }
+  }
+
+  @FunctionalInterface
+  private interface ChangeStep {
+    void run() throws SQLException;
   }
 
   private static <T> List<T> nonNull(List<T> list) {

@@ -148,15 +148,21 @@ public final class Entities {
     }
   }
 
-  /** The whole config as one reviewable file (credentials are never part of it). */
+  /**
+   * The whole config as one reviewable file (credentials are never part of it).
+   *
+   * @param formatVersion {@value ConfigExport#FORMAT}; an import accepts it or none
+   */
   public record ConfigExport(
-      int formatVersion,
+      Integer formatVersion,
       Long configVersion,
       Instant exportedAt,
       List<Intent> intents,
       List<SignalMapping> signalMappings,
       List<EspAccount> espAccounts,
-      List<Binding> bindings) {}
+      List<Binding> bindings) {
+    public static final int FORMAT = 1;
+  }
 
   /** Where publishing stands: a UI can show "published" once {@code published} reaches it. */
   public record Status(long configVersion, long outboxPosition, long publishedPosition) {}
