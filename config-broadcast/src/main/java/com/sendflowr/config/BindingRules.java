@@ -168,6 +168,12 @@ public final class BindingRules {
       errors.add(new FieldError(field, "must not contain control characters"));
       return null;
     }
+    // The contract's parser rejects a lone surrogate anywhere in a record.
+    if (str.codePoints()
+        .anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
+      errors.add(new FieldError(field, "must be well-formed Unicode"));
+      return null;
+    }
     return str;
   }
 

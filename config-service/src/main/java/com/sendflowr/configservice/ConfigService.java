@@ -72,7 +72,12 @@ public final class ConfigService implements AutoCloseable {
                   wake.wakeUp();
                 }
                 if (file != null) {
-                  file.write(self[0].decryptedCredentials());
+                  try {
+                    file.write(self[0].decryptedCredentials());
+                  } catch (RuntimeException e) {
+                    // The change is committed; the file catches up with the next one.
+                    LOG.error("could not update the credentials file: {}", e.getMessage());
+                  }
                 }
               });
       self[0] = store;
