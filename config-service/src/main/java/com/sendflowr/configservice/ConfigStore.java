@@ -285,7 +285,7 @@ public final class ConfigStore {
               findIntent(ch.c, id).orElseThrow(() -> ApiException.notFound("intent", id));
           requireUpdatable(Mode.UPDATE, "intent", id, expected, before.version());
           List<String> users = new ArrayList<>();
-          queryBindings(ch.c, "WHERE intent_id = ?", id)
+          queryBindings(ch.c, "WHERE b.intent_id = ?", id)
               .forEach(b -> users.add("binding " + b.bindingId()));
           queryMappings(ch.c, "WHERE intent_id = ?", id)
               .forEach(m -> users.add("signal mapping " + m.mappingId()));
@@ -669,7 +669,7 @@ public final class ConfigStore {
     if (before.isPresent()
         && in.esp() != null
         && !in.esp().equals(before.get().esp())
-        && !queryBindings(ch.c, "WHERE account_id = ?", id).isEmpty()) {
+        && !queryBindings(ch.c, "WHERE b.account_id = ?", id).isEmpty()) {
       k.add("esp", "cannot change while bindings use this account: their ids are ESP-specific");
     }
     k.throwIfAny();
@@ -776,7 +776,7 @@ public final class ConfigStore {
               findAccount(ch.c, id).orElseThrow(() -> ApiException.notFound("ESP account", id));
           requireUpdatable(Mode.UPDATE, "ESP account", id, expected, before.version());
           List<String> users =
-              queryBindings(ch.c, "WHERE account_id = ?", id).stream()
+              queryBindings(ch.c, "WHERE b.account_id = ?", id).stream()
                   .map(Binding::bindingId)
                   .toList();
           if (!users.isEmpty()) {
@@ -1054,16 +1054,12 @@ public final class ConfigStore {
 
   private List<Binding> queryBindings(Connection c, String where, String param)
       throws SQLException {
-    String qualified =
-        where
-            .replace("WHERE intent_id", "WHERE b.intent_id")
-            .replace("WHERE account_id", "WHERE b.account_id");
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
                 + BINDING_COLUMNS
                 + " FROM bindings b JOIN esp_accounts a ON a.account_id = b.account_id "
-                + qualified
+                + where
                 + " ORDER BY b.binding_id")) {
       if (param != null) {
         ps.setString(1, param);

@@ -75,22 +75,6 @@ public final class Entities {
     public String toString() {
       return "EspAccount[accountId=" + accountId + ", esp=" + esp + ", credential=***]";
     }
-
-    EspAccount withoutCredential() {
-      return new EspAccount(
-          accountId,
-          name,
-          esp,
-          apiBaseUrl,
-          null,
-          credentialSet,
-          rateLimitPerSecond,
-          rateLimitPerMinute,
-          version,
-          createdAt,
-          updatedAt,
-          updatedBy);
-    }
   }
 
   /**

@@ -1,7 +1,6 @@
 package com.sendflowr.configservice;
 
 import com.sendflowr.configservice.Entities.Binding;
-import com.sendflowr.configservice.Entities.EspAccount;
 import com.sendflowr.configservice.Entities.Intent;
 import com.sendflowr.configservice.Entities.SignalMapping;
 import java.util.LinkedHashMap;
@@ -64,10 +63,6 @@ final class Snapshots {
     put(s, "max_lateness_seconds", maxLatenessSeconds);
     put(s, "dry_run", b.dryRun());
     return s;
-  }
-
-  static String espOf(EspAccount a) {
-    return a.esp();
   }
 
   private static void put(Map<String, Object> s, String key, Object value) {

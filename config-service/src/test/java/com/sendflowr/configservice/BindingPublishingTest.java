@@ -84,6 +84,16 @@ class BindingPublishingTest {
       assertThat(last).hasSize(4);
       assertThat(last.get(3).tombstone()).isTrue();
       assertThat(last).extracting(ConfigChange::version).isSorted().doesNotHaveDuplicates();
+
+      // What a binding still uses cannot be deleted from under it.
+      ApiClient.Response intentInUse =
+          a.delete("/intents/promo_jan", a.get("/intents/promo_jan").etag());
+      assertThat(intentInUse.status()).isEqualTo(409);
+      assertThat(intentInUse.json().get("message").asText()).contains("binding promo-k");
+      assertThat(a.delete("/esp-accounts/acct-k", a.get("/esp-accounts/acct-k").etag()).status())
+          .isEqualTo(409);
+      assertThat(a.delete("/esp-accounts/acct-b", a.get("/esp-accounts/acct-b").etag()).status())
+          .isEqualTo(204);
     }
   }
 
