@@ -41,6 +41,11 @@ public record IntentBinding(
     if (!ENTITY_TYPE.equals(change.entityType())) {
       throw new IllegalArgumentException("not an " + ENTITY_TYPE + ": " + change.entityType());
     }
+    // The per-ESP rules the config service also applies before it stores a binding.
+    java.util.List<FieldError> errors = BindingRules.check(change.snapshot());
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(errors.get(0).describe("an intent binding"));
+    }
     SnapshotFields s = new SnapshotFields("an intent binding", change.snapshot());
     String esp = s.required("esp");
     return new IntentBinding(

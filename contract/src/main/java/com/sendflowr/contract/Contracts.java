@@ -96,7 +96,9 @@ public final class Contracts {
   /** Event types: lower snake case, so operator-defined types look like the built-in ones. */
   public static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/+=-]*");
+  /** What an id of the contract may look like (request, event, intent and config entity ids). */
+  public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/+=-]*");
+
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 

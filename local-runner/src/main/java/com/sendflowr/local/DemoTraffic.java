@@ -1,26 +1,22 @@
 package com.sendflowr.local;
 
-import com.sendflowr.config.IntentBinding;
-import com.sendflowr.config.SignalMapping;
-import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
 
 /**
- * Demo traffic so a newcomer sees the system work: connector config (a binding, a hot path, a
- * circuit breaker), six weeks of history for a handful of recipients with their own daily habits,
- * then a steady stream of signals and send requests. Some requests have a short window (sent within
- * a minute or two), some a day-long one (placed at the recipient's habitual time, and pulled
- * forward when a site visit arrives); one malformed signal shows the dead letters.
+ * Demo traffic so a newcomer sees the system work (its connector config is {@link DemoConfig}): six
+ * weeks of history for a handful of recipients with their own daily habits, then a steady stream of
+ * signals and send requests. Some requests have a short window (sent within a minute or two), some
+ * a day-long one (placed at the recipient's habitual time, and pulled forward when a site visit
+ * arrives); one malformed signal shows the dead letters.
  */
 final class DemoTraffic {
   static final String INTENT = "promo_jan";
@@ -49,58 +45,6 @@ final class DemoTraffic {
   /** Each demo recipient's habitual minute of the day (UTC), spread over the day. */
   static int habitMinute(int i) {
     return (7 * 60 + i * 197) % (24 * 60);
-  }
-
-  /** The binding to the sandbox Klaviyo, and the signal roles the timing job reads. */
-  void publishConfig(String credentialRef, BiConsumer<String, String> announce) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Map<String, Object> binding = new LinkedHashMap<>();
-    binding.put("esp", "klaviyo");
-    binding.put("credential_ref", credentialRef);
-    binding.put("metric_name", "SendFlowr Promo Jan");
-    binding.put("campaign_id", "abc123");
-    binding.put("template_id", "promo-drip");
-    config(new ConfigChange(IntentBinding.ENTITY_TYPE, INTENT, 1, now, false, binding));
-    announce.accept(
-        "config  intent promo_jan -> Klaviyo metric 'SendFlowr Promo Jan' (campaign abc123)", "");
-    config(
-        new ConfigChange(
-            SignalMapping.ENTITY_TYPE,
-            "site_visit.promo_jan",
-            1,
-            now,
-            false,
-            Map.of(
-                "signal_type", "site_visit",
-                "intent_id", INTENT,
-                "role", "hot_path",
-                "weight", 20.0,
-                "decay", "PT30M",
-                "duration", "PT2H")));
-    announce.accept("config  site_visit is a hot path for promo_jan (weight 20, decay 30 min)", "");
-    config(
-        new ConfigChange(
-            SignalMapping.ENTITY_TYPE,
-            "ticket_opened.all",
-            1,
-            now,
-            false,
-            Map.of("signal_type", "ticket_opened", "role", "circuit_breaker", "duration", "PT2M")));
-    config(
-        new ConfigChange(
-            SignalMapping.ENTITY_TYPE,
-            "ticket_closed.all",
-            1,
-            now,
-            false,
-            Map.of("signal_type", "ticket_closed", "role", "clear", "clears", "ticket_opened")));
-    announce.accept(
-        "config  ticket_opened suppresses every intent for 2 min (demo length), ticket_closed ends it",
-        "");
-  }
-
-  private void config(ConfigChange c) {
-    producer.send(topics.connectorConfig(), c.key(), Contracts.toJson(c));
   }
 
   /** Six weeks of clicks per recipient, around their habitual minute: what the model learns. */

@@ -1,5 +1,7 @@
 package com.sendflowr.local;
 
+import com.sendflowr.configservice.ConfigService;
+import com.sendflowr.configservice.CredentialCipher;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
@@ -10,6 +12,8 @@ import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -41,14 +45,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The whole system in one process on embedded defaults: a Kafka broker, the timing job, the
- * dispatch job and the explanation loader on local Flink runtimes, the sandbox Klaviyo, an embedded
+ * dispatch job and the explanation loader on local Flink runtimes, the sandbox Klaviyo, the config
+ * service (its API on an in-memory database, publishing to the config topic), an embedded
  * explanation store (H2, or ClickHouse when {@code --clickhouse-jdbc-url} is given) and demo
  * traffic. Prints signals in, decisions, stored explanations, ESP calls and dead letters until
  * stopped or {@code --duration} ends.
  *
  * <p>Flags: {@code --duration 2m}, {@code --clickhouse-jdbc-url jdbc:clickhouse://...}, {@code
- * --sandbox-port 18080}, {@code --demo-interval 3s}, {@code --quiet-demo} (no demo traffic: feed
- * the topics yourself).
+ * --sandbox-port 18080}, {@code --config-port 8090} (the config service's API), {@code
+ * --demo-interval 3s}, {@code --quiet-demo} (no demo traffic: feed the topics yourself).
  */
 public final class SendFlowrLocal {
   static final String SANDBOX_KEY = "pk_local_sandbox_key";
@@ -66,7 +71,7 @@ public final class SendFlowrLocal {
     if (flags.has("help")) {
       System.out.println(
           "usage: sendflowr local [--duration 2m] [--clickhouse-jdbc-url URL]"
-              + " [--sandbox-port N] [--demo-interval 3s] [--quiet-demo]");
+              + " [--sandbox-port N] [--config-port 8090] [--demo-interval 3s] [--quiet-demo]");
       return;
     }
     new SendFlowrLocal().run(flags);
@@ -107,12 +112,32 @@ public final class SendFlowrLocal {
     }
     say("explanation store: " + (jdbcUrl.startsWith("jdbc:h2:") ? "embedded H2" : jdbcUrl));
 
+    // The config service on a throwaway in-memory database: its outbox relay publishes to the
+    // config topic, and it keeps the dispatch job's credentials file in sync with its accounts.
+    Path credentialsFile = Files.createTempDirectory("sendflowr-local").resolve("credentials");
+    ConfigService config =
+        ConfigService.start(
+            new ConfigService.Options(
+                "jdbc:h2:mem:sendflowr-config;DB_CLOSE_DELAY=-1",
+                null,
+                null,
+                "127.0.0.1",
+                Integer.parseInt(flags.get("config-port", "8090")),
+                CredentialCipher.ofBase64(randomKey()),
+                broker.bootstrapServers(),
+                topics.connectorConfig(),
+                credentialsFile));
+    toClose.add(0, config::close);
+    say("config service API at " + config.apiUrl("127.0.0.1"));
+    config.bootstrapAdminToken().ifPresent(token -> say("  admin token (shown once): " + token));
+    DemoConfig.seed(
+        config.store(), CREDENTIAL_REF, sandbox.baseUrl(), SANDBOX_KEY, this::announceInput);
+
     KafkaProducer<String, String> producer = broker.newProducer(new Properties());
     toClose.add(producer);
     DemoTraffic demo =
         new DemoTraffic(
             topics, (topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
-    demo.publishConfig(CREDENTIAL_REF, this::announceInput);
 
     LocalPipeline pipeline =
         new LocalPipeline(
@@ -120,7 +145,7 @@ public final class SendFlowrLocal {
             topics,
             jdbcUrl,
             sandbox.baseUrl(),
-            CredentialStore.of(Map.of(CREDENTIAL_REF, SANDBOX_KEY)),
+            CredentialStore.fromFile(credentialsFile),
             Duration.ofSeconds(1),
             "sendflowr-local");
     say(
@@ -300,6 +325,13 @@ public final class SendFlowrLocal {
         StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
     env.setParallelism(1);
     return env;
+  }
+
+  /** A fresh credential encryption key: the local database lives only as long as the run. */
+  private static String randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return java.util.Base64.getEncoder().encodeToString(key);
   }
 
   private static void sleep(Duration d) {

@@ -114,6 +114,49 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     }
   }
 
+  /**
+   * Takes the broker down, keeping its data, its port and the KRaft controller, so clients see an
+   * outage rather than a new cluster; {@link #restartBroker()} ends it. For tests of what a client
+   * does while Kafka is unreachable.
+   */
+  public synchronized void stopBroker() {
+    requireRunning();
+    for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+      broker.shutdown();
+      broker.awaitShutdown();
+    }
+  }
+
+  /**
+   * Starts the broker {@link #stopBroker()} took down, on the same port and data, and waits until
+   * it answers metadata requests again.
+   */
+  public synchronized void restartBroker() throws InterruptedException {
+    requireRunning();
+    for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+      broker.startup();
+    }
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    while (true) {
+      try (Admin admin = admin()) {
+        if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the Kafka broker did not come back", e);
+        }
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private void requireRunning() {
+    if (cluster == null) {
+      throw new IllegalStateException("Kafka broker is not running");
+    }
+  }
+
   Map<String, String> brokerConfig() {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("offsets.topic.replication.factor", "1");

@@ -1,0 +1,183 @@
+package com.sendflowr.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What makes an intent binding valid, per ESP: the one implementation of these rules. The dispatch
+ * job applies them when it parses a binding from the config topic ({@link
+ * IntentBinding#fromChange}), and the config service applies them before it stores one, so an
+ * operator hears at edit time, field by field, what the dispatcher would otherwise dead-letter.
+ *
+ * <p>Each ESP names its campaign-like object differently, and a binding carries only the ids its
+ * ESP understands: an id meant for another ESP is an error rather than silently ignored, since it
+ * usually means the binding was copied from another ESP's and not finished.
+ */
+public final class BindingRules {
+  public static final String KLAVIYO = "klaviyo";
+  public static final String BRAZE = "braze";
+  public static final String ITERABLE = "iterable";
+  public static final String CUSTOMERIO = "customerio";
+  public static final String SENDGRID = "sendgrid";
+
+  /** The ESPs a binding may name. Only Klaviyo has a dispatch adapter so far. */
+  public static final Set<String> ESPS = Set.of(KLAVIYO, BRAZE, ITERABLE, CUSTOMERIO, SENDGRID);
+
+  /** Ids that belong to one ESP (or a few), by snapshot field. */
+  static final Map<String, Set<String>> ESP_SPECIFIC_FIELDS =
+      Map.of(
+          "metric_name", Set.of(KLAVIYO),
+          "campaign_id", Set.of(KLAVIYO, BRAZE),
+          "canvas_id", Set.of(BRAZE),
+          "workflow_id", Set.of(ITERABLE),
+          "event_name", Set.of(CUSTOMERIO),
+          "transactional_message_id", Set.of(CUSTOMERIO));
+
+  /** Fields any ESP's binding may carry. */
+  static final Set<String> COMMON_TEXT_FIELDS =
+      Set.of("binding_id", "account", "template_id", "notification_id", "channel");
+
+  /** The longest id or name any field may hold; ESPs' own ids are far shorter. */
+  public static final int MAX_FIELD_LENGTH = 256;
+
+  /** Klaviyo metric names are at most 128 characters. */
+  public static final int MAX_METRIC_NAME_LENGTH = 128;
+
+  /** What a credential reference (the config service uses the ESP account id) may look like. */
+  public static final Pattern CREDENTIAL_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private static final Pattern ITERABLE_WORKFLOW = Pattern.compile("[1-9][0-9]{0,18}");
+  private static final Pattern SENDGRID_TEMPLATE = Pattern.compile("d-[0-9a-fA-F]{32}");
+
+  private BindingRules() {}
+
+  /**
+   * Every problem of a binding's snapshot, in a stable order (empty when valid).
+   *
+   * @param snapshot the fields as published on the config topic (snake_case)
+   */
+  public static List<FieldError> check(Map<String, Object> snapshot) {
+    List<FieldError> errors = new ArrayList<>();
+    String esp = text(snapshot, "esp", errors);
+    if (esp == null || esp.isBlank()) {
+      errors.add(new FieldError("esp", "is required"));
+    } else if (!ESPS.contains(esp)) {
+      errors.add(new FieldError("esp", "must be one of " + sorted(ESPS)));
+      esp = null;
+    }
+    String credentialRef = text(snapshot, "credential_ref", errors);
+    if (credentialRef == null || credentialRef.isBlank()) {
+      errors.add(new FieldError("credential_ref", "is required"));
+    } else if (!CREDENTIAL_REF.matcher(credentialRef).matches()) {
+      errors.add(
+          new FieldError(
+              "credential_ref",
+              "must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+    }
+    for (String field : sorted(COMMON_TEXT_FIELDS)) {
+      text(snapshot, field, errors);
+    }
+    for (String field : sorted(ESP_SPECIFIC_FIELDS.keySet())) {
+      String v = text(snapshot, field, errors);
+      if (v != null && esp != null && !ESP_SPECIFIC_FIELDS.get(field).contains(esp)) {
+        errors.add(new FieldError(field, "is not used by " + esp));
+      }
+    }
+    Object lateness = snapshot.get("max_lateness_seconds");
+    if (lateness != null && (!(lateness instanceof Number n) || n.longValue() < 0)) {
+      errors.add(new FieldError("max_lateness_seconds", "must be a non-negative number"));
+    }
+    Object dryRun = snapshot.get("dry_run");
+    if (dryRun != null && !(dryRun instanceof Boolean)) {
+      errors.add(new FieldError("dry_run", "must be true or false"));
+    }
+    if (esp != null) {
+      espRules(esp, snapshot, errors);
+    }
+    return List.copyOf(errors);
+  }
+
+  private static void espRules(String esp, Map<String, Object> s, List<FieldError> errors) {
+    switch (esp) {
+      case KLAVIYO -> {
+        String metric = present(s, "metric_name");
+        if (metric != null && metric.length() > MAX_METRIC_NAME_LENGTH) {
+          errors.add(
+              new FieldError(
+                  "metric_name", "must be at most " + MAX_METRIC_NAME_LENGTH + " characters"));
+        }
+      }
+      case BRAZE -> exactlyOne(s, "campaign_id", "canvas_id", "Braze", errors);
+      case ITERABLE -> {
+        String workflow = present(s, "workflow_id");
+        if (workflow == null) {
+          errors.add(new FieldError("workflow_id", "is required for Iterable"));
+        } else if (!ITERABLE_WORKFLOW.matcher(workflow).matches()) {
+          errors.add(new FieldError("workflow_id", "must be Iterable's numeric workflow id"));
+        }
+      }
+      case CUSTOMERIO ->
+          exactlyOne(s, "event_name", "transactional_message_id", "Customer.io", errors);
+      case SENDGRID -> {
+        String template = present(s, "template_id");
+        if (template == null) {
+          errors.add(new FieldError("template_id", "is required for SendGrid"));
+        } else if (!SENDGRID_TEMPLATE.matcher(template).matches()) {
+          errors.add(
+              new FieldError(
+                  "template_id", "must be a SendGrid dynamic template id (d- and 32 hex digits)"));
+        }
+      }
+      default -> throw new IllegalStateException("unhandled ESP " + esp);
+    }
+  }
+
+  private static void exactlyOne(
+      Map<String, Object> s, String a, String b, String espLabel, List<FieldError> errors) {
+    boolean hasA = present(s, a) != null;
+    boolean hasB = present(s, b) != null;
+    if (hasA == hasB) {
+      String problem = espLabel + " needs exactly one of " + a + " or " + b;
+      errors.add(new FieldError(hasA ? b : a, problem));
+    }
+  }
+
+  /** A non-blank string value, or null (type errors are reported by {@link #text}). */
+  private static String present(Map<String, Object> s, String field) {
+    return s.get(field) instanceof String str && !str.isBlank() ? str : null;
+  }
+
+  /** Reads an optional string field, reporting a wrong type, length or control characters. */
+  private static String text(Map<String, Object> s, String field, List<FieldError> errors) {
+    Object v = s.get(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String str)) {
+      errors.add(new FieldError(field, "must be a string"));
+      return null;
+    }
+    if (str.length() > MAX_FIELD_LENGTH) {
+      errors.add(new FieldError(field, "must be at most " + MAX_FIELD_LENGTH + " characters"));
+      return null;
+    }
+    if (str.codePoints().anyMatch(Character::isISOControl)) {
+      errors.add(new FieldError(field, "must not contain control characters"));
+      return null;
+    }
+    // The contract's parser rejects a lone surrogate anywhere in a record.
+    if (str.codePoints()
+        .anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) {
+      errors.add(new FieldError(field, "must be well-formed Unicode"));
+      return null;
+    }
+    return str;
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,74 @@
+package com.sendflowr.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sendflowr.contract.ConfigChange;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BindingRulesTest {
+
+  private static Map<String, Object> binding(String esp, Object... kv) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("esp", esp);
+    m.put("credential_ref", "brand-a");
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  private static List<String> fields(Map<String, Object> snapshot) {
+    return BindingRules.check(snapshot).stream().map(FieldError::field).toList();
+  }
+
+  @Test
+  void eachEspNeedsItsOwnIds() {
+    assertThat(fields(binding("klaviyo", "metric_name", "Promo", "campaign_id", "abc123")))
+        .isEmpty();
+    assertThat(fields(binding("braze", "canvas_id", "c-1"))).isEmpty();
+    assertThat(fields(binding("braze"))).containsExactly("campaign_id");
+    assertThat(fields(binding("braze", "campaign_id", "a", "canvas_id", "b")))
+        .containsExactly("canvas_id");
+    assertThat(fields(binding("iterable", "workflow_id", "1234"))).isEmpty();
+    assertThat(fields(binding("iterable", "workflow_id", "wf-1"))).containsExactly("workflow_id");
+    assertThat(fields(binding("customerio", "event_name", "promo"))).isEmpty();
+    assertThat(fields(binding("customerio"))).containsExactly("event_name");
+    assertThat(fields(binding("sendgrid", "template_id", "d-0123456789abcdef0123456789abcdef")))
+        .isEmpty();
+    assertThat(fields(binding("sendgrid", "template_id", "promo-drip")))
+        .containsExactly("template_id");
+  }
+
+  @Test
+  void anIdOfAnotherEspIsAnError() {
+    assertThat(BindingRules.check(binding("klaviyo", "canvas_id", "c-1")))
+        .containsExactly(new FieldError("canvas_id", "is not used by klaviyo"));
+  }
+
+  @Test
+  void commonFieldsAreChecked() {
+    Map<String, Object> b = binding("mailchimp", "dry_run", "yes", "channel", "x".repeat(300));
+    b.remove("credential_ref");
+    assertThat(fields(b)).containsExactly("esp", "credential_ref", "channel", "dry_run");
+  }
+
+  @Test
+  void theDispatcherAppliesTheSameRules() {
+    ConfigChange braze =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_jan",
+            1,
+            Instant.parse("2026-01-05T09:00:00Z"),
+            false,
+            binding("braze"));
+    assertThatThrownBy(() -> IntentBinding.fromChange(braze))
+        .hasMessage(
+            "'campaign_id' Braze needs exactly one of campaign_id or canvas_id in an intent binding");
+  }
+}

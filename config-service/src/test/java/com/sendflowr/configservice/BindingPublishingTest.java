@@ -1,0 +1,115 @@
+package com.sendflowr.configservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.contract.ConfigChange;
+import com.sendflowr.contract.Contracts;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the dispatch job receives as bindings change: one {@code intent_binding:<intent>} record per
+ * change of the intent's active binding, an ESP switch in one change, a tombstone when none is
+ * active. Reads the outbox directly (no Kafka here: the relay has its own test).
+ */
+class BindingPublishingTest {
+
+  @Test
+  void anEspSwitchIsOneChangeAndRetiringTheBindingPublishesATombstone() throws Exception {
+    try (TestService svc = TestService.onH2("binding-publishing", null, null)) {
+      ApiClient a = svc.admin;
+      a.post(
+          "/intents",
+          "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\",\"max_lateness_seconds\":120}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-k\",\"name\":\"K\",\"esp\":\"klaviyo\",\"credential\":\"k\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-b\",\"name\":\"B\",\"esp\":\"braze\",\"credential\":\"b\"}");
+      assertThat(
+              a.post(
+                      "/bindings",
+                      "{\"binding_id\":\"promo-k\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-k\","
+                          + "\"campaign_id\":\"abc123\",\"template_id\":\"promo-drip\"}")
+                  .status())
+          .isEqualTo(201);
+      // Prepared while inactive: nothing published.
+      assertThat(
+              a.post(
+                      "/bindings",
+                      "{\"binding_id\":\"promo-b\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-b\","
+                          + "\"canvas_id\":\"canvas-9\",\"active\":false}")
+                  .status())
+          .isEqualTo(201);
+      List<ConfigChange> before = bindingRecords(svc);
+      assertThat(before).hasSize(1);
+      IntentBinding klaviyo = IntentBinding.fromChange(before.get(0));
+      assertThat(klaviyo.esp()).isEqualTo("klaviyo");
+      assertThat(klaviyo.credentialRef()).isEqualTo("acct-k");
+      assertThat(klaviyo.campaignId()).isEqualTo("abc123");
+      assertThat(klaviyo.maxLatenessSeconds()).isEqualTo(120);
+
+      // The switch: activating the Braze binding retires the Klaviyo one in the same change.
+      String etag = a.get("/bindings/promo-b").etag();
+      ApiClient.Response switched =
+          a.put(
+              "/bindings/promo-b",
+              "{\"intent_id\":\"promo_jan\",\"account_id\":\"acct-b\",\"canvas_id\":\"canvas-9\",\"active\":true}",
+              etag);
+      assertThat(switched.status()).as(switched.toString()).isEqualTo(200);
+      assertThat(a.get("/bindings/promo-k").json().get("active").asBoolean()).isFalse();
+      List<ConfigChange> after = bindingRecords(svc);
+      assertThat(after).hasSize(2);
+      IntentBinding braze = IntentBinding.fromChange(after.get(1));
+      assertThat(braze.bindingId()).isEqualTo("promo-b");
+      assertThat(braze.esp()).isEqualTo("braze");
+      assertThat(after.get(1).snapshot()).containsEntry("canvas_id", "canvas-9");
+
+      // The intent's max lateness travels with its binding.
+      String intentEtag = a.get("/intents/promo_jan").etag();
+      a.put("/intents/promo_jan", "{\"name\":\"Promo\",\"max_lateness_seconds\":60}", intentEtag);
+      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(2)).maxLatenessSeconds())
+          .isEqualTo(60);
+
+      assertThat(a.delete("/bindings/promo-b", a.get("/bindings/promo-b").etag()).status())
+          .isEqualTo(204);
+      List<ConfigChange> last = bindingRecords(svc);
+      assertThat(last).hasSize(4);
+      assertThat(last.get(3).tombstone()).isTrue();
+      assertThat(last).extracting(ConfigChange::version).isSorted().doesNotHaveDuplicates();
+
+      // What a binding still uses cannot be deleted from under it.
+      ApiClient.Response intentInUse =
+          a.delete("/intents/promo_jan", a.get("/intents/promo_jan").etag());
+      assertThat(intentInUse.status()).isEqualTo(409);
+      assertThat(intentInUse.json().get("message").asText()).contains("binding promo-k");
+      assertThat(a.delete("/esp-accounts/acct-k", a.get("/esp-accounts/acct-k").etag()).status())
+          .isEqualTo(409);
+      assertThat(a.delete("/esp-accounts/acct-b", a.get("/esp-accounts/acct-b").etag()).status())
+          .isEqualTo(204);
+    }
+  }
+
+  private static List<ConfigChange> bindingRecords(TestService svc) throws Exception {
+    List<ConfigChange> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(svc.jdbcUrl);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT record_value FROM outbox WHERE record_key = ? ORDER BY position")) {
+      ps.setString(1, "intent_binding:promo_jan");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(Contracts.parseConfigChange(rs.getString(1)).value());
+        }
+      }
+    }
+    return out;
+  }
+}
