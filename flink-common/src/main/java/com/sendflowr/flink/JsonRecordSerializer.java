@@ -21,16 +21,21 @@ public final class JsonRecordSerializer<T> extends TypeSerializer<T> {
    * external input; a record the job built itself (a dead letter keeping an oversized Kafka key)
    * may exceed them, and must not become a poison pill between operators or in state.
    */
-  private static final ObjectMapper READER = internalReader();
+  private static final ObjectMapper READER = newInternalReader();
 
   private final Class<T> type;
 
-  private static ObjectMapper internalReader() {
+  private static ObjectMapper newInternalReader() {
     ObjectMapper m = Contracts.mapper().copy();
     m.getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
     return m;
+  }
+
+  /** The reader for JSON the job wrote itself, inside binary records too. */
+  public static ObjectMapper internalReader() {
+    return READER;
   }
 
   public JsonRecordSerializer(Class<T> type) {

@@ -1,9 +1,9 @@
 package com.sendflowr.flink.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sendflowr.contract.Contracts;
+import com.sendflowr.flink.JsonRecordSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
@@ -35,17 +35,9 @@ public final class RecordBytes {
   private static final int SHORT_MAX_CHARS = 65_535 / 3;
 
   /** Reads what this job wrote itself, which may exceed the limits that guard external input. */
-  private static final ObjectMapper READER = internalReader();
+  private static final ObjectMapper READER = JsonRecordSerializer.internalReader();
 
   private RecordBytes() {}
-
-  private static ObjectMapper internalReader() {
-    ObjectMapper m = Contracts.mapper().copy();
-    m.getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
-    return m;
-  }
 
   /** Something that writes one record's fields. */
   @FunctionalInterface

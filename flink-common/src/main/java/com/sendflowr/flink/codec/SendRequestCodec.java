@@ -8,7 +8,6 @@ import static com.sendflowr.flink.codec.RecordBytes.writeString;
 import static com.sendflowr.flink.codec.RecordBytes.writeStringMap;
 
 import com.sendflowr.contract.SendRequest;
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -16,7 +15,7 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** A send request between operators and in state, in binary. */
-public final class SendRequestCodec implements BinaryCodec<SendRequest> {
+public final class SendRequestCodec extends RecordCodec<SendRequest> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
 
@@ -24,24 +23,18 @@ public final class SendRequestCodec implements BinaryCodec<SendRequest> {
   public static final TypeInformation<SendRequest> TYPE =
       BinaryCodecTypeInfo.of(new SendRequestCodec());
 
-  @Override
-  public Class<SendRequest> type() {
-    return SendRequest.class;
+  public SendRequestCodec() {
+    super(SendRequest.class);
   }
 
   @Override
-  public byte[] encode(SendRequest value) {
-    return RecordBytes.encode(out -> write(out, value));
+  protected void writeRecord(DataOutput out, SendRequest value) throws IOException {
+    write(out, value);
   }
 
   @Override
-  public SendRequest decode(byte[] bytes) {
-    return RecordBytes.decode(bytes, SendRequestCodec::read);
-  }
-
-  @Override
-  public SendRequest copy(SendRequest value) {
-    return value; // immutable
+  protected SendRequest readRecord(DataInput in) throws IOException {
+    return read(in);
   }
 
   public static void write(DataOutput out, SendRequest r) throws IOException {

@@ -10,7 +10,6 @@ import static com.sendflowr.flink.codec.RecordBytes.writeString;
 import static com.sendflowr.flink.codec.RecordBytes.writeStringMap;
 
 import com.sendflowr.contract.Signal;
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,31 +17,25 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** A signal between operators: its fields in binary, its free-form properties as JSON. */
-public final class SignalCodec implements BinaryCodec<Signal> {
+public final class SignalCodec extends RecordCodec<Signal> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
 
   /** The type information of a stream of {@link Signal}s. */
   public static final TypeInformation<Signal> TYPE = BinaryCodecTypeInfo.of(new SignalCodec());
 
-  @Override
-  public Class<Signal> type() {
-    return Signal.class;
+  public SignalCodec() {
+    super(Signal.class);
   }
 
   @Override
-  public byte[] encode(Signal value) {
-    return RecordBytes.encode(out -> write(out, value));
+  protected void writeRecord(DataOutput out, Signal value) throws IOException {
+    write(out, value);
   }
 
   @Override
-  public Signal decode(byte[] bytes) {
-    return RecordBytes.decode(bytes, SignalCodec::read);
-  }
-
-  @Override
-  public Signal copy(Signal value) {
-    return value; // immutable
+  protected Signal readRecord(DataInput in) throws IOException {
+    return read(in);
   }
 
   public static void write(DataOutput out, Signal s) throws IOException {

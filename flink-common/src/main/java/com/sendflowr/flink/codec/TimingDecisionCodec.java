@@ -9,7 +9,6 @@ import static com.sendflowr.flink.codec.RecordBytes.writeStringMap;
 
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.TimingDecision;
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -19,31 +18,25 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** A timing decision in binary: as the latest version of a pending request in keyed state. */
-public final class TimingDecisionCodec implements BinaryCodec<TimingDecision> {
+public final class TimingDecisionCodec extends RecordCodec<TimingDecision> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
 
   public static final TypeInformation<TimingDecision> TYPE =
       BinaryCodecTypeInfo.of(new TimingDecisionCodec());
 
-  @Override
-  public Class<TimingDecision> type() {
-    return TimingDecision.class;
+  public TimingDecisionCodec() {
+    super(TimingDecision.class);
   }
 
   @Override
-  public byte[] encode(TimingDecision value) {
-    return RecordBytes.encode(out -> write(out, value));
+  protected void writeRecord(DataOutput out, TimingDecision value) throws IOException {
+    write(out, value);
   }
 
   @Override
-  public TimingDecision decode(byte[] bytes) {
-    return RecordBytes.decode(bytes, TimingDecisionCodec::read);
-  }
-
-  @Override
-  public TimingDecision copy(TimingDecision value) {
-    return value; // immutable
+  protected TimingDecision readRecord(DataInput in) throws IOException {
+    return read(in);
   }
 
   public static void write(DataOutput out, TimingDecision d) throws IOException {

@@ -5,60 +5,50 @@ import static com.sendflowr.flink.codec.RecordBytes.readString;
 import static com.sendflowr.flink.codec.RecordBytes.writeInstant;
 import static com.sendflowr.flink.codec.RecordBytes.writeString;
 
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.flink.codec.RecordCodec;
 import com.sendflowr.timing.job.ContextHistory;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** A recipient's recent context signals in keyed state, in binary: written on each of them. */
-public final class ContextHistoryCodec implements BinaryCodec<ContextHistory> {
+public final class ContextHistoryCodec extends RecordCodec<ContextHistory> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
 
   public static final TypeInformation<ContextHistory> TYPE =
       BinaryCodecTypeInfo.of(new ContextHistoryCodec());
 
-  @Override
-  public Class<ContextHistory> type() {
-    return ContextHistory.class;
+  public ContextHistoryCodec() {
+    super(ContextHistory.class);
   }
 
   @Override
-  public byte[] encode(ContextHistory value) {
-    return RecordBytes.encode(
-        out -> {
-          out.writeByte(VERSION);
-          out.writeInt(value.events().size());
-          for (ContextHistory.Event e : value.events()) {
-            writeString(out, e.type());
-            writeInstant(out, e.at());
-          }
-        });
+  protected void writeRecord(DataOutput out, ContextHistory value) throws IOException {
+    out.writeByte(VERSION);
+    out.writeInt(value.events().size());
+    for (ContextHistory.Event e : value.events()) {
+      writeString(out, e.type());
+      writeInstant(out, e.at());
+    }
   }
 
   @Override
-  public ContextHistory decode(byte[] bytes) {
-    return RecordBytes.decode(
-        bytes,
-        in -> {
-          RecordBytes.requireVersion(in, VERSION, "context history");
-          int n = in.readInt();
-          if (n < 0 || n > 1 << 16) {
-            throw new IllegalArgumentException("implausible context history size " + n);
-          }
-          List<ContextHistory.Event> events = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            events.add(new ContextHistory.Event(readString(in), readInstant(in)));
-          }
-          return new ContextHistory(events);
-        });
-  }
-
-  @Override
-  public ContextHistory copy(ContextHistory value) {
-    return value; // immutable
+  protected ContextHistory readRecord(DataInput in) throws IOException {
+    RecordBytes.requireVersion(in, VERSION, "context history");
+    int n = in.readInt();
+    if (n < 0 || n > 1 << 16) {
+      throw new IllegalArgumentException("implausible context history size " + n);
+    }
+    List<ContextHistory.Event> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(new ContextHistory.Event(readString(in), readInstant(in)));
+    }
+    return new ContextHistory(events);
   }
 }

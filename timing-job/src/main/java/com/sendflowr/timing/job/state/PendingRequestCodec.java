@@ -3,9 +3,9 @@ package com.sendflowr.timing.job.state;
 import static com.sendflowr.flink.codec.RecordBytes.readInstant;
 import static com.sendflowr.flink.codec.RecordBytes.writeInstant;
 
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.flink.codec.RecordCodec;
 import com.sendflowr.flink.codec.SendRequestCodec;
 import com.sendflowr.flink.codec.TimingDecisionCodec;
 import com.sendflowr.timing.job.PendingRequest;
@@ -19,31 +19,25 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * An open request in keyed state, in binary: read on every hot-path signal and timer of its
  * recipient, written on every decision version.
  */
-public final class PendingRequestCodec implements BinaryCodec<PendingRequest> {
+public final class PendingRequestCodec extends RecordCodec<PendingRequest> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
 
   public static final TypeInformation<PendingRequest> TYPE =
       BinaryCodecTypeInfo.of(new PendingRequestCodec());
 
-  @Override
-  public Class<PendingRequest> type() {
-    return PendingRequest.class;
+  public PendingRequestCodec() {
+    super(PendingRequest.class);
   }
 
   @Override
-  public byte[] encode(PendingRequest value) {
-    return RecordBytes.encode(out -> write(out, value));
+  protected void writeRecord(DataOutput out, PendingRequest value) throws IOException {
+    write(out, value);
   }
 
   @Override
-  public PendingRequest decode(byte[] bytes) {
-    return RecordBytes.decode(bytes, PendingRequestCodec::read);
-  }
-
-  @Override
-  public PendingRequest copy(PendingRequest value) {
-    return value; // immutable
+  protected PendingRequest readRecord(DataInput in) throws IOException {
+    return read(in);
   }
 
   static void write(DataOutput out, PendingRequest p) throws IOException {

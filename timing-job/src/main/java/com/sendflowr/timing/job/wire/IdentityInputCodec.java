@@ -3,9 +3,9 @@ package com.sendflowr.timing.job.wire;
 import static com.sendflowr.flink.codec.RecordBytes.readString;
 import static com.sendflowr.flink.codec.RecordBytes.writeString;
 
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.flink.codec.RecordCodec;
 import com.sendflowr.timing.job.identity.IdentityInput;
 import com.sendflowr.timing.job.identity.Link;
 import java.io.DataInput;
@@ -14,7 +14,7 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** What an identity resolver receives: a record to resolve, or a link, under its route. */
-public final class IdentityInputCodec implements BinaryCodec<IdentityInput> {
+public final class IdentityInputCodec extends RecordCodec<IdentityInput> {
   private static final long serialVersionUID = 1L;
 
   /** The type information every operator producing a {@link IdentityInput} declares. */
@@ -23,42 +23,29 @@ public final class IdentityInputCodec implements BinaryCodec<IdentityInput> {
 
   private static final int VERSION = 1;
 
-  @Override
-  public Class<IdentityInput> type() {
-    return IdentityInput.class;
+  public IdentityInputCodec() {
+    super(IdentityInput.class);
   }
 
   @Override
-  public byte[] encode(IdentityInput value) {
-    return RecordBytes.encode(
-        out -> {
-          out.writeByte(VERSION);
-          writeString(out, value.route());
-          out.writeBoolean(value.record() != null);
-          if (value.record() != null) {
-            TimingInputCodec.write(out, value.record());
-          } else {
-            writeLink(out, value.link());
-          }
-        });
+  protected void writeRecord(DataOutput out, IdentityInput value) throws IOException {
+    out.writeByte(VERSION);
+    writeString(out, value.route());
+    out.writeBoolean(value.record() != null);
+    if (value.record() != null) {
+      TimingInputCodec.write(out, value.record());
+    } else {
+      writeLink(out, value.link());
+    }
   }
 
   @Override
-  public IdentityInput decode(byte[] bytes) {
-    return RecordBytes.decode(
-        bytes,
-        in -> {
-          RecordBytes.requireVersion(in, VERSION, "identity input");
-          String route = readString(in);
-          return in.readBoolean()
-              ? IdentityInput.of(route, TimingInputCodec.read(in))
-              : IdentityInput.of(route, readLink(in));
-        });
-  }
-
-  @Override
-  public IdentityInput copy(IdentityInput value) {
-    return value; // immutable
+  protected IdentityInput readRecord(DataInput in) throws IOException {
+    RecordBytes.requireVersion(in, VERSION, "identity input");
+    String route = readString(in);
+    return in.readBoolean()
+        ? IdentityInput.of(route, TimingInputCodec.read(in))
+        : IdentityInput.of(route, readLink(in));
   }
 
   private static void writeLink(DataOutput out, Link link) throws IOException {

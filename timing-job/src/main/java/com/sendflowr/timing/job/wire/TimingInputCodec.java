@@ -10,9 +10,9 @@ import static com.sendflowr.flink.codec.RecordBytes.writeString;
 import static com.sendflowr.flink.codec.RecordBytes.writeStrings;
 
 import com.sendflowr.contract.DispatchOutcome;
-import com.sendflowr.flink.BinaryCodec;
 import com.sendflowr.flink.BinaryCodecTypeInfo;
 import com.sendflowr.flink.codec.RecordBytes;
+import com.sendflowr.flink.codec.RecordCodec;
 import com.sendflowr.flink.codec.SendRequestCodec;
 import com.sendflowr.flink.codec.SignalCodec;
 import com.sendflowr.timing.job.IdentityResolution;
@@ -29,12 +29,26 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * thousand per second, are binary; outcomes and handoffs are canonical JSON inside the bytes (a
  * handoff is JSON on its Kafka topic anyway).
  */
-public final class TimingInputCodec implements BinaryCodec<TimingInput> {
+public final class TimingInputCodec extends RecordCodec<TimingInput> {
   private static final long serialVersionUID = 1L;
 
   /** The type information every operator producing a {@link TimingInput} declares. */
   public static final TypeInformation<TimingInput> TYPE =
       BinaryCodecTypeInfo.of(new TimingInputCodec());
+
+  public TimingInputCodec() {
+    super(TimingInput.class);
+  }
+
+  @Override
+  protected void writeRecord(DataOutput out, TimingInput value) throws IOException {
+    write(out, value);
+  }
+
+  @Override
+  protected TimingInput readRecord(DataInput in) throws IOException {
+    return read(in);
+  }
 
   private static final int VERSION = 1;
 
@@ -43,26 +57,6 @@ public final class TimingInputCodec implements BinaryCodec<TimingInput> {
   private static final int OUTCOME = 3;
   private static final int MERGE = 4;
   private static final int HANDOFF = 5;
-
-  @Override
-  public Class<TimingInput> type() {
-    return TimingInput.class;
-  }
-
-  @Override
-  public byte[] encode(TimingInput value) {
-    return RecordBytes.encode(out -> write(out, value));
-  }
-
-  @Override
-  public TimingInput decode(byte[] bytes) {
-    return RecordBytes.decode(bytes, TimingInputCodec::read);
-  }
-
-  @Override
-  public TimingInput copy(TimingInput value) {
-    return value; // immutable
-  }
 
   public static void write(DataOutput out, TimingInput in) throws IOException {
     out.writeByte(VERSION);
