@@ -41,6 +41,15 @@ public final class DispatchScheduler
   /** State is kept this long after the last possible fire time, to recognise late versions. */
   static final Duration RETENTION = Duration.ofHours(1);
 
+  /**
+   * How long a due decision waits for its intent's binding before it ends {@code unroutable}. The
+   * config topic is read from its start whenever the job starts, and on a fresh start a decision
+   * can fall due before its binding has been read; it re-checks every {@link #BINDING_RECHECK}.
+   */
+  static final Duration BINDING_WAIT = Duration.ofSeconds(30);
+
+  static final Duration BINDING_RECHECK = Duration.ofSeconds(1);
+
   private transient ValueState<TimingDecision> latest;
   private transient ValueState<String> dispatchedDecisionId;
   private transient ValueState<Long> cleanupAt;
@@ -143,9 +152,11 @@ public final class DispatchScheduler
       return;
     }
     TimingDecision d = latest.value();
+    // A timer before the trigger belongs to an older version; one after it is a re-check for the
+    // binding (whichever version it was set for, the latest one is due by then).
     if (d == null
         || d.status() != DecisionStatus.SCHEDULED
-        || d.triggerTimestampUtc().toEpochMilli() != timestamp
+        || timestamp < d.triggerTimestampUtc().toEpochMilli()
         || dispatchedDecisionId.value() != null) {
       return;
     }
@@ -160,10 +171,22 @@ public final class DispatchScheduler
         ctx.getBroadcastState(ConnectorConfig.BINDINGS);
     IntentBinding binding = bindings.get(d.intentId());
     if (binding == null) {
+      if (Duration.between(d.triggerTimestampUtc(), now).compareTo(BINDING_WAIT) < 0) {
+        ctx.timerService().registerProcessingTimeTimer(now.plus(BINDING_RECHECK).toEpochMilli());
+        return;
+      }
       ctx.output(
           OUTCOMES,
           Outcomes.withoutCall(
-              d, null, now, OutcomeState.UNROUTABLE, "no ESP binding for intent " + d.intentId()));
+              d,
+              null,
+              now,
+              OutcomeState.UNROUTABLE,
+              "no ESP binding for intent "
+                  + d.intentId()
+                  + " (waited "
+                  + BINDING_WAIT.toSeconds()
+                  + " s after the trigger)"));
       return;
     }
     Duration lateness = Duration.between(d.triggerTimestampUtc(), now);

@@ -203,10 +203,18 @@ class DispatchSchedulerTest {
   // ---------------------------------------------------------------- outcomes without a call
 
   @Test
-  void withoutABindingTheDecisionIsUnroutable() throws Exception {
+  void withoutABindingTheDecisionWaitsForItThenIsUnroutable() throws Exception {
     TimingDecision d = scheduled("req-1", 1, TRIGGER);
     harness.processElement(d, T0.toEpochMilli());
     advanceTo(TRIGGER.plusMillis(250));
+    assertThat(outcomes()).as("config may still be loading: it waits").isEmpty();
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+    Instant late = TRIGGER.plus(DispatchScheduler.BINDING_WAIT).plusMillis(250);
+    for (Instant t = TRIGGER.plusSeconds(1); !t.isAfter(late); t = t.plusSeconds(1)) {
+      advanceTo(t);
+    }
+    advanceTo(late);
 
     assertThat(commands()).isEmpty();
     assertThat(outcomes()).hasSize(1);
@@ -218,8 +226,27 @@ class DispatchSchedulerTest {
     assertThat(o.detail()).contains(INTENT);
     assertThat(o.bindingId()).isNull();
     assertThat(o.attempts()).isZero();
-    assertThat(o.firedAt()).isEqualTo(TRIGGER.plusMillis(250));
-    assertThat(o.latenessMillis()).isEqualTo(250);
+    assertThat(Duration.between(TRIGGER, o.firedAt()))
+        .isGreaterThanOrEqualTo(DispatchScheduler.BINDING_WAIT);
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+  }
+
+  @Test
+  void aDecisionDueBeforeItsBindingWasReadFiresOnceTheBindingArrives() throws Exception {
+    // A fresh start: the decision's timer fires before the compacted config topic is read.
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+    advanceTo(TRIGGER);
+    advanceTo(TRIGGER.plusSeconds(1));
+    assertThat(commands()).isEmpty();
+
+    harness.processBroadcastElement(binding(1, "b-v1"), TRIGGER.toEpochMilli());
+    advanceTo(TRIGGER.plusSeconds(2));
+
+    assertThat(outcomes()).isEmpty();
+    assertThat(commands()).extracting(DispatchCommand::decision).containsExactly(d);
+    advanceTo(TRIGGER.plusSeconds(10));
+    assertThat(commands()).as("exactly once").hasSize(1);
   }
 
   @Test
@@ -229,7 +256,10 @@ class DispatchSchedulerTest {
     harness.processBroadcastElement(
         new ConfigChange(IntentBinding.ENTITY_TYPE, INTENT, 2, T0, true, Map.of()),
         T0.toEpochMilli());
-    advanceTo(TRIGGER);
+    Instant late = TRIGGER.plus(DispatchScheduler.BINDING_WAIT).plusSeconds(1);
+    for (Instant t = TRIGGER; !t.isAfter(late); t = t.plusSeconds(1)) {
+      advanceTo(t);
+    }
 
     assertThat(commands()).isEmpty();
     assertThat(outcomes())
