@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real infrastructure: starts ClickHouse and PostgreSQL as local processes
 # (installing them with apt when missing), runs the Maven build with its tests, stops the servers.
-# Kafka and Flink run inside the test JVMs. Extra arguments go to Maven, e.g.
+# Kafka and Flink run inside the test JVMs; flink-cluster's test starts its own session cluster with
+# scripts/flink-cluster.sh (free ports, stopped afterwards). Extra arguments go to Maven, e.g.
 #   scripts/test.sh -pl dispatch-job -am -Dtest=DispatchSchedulerTest -Dsurefire.failIfNoSpecifiedTests=false
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -67,6 +67,7 @@ final class BenchJob {
     add(argv, "handoffs-topic", topics.handoffs());
     add(argv, "dead-letters-topic", topics.deadLetters());
     add(argv, "group-id", groupId);
+    add(argv, "transactional-id-prefix", groupId);
     add(argv, "checkpoint-interval", checkpointInterval.toMillis() + "ms");
     // Only these flags: a developer's SENDFLOWR_* environment must not change what is measured.
     TimingJob.wire(env, JobArgs.parse(argv.toArray(String[]::new), Map.of()));

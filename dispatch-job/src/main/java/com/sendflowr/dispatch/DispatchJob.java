@@ -22,9 +22,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
  * (required), topics {@code decisions-topic}, {@code connector-config-topic}, {@code
  * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code transactional-id-prefix}
- * (group id + "-outcomes"), {@code klaviyo-base-url}, {@code credentials-file} (properties {@code
- * ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}), {@code max-attempts} (5), {@code
- * request-timeout} (10s), {@code checkpoint-interval} (10s).
+ * (required, unique per deployment on the Kafka cluster), {@code klaviyo-base-url}, {@code
+ * credentials-file} (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}),
+ * {@code max-attempts} (5), {@code request-timeout} (10s), {@code checkpoint-interval} (10s).
  */
 public final class DispatchJob {
   private DispatchJob() {}
@@ -44,6 +44,7 @@ public final class DispatchJob {
       StreamExecutionEnvironment env, JobArgs args, CredentialStore credentials) {
     String bootstrap = args.require("kafka-bootstrap");
     String groupId = args.get("group-id", "sendflowr-dispatch");
+    String transactionalIdPrefix = KafkaIO.transactionalIdPrefix(args);
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
 
     Map<String, String> baseUrls = new HashMap<>();
@@ -79,13 +80,13 @@ public final class DispatchJob {
                 args.get("outcomes-topic", Topics.DISPATCH_OUTCOMES),
                 DispatchOutcome::universalId,
                 DeliveryGuarantee.EXACTLY_ONCE,
-                args.get("transactional-id-prefix", groupId + "-outcomes")),
+                transactionalIdPrefix),
             KafkaIO.<DeadLetter>jsonSink(
                 bootstrap,
                 args.get("dead-letters-topic", Topics.DEAD_LETTERS),
                 DeadLetter::key,
                 DeliveryGuarantee.AT_LEAST_ONCE,
-                groupId + "-dead-letters")),
+                transactionalIdPrefix + "-dead-letters")),
         settings);
   }
 }

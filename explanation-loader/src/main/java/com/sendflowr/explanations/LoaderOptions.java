@@ -24,10 +24,11 @@ public record LoaderOptions(
   /**
    * Flags ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
    * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
-   * explanations-jdbc-user}, {@code explanations-jdbc-password}, {@code explanations-topic}, {@code
-   * dead-letters-topic}, {@code group-id}, {@code checkpoint-interval} (10s), {@code batch-size}
-   * (1000), {@code flush-interval} (500ms), {@code retry-backoff} (200ms), {@code
-   * retry-backoff-max} (10s).
+   * explanations-jdbc-user}, {@code explanations-topic}, {@code dead-letters-topic}, {@code
+   * group-id}, {@code checkpoint-interval} (10s), {@code batch-size} (1000), {@code flush-interval}
+   * (500ms), {@code retry-backoff} (200ms), {@code retry-backoff-max} (10s). The store's password
+   * is a secret: only the environment variable {@code SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD} or a
+   * file named by {@code --explanations-jdbc-password-file} (see {@link JobArgs#secret}).
    */
   public static LoaderOptions from(JobArgs args) {
     StoreOptions defaults =
@@ -44,7 +45,7 @@ public record LoaderOptions(
         new StoreOptions(
             defaults.jdbcUrl(),
             args.get("explanations-jdbc-user", null),
-            args.get("explanations-jdbc-password", null),
+            args.secret("explanations-jdbc-password"),
             batch,
             args.duration("flush-interval", defaults.flushInterval()),
             new Backoff(

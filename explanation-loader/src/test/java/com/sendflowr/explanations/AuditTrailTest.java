@@ -272,6 +272,8 @@ class AuditTrailTest {
               topics.deadLetters(),
               "--group-id",
               "audit-timing-" + UUID.randomUUID(),
+              "--transactional-id-prefix",
+              "audit-timing-" + UUID.randomUUID(),
               "--checkpoint-interval",
               "1s"
             },

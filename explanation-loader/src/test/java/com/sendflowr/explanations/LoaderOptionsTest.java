@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.contract.Topics;
 import com.sendflowr.flink.JobArgs;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LoaderOptionsTest {
   private static final String URL = "jdbc:clickhouse://ch:8123/default?compress=false";
@@ -55,13 +58,22 @@ class LoaderOptionsTest {
     LoaderOptions o =
         LoaderOptions.from(
             JobArgs.parse(
-                new String[] {
-                  "--kafka-bootstrap", "k:1",
-                  "--explanations-jdbc-url", URL,
-                  "--explanations-jdbc-password", "s3cret-pw"
-                },
-                Map.of()));
+                new String[] {"--kafka-bootstrap", "k:1", "--explanations-jdbc-url", URL},
+                Map.of("SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD", "s3cret-pw")));
     assertThat(o.toString()).doesNotContain("s3cret-pw").contains("password=(set)");
+  }
+
+  /** Program arguments end up in Flink's job configuration, web UI and logs. */
+  @Test
+  void thePasswordIsRefusedAsAFlagAndReadFromAFile(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> options("--explanations-jdbc-password", "s3cret-pw"))
+        .hasMessageContaining("SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD")
+        .hasMessageContaining("--explanations-jdbc-password-file")
+        .hasMessageNotContaining("s3cret-pw");
+    Path file = dir.resolve("password");
+    Files.writeString(file, "s3cret-pw\n");
+    assertThat(options("--explanations-jdbc-password-file", file.toString()).store().password())
+        .isEqualTo("s3cret-pw");
   }
 
   @Test

@@ -26,7 +26,23 @@ public final class KafkaIO {
    */
   public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+  /** The flag naming a deployment's transactional ids; see {@link #transactionalIdPrefix}. */
+  public static final String TRANSACTIONAL_ID_PREFIX_FLAG = "transactional-id-prefix";
+
   private KafkaIO() {}
+
+  /**
+   * The deployment's transactional-id prefix, which every exactly-once sink of a job extends. It
+   * has no default: two deployments on one Kafka cluster with the same prefix fence each other's
+   * transactions, and a default (such as the consumer group) makes that the normal case.
+   */
+  public static String transactionalIdPrefix(JobArgs args) {
+    return args.require(
+        TRANSACTIONAL_ID_PREFIX_FLAG,
+        "exactly-once Kafka sinks need a transactional-id prefix unique to this deployment on its"
+            + " Kafka cluster (for example sendflowr-prod-timing); two jobs with the same prefix"
+            + " abort each other's transactions, so there is no default");
+  }
 
   /**
    * A source of raw records that only sees committed transactions, starting from the group's

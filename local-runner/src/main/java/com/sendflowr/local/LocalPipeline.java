@@ -44,7 +44,8 @@ public record LocalPipeline(
             "dead-letters-topic", topics.deadLetters(),
             // The sandbox answers at once; a real ESP's latency is learned from delivery feedback.
             "default-latency", "2s",
-            "group-id", groupPrefix + "-timing"));
+            "group-id", groupPrefix + "-timing",
+            "transactional-id-prefix", groupPrefix + "-timing"));
     return env.executeAsync("sendflowr-timing");
   }
 
@@ -70,7 +71,8 @@ public record LocalPipeline(
             "outcomes-topic", topics.outcomes(),
             "dead-letters-topic", topics.deadLetters(),
             "klaviyo-base-url", klaviyoBaseUrl,
-            "group-id", groupPrefix + "-dispatch"),
+            "group-id", groupPrefix + "-dispatch",
+            "transactional-id-prefix", groupPrefix + "-dispatch"),
         credentials);
     return env.executeAsync("sendflowr-dispatch");
   }

@@ -320,6 +320,9 @@ public final class SendFlowrLocal {
   private static StreamExecutionEnvironment localFlink(int webUiPort) {
     Configuration config = new Configuration();
     config.set(RestOptions.PORT, webUiPort);
+    // The web UI and REST API (which can cancel jobs) on this machine only, as printed above.
+    config.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    config.set(RestOptions.ADDRESS, "127.0.0.1");
     config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);

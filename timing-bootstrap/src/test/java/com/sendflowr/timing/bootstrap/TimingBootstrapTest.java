@@ -398,6 +398,7 @@ class TimingBootstrapTest {
               "--handoffs-topic", t.handoffs(),
               "--explanations-topic", t.explanations(),
               "--group-id", group,
+              "--transactional-id-prefix", group,
               "--checkpoint-interval", "500ms",
               "--prior-file", prior.toString()
             },

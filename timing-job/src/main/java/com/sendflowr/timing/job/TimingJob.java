@@ -22,10 +22,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (required), topic names {@code signals-topic}, {@code send-requests-topic}, {@code
  * dispatch-outcomes-topic}, {@code connector-config-topic}, {@code decisions-topic}, {@code
  * explanations-topic}, {@code dead-letters-topic}, {@code group-id}, {@code
- * transactional-id-prefix} (group id + "-decisions"; decisions and explanation rows share it, being
- * one sink), {@code policy} ({@code model} or {@code asap}), {@code prior-file} (a population prior
- * written by {@code bin/sendflowr bootstrap}), {@code default-latency} (60s, until a channel's
- * latency is learned), {@code recipient-ttl} (400d), {@code checkpoint-interval} (10s).
+ * transactional-id-prefix} (required, unique per deployment on the Kafka cluster: decisions and
+ * explanation rows share it, being one sink; the handoffs sink adds "-handoffs"), {@code policy}
+ * ({@code model} or {@code asap}), {@code prior-file} (a population prior written by {@code
+ * bin/sendflowr bootstrap}), {@code default-latency} (60s, until a channel's latency is learned),
+ * {@code recipient-ttl} (400d), {@code checkpoint-interval} (10s).
  */
 public final class TimingJob {
   /**
@@ -46,6 +47,7 @@ public final class TimingJob {
   public static void wire(StreamExecutionEnvironment env, JobArgs args) {
     String bootstrap = args.require("kafka-bootstrap");
     String groupId = args.get("group-id", "sendflowr-timing");
+    String transactionalIdPrefix = KafkaIO.transactionalIdPrefix(args);
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
     env.setMaxParallelism(MAX_PARALLELISM);
 
@@ -70,19 +72,19 @@ public final class TimingJob {
                     args.get("explanations-topic", Topics.EXPLANATIONS),
                     ExplanationRow::universalId),
                 DeliveryGuarantee.EXACTLY_ONCE,
-                args.get("transactional-id-prefix", groupId + "-decisions")),
+                transactionalIdPrefix),
             KafkaIO.<RecipientHandoff>jsonSink(
                 bootstrap,
                 handoffsTopic,
                 RecipientHandoff::key,
                 DeliveryGuarantee.EXACTLY_ONCE,
-                args.get("transactional-id-prefix", groupId + "-decisions") + "-handoffs"),
+                transactionalIdPrefix + "-handoffs"),
             KafkaIO.<DeadLetter>jsonSink(
                 bootstrap,
                 args.get("dead-letters-topic", Topics.DEAD_LETTERS),
                 DeadLetter::key,
                 DeliveryGuarantee.AT_LEAST_ONCE,
-                groupId + "-dead-letters"));
+                transactionalIdPrefix + "-dead-letters"));
     DecideSettings defaults = DecideSettings.defaults();
     DecideSettings decide =
         defaults

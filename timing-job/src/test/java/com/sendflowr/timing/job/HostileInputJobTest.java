@@ -196,6 +196,7 @@ class HostileInputJobTest {
               "--explanations-topic", t.explanations(),
               "--dead-letters-topic", t.deadLetters(),
               "--group-id", group,
+              "--transactional-id-prefix", group,
               "--checkpoint-interval", "1s"
             },
             Map.of()));

@@ -238,6 +238,7 @@ class TimingJobPipelineTest {
               "--dead-letters-topic", t.dead(),
               "--handoffs-topic", t.handoffs(),
               "--group-id", group,
+              "--transactional-id-prefix", group,
               "--checkpoint-interval", "500ms"
             },
             Map.of());
