@@ -56,16 +56,19 @@ final class BenchJob {
       Topics topics,
       String groupId,
       Duration checkpointInterval) {
-    List<String> argv = new ArrayList<>();
+    List<String> argv =
+        new ArrayList<>(
+            new TimingJob.Topics(
+                    topics.signals(),
+                    topics.requests(),
+                    topics.outcomes(),
+                    topics.config(),
+                    topics.handoffs(),
+                    topics.decisions(),
+                    topics.explanations(),
+                    topics.deadLetters())
+                .flags());
     add(argv, "kafka-bootstrap", kafkaBootstrap);
-    add(argv, "signals-topic", topics.signals());
-    add(argv, "send-requests-topic", topics.requests());
-    add(argv, "dispatch-outcomes-topic", topics.outcomes());
-    add(argv, "connector-config-topic", topics.config());
-    add(argv, "decisions-topic", topics.decisions());
-    add(argv, "explanations-topic", topics.explanations());
-    add(argv, "handoffs-topic", topics.handoffs());
-    add(argv, "dead-letters-topic", topics.deadLetters());
     add(argv, "group-id", groupId);
     add(argv, "transactional-id-prefix", groupId);
     add(argv, "checkpoint-interval", checkpointInterval.toMillis() + "ms");

@@ -34,18 +34,14 @@ public record LocalPipeline(
     TimingJob.wire(
         env,
         args(
-            "signals-topic", topics.signals(),
-            "send-requests-topic", topics.sendRequests(),
-            "dispatch-outcomes-topic", topics.outcomes(),
-            "connector-config-topic", topics.connectorConfig(),
-            "handoffs-topic", topics.recipientHandoffs(),
-            "decisions-topic", topics.decisions(),
-            "explanations-topic", topics.explanations(),
-            "dead-letters-topic", topics.deadLetters(),
+            topics.timingJob().flags(),
             // The sandbox answers at once; a real ESP's latency is learned from delivery feedback.
-            "default-latency", "2s",
-            "group-id", groupPrefix + "-timing",
-            "transactional-id-prefix", groupPrefix + "-timing"));
+            "default-latency",
+            "2s",
+            "group-id",
+            groupPrefix + "-timing",
+            "transactional-id-prefix",
+            groupPrefix + "-timing"));
     return env.executeAsync("sendflowr-timing");
   }
 
@@ -78,7 +74,15 @@ public record LocalPipeline(
   }
 
   private JobArgs args(String... pairs) {
-    List<String> argv = new ArrayList<>();
+    return args(List.of(), pairs);
+  }
+
+  /**
+   * @param flags {@code --flag value} pairs as they are
+   * @param pairs flag names without their dashes, each followed by its value
+   */
+  private JobArgs args(List<String> flags, String... pairs) {
+    List<String> argv = new ArrayList<>(flags);
     argv.add("--kafka-bootstrap");
     argv.add(kafkaBootstrap);
     argv.add("--checkpoint-interval");

@@ -1,6 +1,7 @@
 package com.sendflowr.local;
 
 import com.sendflowr.contract.Topics;
+import com.sendflowr.timing.job.TimingJob;
 import java.util.List;
 
 /** The topic names one running pipeline uses; tests give each test its own. */
@@ -13,6 +14,19 @@ public record PipelineTopics(
     String connectorConfig,
     String deadLetters,
     String recipientHandoffs) {
+
+  /** The timing job's share of them. */
+  public TimingJob.Topics timingJob() {
+    return new TimingJob.Topics(
+        signals,
+        sendRequests,
+        outcomes,
+        connectorConfig,
+        recipientHandoffs,
+        decisions,
+        explanations,
+        deadLetters);
+  }
 
   public static PipelineTopics defaults() {
     return new PipelineTopics(

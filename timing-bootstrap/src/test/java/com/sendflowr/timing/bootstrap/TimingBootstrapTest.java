@@ -387,21 +387,26 @@ class TimingBootstrapTest {
     String group = "bootstrap-it-" + UUID.randomUUID();
     JobArgs args =
         JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap", KAFKA.bootstrapServers(),
-              "--signals-topic", t.signals(),
-              "--send-requests-topic", t.requests(),
-              "--dispatch-outcomes-topic", t.outcomes(),
-              "--connector-config-topic", t.config(),
-              "--decisions-topic", t.decisions(),
-              "--dead-letters-topic", t.dead(),
-              "--handoffs-topic", t.handoffs(),
-              "--explanations-topic", t.explanations(),
-              "--group-id", group,
-              "--transactional-id-prefix", group,
-              "--checkpoint-interval", "500ms",
-              "--prior-file", prior.toString()
-            },
+            TimingJob.Topics.argv(
+                new TimingJob.Topics(
+                    t.signals(),
+                    t.requests(),
+                    t.outcomes(),
+                    t.config(),
+                    t.handoffs(),
+                    t.decisions(),
+                    t.explanations(),
+                    t.dead()),
+                "--kafka-bootstrap",
+                KAFKA.bootstrapServers(),
+                "--group-id",
+                group,
+                "--transactional-id-prefix",
+                group,
+                "--checkpoint-interval",
+                "500ms",
+                "--prior-file",
+                prior.toString()),
             Map.of());
     TimingJob.wire(env, args);
     JobClient client = env.executeAsync("timing-bootstrapped");

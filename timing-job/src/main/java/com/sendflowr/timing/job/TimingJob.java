@@ -3,7 +3,6 @@ package com.sendflowr.timing.job;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.contract.TimingDecision;
-import com.sendflowr.contract.Topics;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.flink.JobEnvironment;
 import com.sendflowr.flink.KafkaIO;
@@ -11,6 +10,8 @@ import com.sendflowr.timing.job.identity.IdentityStage;
 import com.sendflowr.timing.job.identity.RecipientHandoff;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -37,6 +38,68 @@ public final class TimingJob {
 
   private TimingJob() {}
 
+  /**
+   * The topics the job reads and writes, as its flags name them: one typed place for everyone who
+   * starts the job (the local runner, the benchmark, tests).
+   */
+  public record Topics(
+      String signals,
+      String sendRequests,
+      String dispatchOutcomes,
+      String connectorConfig,
+      String recipientHandoffs,
+      String decisions,
+      String explanations,
+      String deadLetters) {
+
+    /** The production topic names. */
+    public static Topics defaults() {
+      return new Topics(
+          com.sendflowr.contract.Topics.SIGNALS,
+          com.sendflowr.contract.Topics.SEND_REQUESTS,
+          com.sendflowr.contract.Topics.DISPATCH_OUTCOMES,
+          com.sendflowr.contract.Topics.CONNECTOR_CONFIG,
+          com.sendflowr.contract.Topics.RECIPIENT_HANDOFFS,
+          com.sendflowr.contract.Topics.DECISIONS,
+          com.sendflowr.contract.Topics.EXPLANATIONS,
+          com.sendflowr.contract.Topics.DEAD_LETTERS);
+    }
+
+    /** The topics {@code args} name, each defaulting to its production name. */
+    public static Topics from(JobArgs args) {
+      Topics d = defaults();
+      return new Topics(
+          args.get("signals-topic", d.signals()),
+          args.get("send-requests-topic", d.sendRequests()),
+          args.get("dispatch-outcomes-topic", d.dispatchOutcomes()),
+          args.get("connector-config-topic", d.connectorConfig()),
+          args.get("handoffs-topic", d.recipientHandoffs()),
+          args.get("decisions-topic", d.decisions()),
+          args.get("explanations-topic", d.explanations()),
+          args.get("dead-letters-topic", d.deadLetters()));
+    }
+
+    /** A command line: {@code flags}, then the flags that name these topics. */
+    public static String[] argv(Topics topics, String... flags) {
+      List<String> argv = new ArrayList<>(List.of(flags));
+      argv.addAll(topics.flags());
+      return argv.toArray(String[]::new);
+    }
+
+    /** The flags that name these topics, as {@code --flag value} pairs. */
+    public List<String> flags() {
+      return List.of(
+          "--signals-topic", signals,
+          "--send-requests-topic", sendRequests,
+          "--dispatch-outcomes-topic", dispatchOutcomes,
+          "--connector-config-topic", connectorConfig,
+          "--handoffs-topic", recipientHandoffs,
+          "--decisions-topic", decisions,
+          "--explanations-topic", explanations,
+          "--dead-letters-topic", deadLetters);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     wire(env, JobArgs.parse(args));
@@ -51,37 +114,32 @@ public final class TimingJob {
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
     env.setMaxParallelism(MAX_PARALLELISM);
 
-    String handoffsTopic = args.get("handoffs-topic", Topics.RECIPIENT_HANDOFFS);
+    Topics topics = Topics.from(args);
     TimingTopology.Sources sources =
         new TimingTopology.Sources(
-            KafkaIO.rawSource(bootstrap, args.get("signals-topic", Topics.SIGNALS), groupId),
-            KafkaIO.rawSource(
-                bootstrap, args.get("send-requests-topic", Topics.SEND_REQUESTS), groupId),
-            KafkaIO.rawSource(
-                bootstrap, args.get("dispatch-outcomes-topic", Topics.DISPATCH_OUTCOMES), groupId),
-            KafkaIO.compactedStateSource(
-                bootstrap, args.get("connector-config-topic", Topics.CONNECTOR_CONFIG), groupId),
-            KafkaIO.rawSource(bootstrap, handoffsTopic, groupId));
+            KafkaIO.rawSource(bootstrap, topics.signals(), groupId),
+            KafkaIO.rawSource(bootstrap, topics.sendRequests(), groupId),
+            KafkaIO.rawSource(bootstrap, topics.dispatchOutcomes(), groupId),
+            KafkaIO.compactedStateSource(bootstrap, topics.connectorConfig(), groupId),
+            KafkaIO.rawSource(bootstrap, topics.recipientHandoffs(), groupId));
     TimingTopology.Sinks sinks =
         new TimingTopology.Sinks(
             KafkaIO.jsonSink(
                 bootstrap,
-                new KafkaIO.Route<TimingDecision>(
-                    args.get("decisions-topic", Topics.DECISIONS), TimingDecision::universalId),
+                new KafkaIO.Route<TimingDecision>(topics.decisions(), TimingDecision::universalId),
                 new KafkaIO.Route<ExplanationRow>(
-                    args.get("explanations-topic", Topics.EXPLANATIONS),
-                    ExplanationRow::universalId),
+                    topics.explanations(), ExplanationRow::universalId),
                 DeliveryGuarantee.EXACTLY_ONCE,
                 transactionalIdPrefix),
             KafkaIO.<RecipientHandoff>jsonSink(
                 bootstrap,
-                handoffsTopic,
+                topics.recipientHandoffs(),
                 RecipientHandoff::key,
                 DeliveryGuarantee.EXACTLY_ONCE,
                 transactionalIdPrefix + "-handoffs"),
             KafkaIO.<DeadLetter>jsonSink(
                 bootstrap,
-                args.get("dead-letters-topic", Topics.DEAD_LETTERS),
+                topics.deadLetters(),
                 DeadLetter::key,
                 DeliveryGuarantee.AT_LEAST_ONCE,
                 transactionalIdPrefix + "-dead-letters"));

@@ -185,20 +185,24 @@ class HostileInputJobTest {
     TimingJob.wire(
         env,
         JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap", KAFKA.bootstrapServers(),
-              "--signals-topic", t.signals(),
-              "--send-requests-topic", t.sendRequests(),
-              "--dispatch-outcomes-topic", t.outcomes(),
-              "--connector-config-topic", t.config(),
-              "--handoffs-topic", t.handoffs(),
-              "--decisions-topic", t.decisions(),
-              "--explanations-topic", t.explanations(),
-              "--dead-letters-topic", t.deadLetters(),
-              "--group-id", group,
-              "--transactional-id-prefix", group,
-              "--checkpoint-interval", "1s"
-            },
+            TimingJob.Topics.argv(
+                new TimingJob.Topics(
+                    t.signals(),
+                    t.sendRequests(),
+                    t.outcomes(),
+                    t.config(),
+                    t.handoffs(),
+                    t.decisions(),
+                    t.explanations(),
+                    t.deadLetters()),
+                "--kafka-bootstrap",
+                KAFKA.bootstrapServers(),
+                "--group-id",
+                group,
+                "--transactional-id-prefix",
+                group,
+                "--checkpoint-interval",
+                "1s"),
             Map.of()));
     return env.executeAsync("timing-job-hostile-input");
   }

@@ -1,5 +1,6 @@
 package com.sendflowr.timing.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.flink.JobArgs;
@@ -39,5 +40,18 @@ class TimingJobArgsTest {
                         },
                         Map.of())))
         .hasMessageContaining("--checkpoint-interval");
+  }
+
+  @Test
+  void topicsReadBackFromTheFlagsTheyWriteAndDefaultToTheProductionNames() {
+    TimingJob.Topics custom = new TimingJob.Topics("s", "r", "o", "c", "h", "d", "e", "dl");
+    assertThat(
+            TimingJob.Topics.from(
+                JobArgs.parse(TimingJob.Topics.argv(custom, "--group-id", "g"), Map.of())))
+        .isEqualTo(custom);
+    assertThat(TimingJob.Topics.from(JobArgs.parse(new String[0], Map.of())))
+        .isEqualTo(TimingJob.Topics.defaults());
+    assertThat(TimingJob.Topics.defaults().signals())
+        .isEqualTo(com.sendflowr.contract.Topics.SIGNALS);
   }
 }

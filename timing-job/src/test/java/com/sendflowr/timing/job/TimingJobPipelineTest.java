@@ -227,20 +227,24 @@ class TimingJobPipelineTest {
     env.setParallelism(2);
     JobArgs args =
         JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap", KAFKA.bootstrapServers(),
-              "--signals-topic", t.signals(),
-              "--send-requests-topic", t.requests(),
-              "--dispatch-outcomes-topic", t.outcomes(),
-              "--connector-config-topic", t.config(),
-              "--decisions-topic", t.decisions(),
-              "--explanations-topic", t.explanations(),
-              "--dead-letters-topic", t.dead(),
-              "--handoffs-topic", t.handoffs(),
-              "--group-id", group,
-              "--transactional-id-prefix", group,
-              "--checkpoint-interval", "500ms"
-            },
+            TimingJob.Topics.argv(
+                new TimingJob.Topics(
+                    t.signals(),
+                    t.requests(),
+                    t.outcomes(),
+                    t.config(),
+                    t.handoffs(),
+                    t.decisions(),
+                    t.explanations(),
+                    t.dead()),
+                "--kafka-bootstrap",
+                KAFKA.bootstrapServers(),
+                "--group-id",
+                group,
+                "--transactional-id-prefix",
+                group,
+                "--checkpoint-interval",
+                "500ms"),
             Map.of());
     TimingJob.wire(env, args);
     JobClient client = env.executeAsync("timing-it");
