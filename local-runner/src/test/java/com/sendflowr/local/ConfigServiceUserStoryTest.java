@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -72,18 +71,7 @@ class ConfigServiceUserStoryTest {
 
   @Test
   void anIntentConfiguredThroughTheApiReachesKlaviyoWithItsIds() throws Exception {
-    PipelineTopics topics =
-        new PipelineTopics(
-            KAFKA.uniqueTopic("signals"),
-            KAFKA.uniqueTopic("send-requests"),
-            KAFKA.uniqueTopic("decisions"),
-            KAFKA.uniqueTopic("explanations"),
-            KAFKA.uniqueTopic("outcomes"),
-            KAFKA.uniqueTopic("connector-config"),
-            KAFKA.uniqueTopic("dead-letters"),
-            KAFKA.uniqueTopic("handoffs"));
-    KAFKA.createTopics(topics.eventTopics().toArray(String[]::new));
-    KAFKA.createTopic(topics.connectorConfig(), 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics topics = PipelineTopics.createdOn(KAFKA);
     klaviyo = SandboxEsp.start(0, Set.of(API_KEY));
 
     Path credentials = dir.resolve("credentials.properties");

@@ -64,18 +64,7 @@ class EndToEndPipelineTest {
 
   @Test
   void aSendRequestBecomesExactlyOneKlaviyoCallAtItsTriggerTime() throws Exception {
-    PipelineTopics topics =
-        new PipelineTopics(
-            KAFKA.uniqueTopic("signals"),
-            KAFKA.uniqueTopic("send-requests"),
-            KAFKA.uniqueTopic("decisions"),
-            KAFKA.uniqueTopic("explanations"),
-            KAFKA.uniqueTopic("outcomes"),
-            KAFKA.uniqueTopic("connector-config"),
-            KAFKA.uniqueTopic("dead-letters"),
-            KAFKA.uniqueTopic("handoffs"));
-    KAFKA.createTopics(topics.eventTopics().toArray(String[]::new));
-    KAFKA.createTopic(topics.connectorConfig(), 1, Map.of("cleanup.policy", "compact"));
+    PipelineTopics topics = PipelineTopics.createdOn(KAFKA);
 
     String database = CLICKHOUSE.freshDatabase();
     CLICKHOUSE.execute(database, ExplanationStore.CLICKHOUSE_DDL);
