@@ -69,6 +69,8 @@ class SessionClusterTest {
     scriptEnv.put("SENDFLOWR_KEEP_DATA", "1");
     scriptEnv.put("SENDFLOWR_FLINK_REST_PORT", String.valueOf(freePort()));
     scriptEnv.put("SENDFLOWR_FLINK_RPC_PORT", String.valueOf(freePort()));
+    // room for the two tests' jobs side by side, should one of them leave its jobs behind
+    scriptEnv.put("SENDFLOWR_FLINK_SLOTS", "6");
     int metrics = freePort();
     scriptEnv.put("SENDFLOWR_FLINK_METRICS_PORTS", metrics + "-" + (metrics + 1));
     // a killed test JVM must not leave the cluster behind
@@ -240,6 +242,288 @@ class SessionClusterTest {
       cancelled = script(Duration.ofMinutes(2), "flink", "cancel", dispatchJob);
       assertThat(cancelled.exitCode()).as(cancelled.output()).isZero();
     }
+  }
+
+  /**
+   * An upgrade through savepoints while a decision is pending: both jobs stop with a savepoint
+   * (without draining, which would fire every timer at once), start again from it at twice the
+   * parallelism, and the pending decision fires once at its time; the recipient's learned state is
+   * still there. Then a rollback: back to the first parallelism from a savepoint of the second. The
+   * "new version" is the same jar: what changes is the parallelism, which redistributes the keyed
+   * state and timers.
+   */
+  @Test
+  void aPendingDecisionFiresOnceAcrossASavepointUpgradeAndARollback() throws Exception {
+    Pipeline p = Pipeline.create("upgrade");
+    try (SandboxEsp klaviyo = SandboxEsp.start(0, Set.of(API_KEY))) {
+      String timing = submit(p.timingArgs(1));
+      String dispatch = submit(p.dispatchArgs(1, klaviyo));
+      awaitRunning(timing);
+      awaitRunning(dispatch);
+
+      KAFKA.produce(p.signals, "u-2", click("e-2", "u-2"));
+      // far enough ahead that the decision is still pending after the upgrade below
+      Instant notBefore = Instant.now().plusSeconds(75).truncatedTo(ChronoUnit.SECONDS);
+      KAFKA.produce(p.requests, "u-2", request("req-up-1", "u-2", notBefore));
+      TimingDecision pending = decisionFor(p, "req-up-1");
+      assertThat(pending.status()).as(pending.toString()).isEqualTo(DecisionStatus.SCHEDULED);
+
+      // upgrade: stop both with savepoints, start both from them at parallelism 2
+      String timingSavepoint = stopWithSavepoint(timing);
+      String dispatchSavepoint = stopWithSavepoint(dispatch);
+      assertThat(Instant.now())
+          .as("upgraded before the trigger")
+          .isBefore(pending.triggerTimestampUtc());
+      timing = submit(withSavepoint(timingSavepoint, p.timingArgs(2)));
+      dispatch = submit(withSavepoint(dispatchSavepoint, p.dispatchArgs(2, klaviyo)));
+      awaitRunning(timing);
+      awaitRunning(dispatch);
+      assertThat(get("/jobs/" + timing).path("vertices").get(0).path("parallelism").asInt())
+          .isEqualTo(2);
+
+      // the recipient's history survived: a new request is decided with the click learned before
+      KAFKA.produce(
+          p.requests,
+          "u-2",
+          request(
+              "req-up-2", "u-2", Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS)));
+      assertThat(signalCountInExplanation(p, "req-up-2")).isGreaterThanOrEqualTo(1);
+
+      // the pending decision fires at its time (req-up-2's call may come first)
+      Instant deadline = pending.triggerTimestampUtc().plusSeconds(30);
+      while (callsFor(klaviyo, pending.decisionId()) == 0 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(250);
+      }
+      assertThat(callsFor(klaviyo, pending.decisionId()))
+          .as("ESP calls for the pending decision")
+          .isEqualTo(1);
+
+      // rollback: back to parallelism 1 from savepoints of the upgraded jobs
+      timingSavepoint = stopWithSavepoint(timing);
+      dispatchSavepoint = stopWithSavepoint(dispatch);
+      timing = submit(withSavepoint(timingSavepoint, p.timingArgs(1)));
+      dispatch = submit(withSavepoint(dispatchSavepoint, p.dispatchArgs(1, klaviyo)));
+      awaitRunning(timing);
+      awaitRunning(dispatch);
+      KAFKA.produce(
+          p.requests,
+          "u-2",
+          request(
+              "req-up-3", "u-2", Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS)));
+      assertThat(signalCountInExplanation(p, "req-up-3")).isGreaterThanOrEqualTo(1);
+
+      // exactly once across both restores: one outcome and one ESP call for the pending decision
+      List<String> outcomesOfPending = List.of();
+      for (Instant until = Instant.now().plusSeconds(30);
+          outcomesOfPending.isEmpty() && Instant.now().isBefore(until); ) {
+        outcomesOfPending =
+            values(p.outcomes).stream().filter(v -> v.contains(pending.decisionId())).toList();
+      }
+      assertThat(outcomesOfPending).hasSize(1);
+      assertThat(outcomesOfPending.get(0)).contains("\"state\":\"accepted\"");
+      assertThat(callsFor(klaviyo, pending.decisionId())).isEqualTo(1);
+      assertThat(klaviyo.duplicateUniqueIds()).isZero();
+
+      for (String job : List.of(timing, dispatch)) {
+        Result cancelled = script(Duration.ofMinutes(2), "flink", "cancel", job);
+        assertThat(cancelled.exitCode()).as(cancelled.output()).isZero();
+      }
+    }
+  }
+
+  private static long callsFor(SandboxEsp klaviyo, String decisionId) {
+    return klaviyo.events().stream()
+        .filter(e -> e.properties().path("sendflowr_decision_id").asText().equals(decisionId))
+        .count();
+  }
+
+  /** The topics and flags of one pipeline (both jobs) on this cluster. */
+  record Pipeline(
+      String name,
+      String signals,
+      String requests,
+      String decisions,
+      String explanations,
+      String outcomes,
+      String config,
+      String deadLetters,
+      String handoffs) {
+    static Pipeline create(String name) {
+      Pipeline p =
+          new Pipeline(
+              name,
+              KAFKA.uniqueTopic("signals"),
+              KAFKA.uniqueTopic("send-requests"),
+              KAFKA.uniqueTopic("decisions"),
+              KAFKA.uniqueTopic("explanations"),
+              KAFKA.uniqueTopic("outcomes"),
+              KAFKA.uniqueTopic("connector-config"),
+              KAFKA.uniqueTopic("dead-letters"),
+              KAFKA.uniqueTopic("handoffs"));
+      KAFKA.createTopics(
+          p.signals,
+          p.requests,
+          p.decisions,
+          p.explanations,
+          p.outcomes,
+          p.deadLetters,
+          p.handoffs);
+      KAFKA.createTopic(p.config, 1, Map.of("cleanup.policy", "compact"));
+      KAFKA.produce(p.config, "intent_binding:promo_jan", binding());
+      return p;
+    }
+
+    List<String> timingArgs(int parallelism) {
+      return List.of(
+          "-p",
+          String.valueOf(parallelism),
+          System.getProperty("sendflowr.timingJobJar"),
+          "--kafka-bootstrap",
+          KAFKA.bootstrapServers(),
+          "--signals-topic",
+          signals,
+          "--send-requests-topic",
+          requests,
+          "--dispatch-outcomes-topic",
+          outcomes,
+          "--connector-config-topic",
+          config,
+          "--handoffs-topic",
+          handoffs,
+          "--decisions-topic",
+          decisions,
+          "--explanations-topic",
+          explanations,
+          "--dead-letters-topic",
+          deadLetters,
+          "--group-id",
+          name + "-timing",
+          "--transactional-id-prefix",
+          name + "-timing",
+          "--default-latency",
+          "2s",
+          "--checkpoint-interval",
+          "1s");
+    }
+
+    List<String> dispatchArgs(int parallelism, SandboxEsp klaviyo) throws IOException {
+      Path credentials = runDir.resolve(name + "-credentials.properties");
+      Files.writeString(credentials, "brand-a-klaviyo=" + API_KEY + "\n");
+      return List.of(
+          "-p",
+          String.valueOf(parallelism),
+          System.getProperty("sendflowr.dispatchJobJar"),
+          "--kafka-bootstrap",
+          KAFKA.bootstrapServers(),
+          "--decisions-topic",
+          decisions,
+          "--connector-config-topic",
+          config,
+          "--outcomes-topic",
+          outcomes,
+          "--dead-letters-topic",
+          deadLetters,
+          "--group-id",
+          name + "-dispatch",
+          "--transactional-id-prefix",
+          name + "-dispatch",
+          "--klaviyo-base-url",
+          klaviyo.baseUrl(),
+          "--credentials-file",
+          credentials.toString(),
+          "--checkpoint-interval",
+          "1s");
+    }
+  }
+
+  static String binding() {
+    return "{\"entity_type\":\"intent_binding\",\"entity_id\":\"promo_jan\",\"version\":1,"
+        + "\"changed_at\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"snapshot\":{\"esp\":\"klaviyo\",\"credential_ref\":\"brand-a-klaviyo\","
+        + "\"metric_name\":\"SendFlowr Promo Jan\",\"campaign_id\":\"abc123\","
+        + "\"template_id\":\"promo-drip\"}}";
+  }
+
+  static String click(String eventId, String recipient) {
+    return "{\"event_id\":\""
+        + eventId
+        + "\",\"event_type\":\"click\",\"occurred_at\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\",\"universal_id\":\""
+        + recipient
+        + "\",\"source\":\"shopify\"}";
+  }
+
+  /** A request with the 70 s window the local end-to-end test uses. */
+  static String request(String requestId, String recipient, Instant notBefore) {
+    return "{\"request_id\":\""
+        + requestId
+        + "\",\"universal_id\":\""
+        + recipient
+        + "\",\"intent_id\":\"promo_jan\",\"not_before\":\""
+        + notBefore
+        + "\",\"not_after\":\""
+        + notBefore.plusSeconds(70)
+        + "\",\"metadata\":{\"email\":\"sarah@example.com\"}}";
+  }
+
+  private static TimingDecision decisionFor(Pipeline p, String requestId) throws Exception {
+    for (Instant deadline = Instant.now().plusSeconds(90); Instant.now().isBefore(deadline); ) {
+      for (String v : values(p.decisions)) {
+        TimingDecision d = Contracts.parseDecision(v).value();
+        if (d.requestId().equals(requestId)) {
+          return d;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no decision for " + requestId);
+  }
+
+  /** The signal count the decision's explanation reports: the recipient's learned history. */
+  private static int signalCountInExplanation(Pipeline p, String requestId) throws Exception {
+    for (Instant deadline = Instant.now().plusSeconds(90); Instant.now().isBefore(deadline); ) {
+      for (String v : values(p.explanations)) {
+        JsonNode row = JSON.readTree(v);
+        if (row.path("request_id").asText().equals(requestId)) {
+          return JSON.readTree(row.path("explanation_json").asText())
+              .path("inputs")
+              .path("signal_count")
+              .asInt();
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no explanation for " + requestId);
+  }
+
+  private static final Pattern SAVEPOINT_PATH = Pattern.compile("Path: (\\S+)");
+
+  /** {@code flink stop --savepointPath DIR JOB}: the job's state in a savepoint, the job gone. */
+  private static String stopWithSavepoint(String jobId) throws Exception {
+    Result stopped =
+        script(
+            Duration.ofMinutes(3),
+            "flink",
+            "stop",
+            "--savepointPath",
+            "file://" + runDir.resolve("flink/savepoints"),
+            jobId);
+    assertThat(stopped.exitCode()).as(stopped.output()).isZero();
+    Matcher m = SAVEPOINT_PATH.matcher(stopped.output());
+    assertThat(m.find()).as(stopped.output()).isTrue();
+    return m.group(1);
+  }
+
+  private static List<String> withSavepoint(String savepoint, List<String> args) {
+    List<String> all = new ArrayList<>(List.of("-s", savepoint));
+    all.addAll(args);
+    return all;
+  }
+
+  private static String submit(List<String> args) throws Exception {
+    return submit(args.get(0), args.subList(1, args.size()).toArray(String[]::new));
   }
 
   private static List<String> values(String topic) {
