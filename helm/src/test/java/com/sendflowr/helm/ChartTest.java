@@ -140,14 +140,75 @@ class ChartTest {
             template()
                 .set("secrets.espCredentials.brand-a", "pk_live_SECRET1")
                 .set("secrets.explanationsJdbcPassword", "SECRET2")
-                .set("secrets.encryptionKey", "SECRET3"));
+                .set("secrets.encryptionKey", "SECRET3")
+                .set("secrets.configDbPassword", "SECRET4"));
     for (JsonNode d : docs) {
       if (!d.path("kind").asText().equals("Secret")) {
-        assertThat(d.toString()).as(name(d)).doesNotContain("SECRET1", "SECRET2", "SECRET3");
+        assertThat(d.toString())
+            .as(name(d))
+            .doesNotContain("SECRET1", "SECRET2", "SECRET3", "SECRET4");
       }
     }
     JsonNode secret = ofKind(docs, "Secret").get(0).path("stringData");
     assertThat(secret.path("credentials.properties").asText()).contains("brand-a=pk_live_SECRET1");
+  }
+
+  /**
+   * The config service: one replica (two outbox relays on one database would fence each other), its
+   * secrets from the Secret, reachable through its Service, and outside the Flink NetworkPolicy.
+   */
+  @Test
+  void theConfigServiceRendersAsADeploymentWithItsServiceAndAnOptionalIngress() throws Exception {
+    List<JsonNode> docs = render(template());
+    JsonNode deployment =
+        ofKind(docs, "Deployment").stream()
+            .filter(d -> d.path("metadata").path("name").asText().endsWith("-config-service"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode spec = deployment.path("spec");
+    assertThat(spec.path("replicas").asInt()).isEqualTo(1);
+    JsonNode container = spec.path("template").path("spec").path("containers").get(0);
+    assertThat(container.path("image").asText()).contains("sendflowr-config-service");
+    JsonNode password = null;
+    for (JsonNode e : container.path("env")) {
+      if (e.path("name").asText().equals("SENDFLOWR_CONFIG_DB_PASSWORD")) {
+        password = e.path("valueFrom").path("secretKeyRef");
+      }
+    }
+    assertThat(password).isNotNull();
+    assertThat(password.path("key").asText()).isEqualTo("config-db-password");
+    assertThat(ofKind(docs, "Service"))
+        .anySatisfy(
+            svc ->
+                assertThat(
+                        svc.path("spec").path("selector").path("app.kubernetes.io/name").asText())
+                    .isEqualTo("sendflowr-config-service"));
+    assertThat(ofKind(docs, "Ingress")).isEmpty();
+    JsonNode flinkPods =
+        ofKind(docs, "NetworkPolicy").get(0).path("spec").path("podSelector").path("matchLabels");
+    JsonNode podLabels = spec.path("template").path("metadata").path("labels");
+    boolean selected = true;
+    for (var it = flinkPods.fieldNames(); it.hasNext(); ) {
+      String label = it.next();
+      selected &= podLabels.path(label).asText().equals(flinkPods.path(label).asText());
+    }
+    assertThat(selected)
+        .as("the Flink NetworkPolicy must not select the config service's pods")
+        .isFalse();
+
+    List<JsonNode> withIngress =
+        render(
+            template()
+                .set("configService.ingress.enabled", "true")
+                .set("configService.ingress.host", "config.brand.example")
+                .set("configService.ingress.tlsSecret", "config-tls"));
+    JsonNode ingress = ofKind(withIngress, "Ingress").get(0);
+    assertThat(ingress.path("spec").path("rules").get(0).path("host").asText())
+        .isEqualTo("config.brand.example");
+    assertThat(ingress.path("spec").path("tls").get(0).path("secretName").asText())
+        .isEqualTo("config-tls");
+    assertThat(ofKind(render(template().set("configService.enabled", "false")), "Deployment"))
+        .noneMatch(d -> d.path("metadata").path("name").asText().endsWith("-config-service"));
   }
 
   /** Transactional ids differ per release and namespace, so two releases never fence each other. */
