@@ -31,4 +31,29 @@ public record ExplanationRow(
     String modelVersion,
     String contextWeightsJson,
     boolean suppressed,
-    String explanationJson) {}
+    String explanationJson) {
+
+  /** The row of decision {@code d}: its own fields, plus what only the explanation holds. */
+  public static ExplanationRow of(
+      TimingDecision d, String contextWeightsJson, boolean suppressed, String explanationJson) {
+    return new ExplanationRow(
+        d.decisionId(),
+        d.explanationRef(),
+        d.requestId(),
+        d.intentId(),
+        d.universalId(),
+        d.version(),
+        d.status().wire(),
+        d.createdAtUtc(),
+        d.targetMinuteUtc(),
+        d.targetTimestampUtc(),
+        d.triggerTimestampUtc(),
+        d.latencyEstimateSeconds(),
+        d.latencySource(),
+        d.confidenceScore(),
+        d.modelVersion(),
+        contextWeightsJson,
+        suppressed,
+        explanationJson);
+  }
+}

@@ -161,22 +161,8 @@ public final class ContractSamples {
 
   /** The explanation row a timing job writes beside {@code d}. */
   public static ExplanationRow explanationRow(TimingDecision d) {
-    return new ExplanationRow(
-        d.decisionId(),
-        d.explanationRef(),
-        d.requestId(),
-        d.intentId(),
-        d.universalId(),
-        d.version(),
-        d.status().wire(),
-        d.createdAtUtc(),
-        d.targetMinuteUtc(),
-        d.targetTimestampUtc(),
-        d.triggerTimestampUtc(),
-        d.latencyEstimateSeconds(),
-        d.latencySource(),
-        d.confidenceScore(),
-        d.modelVersion(),
+    return ExplanationRow.of(
+        d,
         "[{\"signal\":\"site_visit\",\"weight\":0.8}]",
         d.debug() != null && d.debug().suppressed(),
         "{\"policy\":\"test\",\"runners_up\":[]}");

@@ -24,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -127,8 +126,8 @@ class ConfigServiceUserStoryTest {
             "story");
     timing = pipeline.startTiming(env());
     dispatch = pipeline.startDispatch(env());
-    awaitRunning(timing);
-    awaitRunning(dispatch);
+    SendFlowrMiniCluster.awaitRunning(timing);
+    SendFlowrMiniCluster.awaitRunning(dispatch);
 
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     KAFKA.produce(
@@ -205,15 +204,5 @@ class ConfigServiceUserStoryTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     return env;
-  }
-
-  private static void awaitRunning(JobClient job) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (job.getJobStatus().get() != JobStatus.RUNNING) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("job " + job.getJobID() + " did not start");
-      }
-      Thread.sleep(100);
-    }
   }
 }

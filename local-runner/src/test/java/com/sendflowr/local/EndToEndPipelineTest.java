@@ -107,9 +107,9 @@ class EndToEndPipelineTest {
     timing = pipeline.startTiming(env());
     dispatch = pipeline.startDispatch(env());
     loader = pipeline.startExplanationLoader(env());
-    awaitRunning(timing);
-    awaitRunning(dispatch);
-    awaitRunning(loader);
+    SendFlowrMiniCluster.awaitRunning(timing);
+    SendFlowrMiniCluster.awaitRunning(dispatch);
+    SendFlowrMiniCluster.awaitRunning(loader);
 
     // A malformed signal first: it must be dead-lettered and must not stop what follows.
     KAFKA.produce(topics.signals(), "u-1", "{\"event_id\": \"broken\", \"event_type\": ");
@@ -222,15 +222,5 @@ class EndToEndPipelineTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     return env;
-  }
-
-  private static void awaitRunning(JobClient job) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (job.getJobStatus().get() != JobStatus.RUNNING) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("job " + job.getJobID() + " did not start");
-      }
-      Thread.sleep(100);
-    }
   }
 }

@@ -1,8 +1,11 @@
 package com.sendflowr.testkit;
 
+import java.time.Instant;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -48,5 +51,16 @@ public final class SendFlowrMiniCluster {
     config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("32m"));
     config.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("32m"));
     return config;
+  }
+
+  /** Waits up to a minute for a submitted job to be running. */
+  public static void awaitRunning(JobClient job) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (job.getJobStatus().get() != JobStatus.RUNNING) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("job " + job.getJobID() + " did not start");
+      }
+      Thread.sleep(100);
+    }
   }
 }

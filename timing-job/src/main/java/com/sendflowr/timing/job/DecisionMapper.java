@@ -185,25 +185,8 @@ public final class DecisionMapper {
       List<TimingDecision.AppliedWeight> weights,
       boolean suppressed,
       Map<String, Object> explanation) {
-    return new ExplanationRow(
-        d.decisionId(),
-        d.explanationRef(),
-        d.requestId(),
-        d.intentId(),
-        d.universalId(),
-        d.version(),
-        d.status().wire(),
-        d.createdAtUtc(),
-        d.targetMinuteUtc(),
-        d.targetTimestampUtc(),
-        d.triggerTimestampUtc(),
-        d.latencyEstimateSeconds(),
-        d.latencySource(),
-        d.confidenceScore(),
-        d.modelVersion(),
-        Contracts.toJson(weights),
-        suppressed,
-        Contracts.toJson(explanation));
+    return ExplanationRow.of(
+        d, Contracts.toJson(weights), suppressed, Contracts.toJson(explanation));
   }
 
   /** Deterministic, so a replayed request yields the same id and downstream dedup works. */

@@ -87,7 +87,7 @@ class HostileInputJobTest {
 
     JobClient job = startTimingJob(topics);
     try {
-      awaitRunning(job);
+      SendFlowrMiniCluster.awaitRunning(job);
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       List<Hostile> hostile = HostileSamples.all(now, SEED, FUZZED);
 
@@ -205,16 +205,6 @@ class HostileInputJobTest {
                 "1s"),
             Map.of()));
     return env.executeAsync("timing-job-hostile-input");
-  }
-
-  private static void awaitRunning(JobClient job) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (job.getJobStatus().get() != JobStatus.RUNNING) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("job " + job.getJobID() + " did not start");
-      }
-      Thread.sleep(100);
-    }
   }
 
   /** The job manager's {@code numRestarts} metric, through the cluster's REST API. */

@@ -193,7 +193,7 @@ class TimingJobPipelineTest {
     // 5. A lost TaskManager: the job restores from its last checkpoint.
     cluster.terminateTaskManager(0).get();
     cluster.startTaskManager();
-    awaitRunning(job);
+    SendFlowrMiniCluster.awaitRunning(job);
     now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     request(t, TimingFixtures.request("req-anna-2", "u-anna", now, now.plus(Duration.ofHours(30))));
     TimingDecision annaAfter = awaitDecisions(t, "req-anna-2", 1).get(0);
@@ -248,7 +248,7 @@ class TimingJobPipelineTest {
             Map.of());
     TimingJob.wire(env, args);
     JobClient client = env.executeAsync("timing-it");
-    awaitRunning(client);
+    SendFlowrMiniCluster.awaitRunning(client);
     return client;
   }
 
@@ -332,16 +332,6 @@ class TimingJobPipelineTest {
       }
     }
     throw new AssertionError("the job did not consume " + count + " records of " + topic);
-  }
-
-  private static void awaitRunning(JobClient job) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (job.getJobStatus().get() != JobStatus.RUNNING) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("job " + job.getJobID() + " is not running");
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
