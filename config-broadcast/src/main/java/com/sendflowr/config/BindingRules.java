@@ -87,8 +87,14 @@ public final class BindingRules {
       }
     }
     Object lateness = snapshot.get("max_lateness_seconds");
-    if (lateness != null && (!(lateness instanceof Number n) || n.longValue() < 0)) {
-      errors.add(new FieldError("max_lateness_seconds", "must be a non-negative number"));
+    if (lateness != null
+        && (!(lateness instanceof Number n)
+            || n.doubleValue() < 0
+            || n.doubleValue() > IntentBinding.MAX_LATENESS_SECONDS)) {
+      errors.add(
+          new FieldError(
+              "max_lateness_seconds",
+              "must be a number from 0 to " + IntentBinding.MAX_LATENESS_SECONDS));
     }
     Object dryRun = snapshot.get("dry_run");
     if (dryRun != null && !(dryRun instanceof Boolean)) {

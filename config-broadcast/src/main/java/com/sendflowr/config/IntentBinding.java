@@ -33,6 +33,13 @@ public record IntentBinding(
   public static final long DEFAULT_MAX_LATENESS_SECONDS = 300;
 
   /**
+   * The longest lateness budget a binding may set. The dispatch job retries an ESP call for as long
+   * as the budget allows, so its async timeout (and how long a call may hold a slot) is sized by
+   * this bound.
+   */
+  public static final long MAX_LATENESS_SECONDS = 3_600;
+
+  /**
    * Reads a binding from a config change's snapshot.
    *
    * @throws IllegalArgumentException naming the missing or invalid field

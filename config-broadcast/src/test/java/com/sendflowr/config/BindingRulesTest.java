@@ -58,6 +58,18 @@ class BindingRulesTest {
   }
 
   @Test
+  void theLatenessBudgetIsBounded() {
+    assertThat(fields(binding("klaviyo", "max_lateness_seconds", 3_600))).isEmpty();
+    assertThat(fields(binding("klaviyo", "max_lateness_seconds", 0))).isEmpty();
+    assertThat(fields(binding("klaviyo", "max_lateness_seconds", 1e30)))
+        .containsExactly("max_lateness_seconds");
+    assertThat(fields(binding("klaviyo", "max_lateness_seconds", 3_601)))
+        .containsExactly("max_lateness_seconds");
+    assertThat(fields(binding("klaviyo", "max_lateness_seconds", -1)))
+        .containsExactly("max_lateness_seconds");
+  }
+
+  @Test
   void theDispatcherAppliesTheSameRules() {
     ConfigChange braze =
         new ConfigChange(

@@ -6,6 +6,11 @@ import java.util.Locale;
 /** Final state of one dispatch attempt sequence. Every decision ends in exactly one of these. */
 public enum OutcomeState {
   ACCEPTED,
+  /**
+   * The ESP may have accepted the call: its last attempt timed out with the request in flight. Not
+   * retried by a re-decision, since that could send twice where the ESP does not de-duplicate.
+   */
+  POSSIBLY_SENT,
   FAILED,
   DEAD_LETTERED,
   EXPIRED,

@@ -24,7 +24,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code transactional-id-prefix}
  * (required, unique per deployment on the Kafka cluster), {@code klaviyo-base-url}, {@code
  * credentials-file} (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}),
- * {@code max-attempts} (5), {@code request-timeout} (10s), {@code checkpoint-interval} (10s).
+ * {@code request-timeout} (10s, one HTTP call), {@code breaker-open-for} (10s, how long an ESP
+ * account's circuit breaker stays open before it lets calls through again), {@code
+ * checkpoint-interval} (10s). Retries last as long as each decision's lateness budget.
  */
 public final class DispatchJob {
   private DispatchJob() {}
@@ -51,19 +53,22 @@ public final class DispatchJob {
     if (args.has("klaviyo-base-url")) {
       baseUrls.put(KlaviyoAdapter.NAME, args.get("klaviyo-base-url", null));
     }
-    RetryPolicy defaults = RetryPolicy.defaults();
+    RetryPolicy retryPolicy = RetryPolicy.defaults();
     Duration requestTimeout = args.duration("request-timeout", Duration.ofSeconds(10));
-    int maxAttempts =
-        Integer.parseInt(args.get("max-attempts", String.valueOf(defaults.maxAttempts())));
+    EspCaller.BreakerSettings breaker =
+        new EspCaller.BreakerSettings(
+            EspCaller.BreakerSettings.defaults().window(),
+            EspCaller.BreakerSettings.defaults().minimumCalls(),
+            args.duration("breaker-open-for", EspCaller.BreakerSettings.defaults().openFor()));
     DispatchTopology.Settings settings =
         new DispatchTopology.Settings(
             List.of(new KlaviyoAdapter()),
             baseUrls,
             credentials,
-            new RetryPolicy(maxAttempts, defaults.baseDelay(), defaults.maxDelay()),
+            retryPolicy,
             requestTimeout,
-            // every attempt may time out and wait the longest backoff before the next one
-            requestTimeout.plus(defaults.maxDelay()).multipliedBy(maxAttempts),
+            breaker,
+            DispatchTopology.Settings.asyncTimeoutFor(retryPolicy, requestTimeout),
             1_000);
 
     DispatchTopology.define(

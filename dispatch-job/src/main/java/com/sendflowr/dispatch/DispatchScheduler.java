@@ -54,6 +54,9 @@ public final class DispatchScheduler
   private transient ValueState<String> dispatchedDecisionId;
   private transient ValueState<Long> cleanupAt;
 
+  /** The decision whose outcome this operator already wrote without calling an ESP. */
+  private transient ValueState<String> resolvedDecisionId;
+
   @Override
   public void open(OpenContext openContext) {
     latest =
@@ -64,6 +67,8 @@ public final class DispatchScheduler
     dispatchedDecisionId =
         getRuntimeContext().getState(new ValueStateDescriptor<>("dispatched", Types.STRING));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+    resolvedDecisionId =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("resolved", Types.STRING));
   }
 
   @Override
@@ -100,6 +105,7 @@ public final class DispatchScheduler
           };
       ctx.output(
           OUTCOMES, Outcomes.withoutCall(d, null, now, state, "decision " + d.status().wire()));
+      resolvedDecisionId.update(d.decisionId());
     }
     scheduleCleanup(ctx, d);
   }
@@ -146,9 +152,29 @@ public final class DispatchScheduler
       throws Exception {
     Long cleanup = cleanupAt.value();
     if (cleanup != null && cleanup == timestamp) {
+      if (ctx.timerService().currentProcessingTime() < timestamp) {
+        // Event time ran ahead of the wall clock: keep the state until the clock gets there.
+        ctx.timerService().registerProcessingTimeTimer(timestamp);
+        return;
+      }
+      TimingDecision d = latest.value();
+      if (d != null
+          && d.status() == DecisionStatus.SCHEDULED
+          && dispatchedDecisionId.value() == null
+          && !d.decisionId().equals(resolvedDecisionId.value())) {
+        // Unreachable unless a timer was lost; even then the decision ends with an outcome.
+        resolve(
+            ctx,
+            d,
+            null,
+            Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()),
+            OutcomeState.EXPIRED,
+            "state retention ended before the decision fired; needs a new decision");
+      }
       latest.clear();
       dispatchedDecisionId.clear();
       cleanupAt.clear();
+      resolvedDecisionId.clear();
       return;
     }
     TimingDecision d = latest.value();
@@ -157,7 +183,8 @@ public final class DispatchScheduler
     if (d == null
         || d.status() != DecisionStatus.SCHEDULED
         || timestamp < d.triggerTimestampUtc().toEpochMilli()
-        || dispatchedDecisionId.value() != null) {
+        || dispatchedDecisionId.value() != null
+        || d.decisionId().equals(resolvedDecisionId.value())) {
       return;
     }
     long nowMillis = ctx.timerService().currentProcessingTime();
@@ -175,34 +202,46 @@ public final class DispatchScheduler
         ctx.timerService().registerProcessingTimeTimer(now.plus(BINDING_RECHECK).toEpochMilli());
         return;
       }
-      ctx.output(
-          OUTCOMES,
-          Outcomes.withoutCall(
-              d,
-              null,
-              now,
-              OutcomeState.UNROUTABLE,
-              "no ESP binding for intent "
-                  + d.intentId()
-                  + " (waited "
-                  + BINDING_WAIT.toSeconds()
-                  + " s after the trigger)"));
+      resolve(
+          ctx,
+          d,
+          null,
+          now,
+          OutcomeState.UNROUTABLE,
+          "no ESP binding for intent "
+              + d.intentId()
+              + " (waited "
+              + BINDING_WAIT.toSeconds()
+              + " s after the trigger)");
+      return;
+    }
+    if (d.notAfter() != null && now.isAfter(d.notAfter())) {
+      resolve(
+          ctx,
+          d,
+          binding,
+          now,
+          OutcomeState.EXPIRED,
+          "due at "
+              + now
+              + ", after the request's not_after "
+              + d.notAfter()
+              + "; never sent late, needs a new decision");
       return;
     }
     Duration lateness = Duration.between(d.triggerTimestampUtc(), now);
     if (lateness.toSeconds() > binding.maxLatenessSeconds()) {
-      ctx.output(
-          OUTCOMES,
-          Outcomes.withoutCall(
-              d,
-              binding,
-              now,
-              OutcomeState.EXPIRED,
-              "fired "
-                  + lateness.toMillis()
-                  + " ms after its trigger, beyond the intent's max lateness of "
-                  + binding.maxLatenessSeconds()
-                  + " s; needs a new decision"));
+      resolve(
+          ctx,
+          d,
+          binding,
+          now,
+          OutcomeState.EXPIRED,
+          "fired "
+              + lateness.toMillis()
+              + " ms after its trigger, beyond the intent's max lateness of "
+              + binding.maxLatenessSeconds()
+              + " s; needs a new decision");
       return;
     }
     dispatchedDecisionId.update(d.decisionId());
@@ -224,5 +263,18 @@ public final class DispatchScheduler
     out.collect(
         new DispatchCommand(
             d, binding, IdempotencyKeys.of(d.decisionId(), binding.bindingId()), now));
+  }
+
+  /** Ends the decision without an ESP call: its one outcome, and no second one later. */
+  private void resolve(
+      OnTimerContext ctx,
+      TimingDecision d,
+      IntentBinding binding,
+      Instant now,
+      OutcomeState state,
+      String detail)
+      throws Exception {
+    ctx.output(OUTCOMES, Outcomes.withoutCall(d, binding, now, state, detail));
+    resolvedDecisionId.update(d.decisionId());
   }
 }

@@ -1,6 +1,7 @@
 package com.sendflowr.dispatch;
 
 import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
@@ -63,7 +64,11 @@ public final class DispatchTopology {
 
   /**
    * @param baseUrls per ESP name, overriding production API roots (e.g. the sandbox)
-   * @param asyncTimeout upper bound for one dispatch including all its retries
+   * @param asyncTimeout a safety net for one dispatch including all its retries; see {@link
+   *     #asyncTimeoutFor}
+   * @param asyncCapacity dispatches in flight per subtask; during an ESP outage they wait here for
+   *     up to their lateness budget, and beyond this many the scheduler backs up (its decisions
+   *     stay in state and expire if they cannot fire in time)
    */
   public record Settings(
       List<EspAdapter> adapters,
@@ -71,9 +76,21 @@ public final class DispatchTopology {
       CredentialStore credentials,
       RetryPolicy retryPolicy,
       Duration requestTimeout,
+      EspCaller.BreakerSettings breaker,
       Duration asyncTimeout,
       int asyncCapacity)
-      implements Serializable {}
+      implements Serializable {
+
+    /**
+     * Beyond the longest lateness budget a binding may have, plus a last call and its longest wait:
+     * the timeout must never end a call the retry loop would still finish by itself.
+     */
+    public static Duration asyncTimeoutFor(RetryPolicy retryPolicy, Duration requestTimeout) {
+      return Duration.ofSeconds(IntentBinding.MAX_LATENESS_SECONDS)
+          .plus(requestTimeout)
+          .plus(retryPolicy.maxDelay());
+    }
+  }
 
   public static void define(
       StreamExecutionEnvironment env, Sources sources, Sinks sinks, Settings settings) {
@@ -122,7 +139,8 @@ public final class DispatchTopology {
                     settings.baseUrls(),
                     settings.credentials(),
                     settings.retryPolicy(),
-                    settings.requestTimeout()),
+                    settings.requestTimeout(),
+                    settings.breaker()),
                 settings.asyncTimeout().toMillis(),
                 TimeUnit.MILLISECONDS,
                 settings.asyncCapacity())

@@ -5,11 +5,14 @@ import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.dispatch.esp.EspAdapter;
 import com.sendflowr.dispatch.esp.EspRequest;
 import com.sendflowr.dispatch.esp.RetryPolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.Serializable;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,35 +31,71 @@ import org.asynchttpclient.Dsl;
 import org.asynchttpclient.Response;
 
 /**
- * Calls the ESP for each due dispatch without blocking the operator, retrying per {@link
- * RetryPolicy}, and turns whatever happens into exactly one {@link DispatchOutcome}.
+ * Calls the ESP for each due dispatch without blocking the operator and turns whatever happens into
+ * exactly one {@link DispatchOutcome}.
  *
- * <p>After a restore, Flink re-triggers requests that were in flight at the checkpoint; the
- * idempotency key they carry makes the ESP record them once.
+ * <p>A call is retried (per {@link RetryPolicy}, with the same idempotency key) for as long as its
+ * decision can still meet its lateness budget: the earlier of trigger + the binding's max lateness
+ * and the decision's {@code not_after}. Each ESP account has a circuit breaker: while it is open
+ * (an outage, refused credentials) calls wait instead of hammering the ESP, and nothing is marked
+ * failed while it can still be sent in time. When the budget runs out the outcome is {@code
+ * expired}, which the timing job answers with a fresh decision; if an attempt's fate is unknown (a
+ * timeout with the request in flight) it is {@code possibly_sent} instead, since a new decision
+ * could send twice where the ESP does not de-duplicate.
+ *
+ * <p>After a restore, Flink re-triggers requests that were in flight at the checkpoint; one past
+ * its budget by then ends {@code expired} without a call, the others carry the idempotency key that
+ * makes the ESP record them once.
  */
 public final class EspCaller extends RichAsyncFunction<DispatchCommand, DispatchOutcome> {
   private static final long serialVersionUID = 1L;
   private static final int MAX_DETAIL_CHARS = 2_000;
+
+  /**
+   * The per-account breaker: opens when half of the last {@code window} calls failed (at least
+   * {@code minimumCalls} of them) and lets a few calls through again after {@code openFor}.
+   */
+  public record BreakerSettings(int window, int minimumCalls, Duration openFor)
+      implements Serializable {
+    public static BreakerSettings defaults() {
+      return new BreakerSettings(20, 5, Duration.ofSeconds(10));
+    }
+
+    CircuitBreakerConfig config() {
+      return CircuitBreakerConfig.custom()
+          .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+          .slidingWindowSize(window)
+          .minimumNumberOfCalls(minimumCalls)
+          .failureRateThreshold(50)
+          .waitDurationInOpenState(openFor)
+          .permittedNumberOfCallsInHalfOpenState(2)
+          .build();
+    }
+  }
 
   private final List<EspAdapter> adapters;
   private final Map<String, String> baseUrls;
   private final CredentialStore credentials;
   private final RetryPolicy retryPolicy;
   private final Duration requestTimeout;
+  private final BreakerSettings breakerSettings;
 
   private transient Map<String, EspAdapter> adapterByName;
   private transient AsyncHttpClient http;
   private transient ScheduledExecutorService retryTimer;
+  private transient Map<String, CircuitBreaker> breakers;
 
   /**
-   * Calls whose outcome the async timeout wrote while a response or a retry was still pending; each
-   * entry is removed when that pending step runs, which then sends nothing more.
+   * Calls without an outcome yet. Whoever removes a call's entry (its last step, or the async
+   * timeout) writes its one outcome; a step that finds its call gone sends nothing more.
    */
-  private transient Set<ResultFuture<DispatchOutcome>> timedOut;
+  private transient Map<ResultFuture<DispatchOutcome>, Call> open;
 
   private transient Counter accepted;
-  private transient Counter failed;
+  private transient Counter expired;
+  private transient Counter possiblySent;
   private transient Counter retries;
+  private transient Counter breakerWaits;
 
   /**
    * @param baseUrls per ESP name, overrides the adapter's production URL (sandbox, region)
@@ -66,12 +105,41 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
       Map<String, String> baseUrls,
       CredentialStore credentials,
       RetryPolicy retryPolicy,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      BreakerSettings breakerSettings) {
     this.adapters = List.copyOf(adapters);
     this.baseUrls = Map.copyOf(baseUrls);
     this.credentials = credentials;
     this.retryPolicy = retryPolicy;
     this.requestTimeout = requestTimeout;
+    this.breakerSettings = breakerSettings;
+  }
+
+  /** One dispatch's progress; its fields are touched by one step at a time. */
+  private static final class Call {
+    final EspAdapter adapter;
+    final EspRequest request;
+    final DispatchCommand command;
+    final Instant deadline;
+    final CircuitBreaker breaker;
+    volatile int attempts;
+    volatile boolean inFlight;
+    volatile boolean fateUnknown;
+    volatile String lastAnswer = "nothing yet";
+    volatile Integer lastStatus;
+
+    Call(
+        EspAdapter adapter,
+        EspRequest request,
+        DispatchCommand command,
+        Instant deadline,
+        CircuitBreaker breaker) {
+      this.adapter = adapter;
+      this.request = request;
+      this.command = command;
+      this.deadline = deadline;
+      this.breaker = breaker;
+    }
   }
 
   @Override
@@ -92,11 +160,14 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
               t.setDaemon(true);
               return t;
             });
-    timedOut = ConcurrentHashMap.newKeySet();
+    breakers = new ConcurrentHashMap<>();
+    open = new ConcurrentHashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter("espAccepted");
-    failed = metrics.counter("espFailed");
+    expired = metrics.counter("espExpired");
+    possiblySent = metrics.counter("espPossiblySent");
     retries = metrics.counter("espRetries");
+    breakerWaits = metrics.counter("espBreakerWaits");
   }
 
   @Override
@@ -107,6 +178,17 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     if (http != null) {
       http.close();
     }
+  }
+
+  /** The latest moment a call for this command may start: lateness budget and window end. */
+  static Instant deadline(DispatchCommand command) {
+    Instant byLateness =
+        command
+            .decision()
+            .triggerTimestampUtc()
+            .plusSeconds(command.binding().maxLatenessSeconds());
+    Instant notAfter = command.decision().notAfter();
+    return notAfter != null && notAfter.isBefore(byLateness) ? notAfter : byLateness;
   }
 
   @Override
@@ -134,66 +216,146 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
       complete(result, command, 0, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
       return;
     }
-    attempt(adapter, request, command, 1, result);
+    Instant deadline = deadline(command);
+    if (Instant.now().isAfter(deadline)) {
+      expired.inc();
+      complete(
+          result,
+          command,
+          0,
+          null,
+          null,
+          OutcomeState.EXPIRED,
+          "not sent: its lateness budget ended at "
+              + deadline
+              + " before the call could start (a restore or backpressure); handed back for a"
+              + " new decision");
+      return;
+    }
+    CircuitBreaker breaker =
+        breakers.computeIfAbsent(
+            command.binding().esp() + "/" + command.binding().account(),
+            account -> CircuitBreaker.of(account, breakerSettings.config()));
+    Call call = new Call(adapter, request, command, deadline, breaker);
+    open.put(result, call);
+    step(call, result);
   }
 
-  private void attempt(
-      EspAdapter adapter,
-      EspRequest request,
-      DispatchCommand command,
-      int attempt,
-      ResultFuture<DispatchOutcome> result) {
-    send(request)
+  private void step(Call call, ResultFuture<DispatchOutcome> result) {
+    if (!open.containsKey(result)) {
+      return; // the async timeout already wrote this call's outcome
+    }
+    if (!call.breaker.tryAcquirePermission()) {
+      breakerWaits.inc();
+      call.lastAnswer = "the account's circuit breaker is open after repeated failures";
+      retryOrGiveUp(call, result, retryPolicy.backoff(Math.max(1, call.attempts), random()));
+      return;
+    }
+    call.attempts++;
+    call.inFlight = true;
+    long started = System.nanoTime();
+    send(call.request)
         .whenComplete(
             (response, error) -> {
-              if (timedOut.remove(result)) {
-                return; // the async timeout already wrote this call's outcome
-              }
+              call.inFlight = false;
               int status = error == null ? response.getStatusCode() : 0;
-              String body = error == null ? response.getResponseBody() : String.valueOf(error);
+              long took = System.nanoTime() - started;
               RetryPolicy.Verdict verdict = RetryPolicy.classify(status);
+              if (status == 0 || status >= 500 || status == 401 || status == 403) {
+                call.breaker.onError(took, TimeUnit.NANOSECONDS, new EspUnavailable(status));
+              } else {
+                call.breaker.onSuccess(took, TimeUnit.NANOSECONDS); // the ESP answered
+              }
+              if (error != null && !(rootCause(error) instanceof ConnectException)) {
+                // A timeout or a dropped connection: the ESP may have received it.
+                call.fateUnknown = true;
+              }
+              if (!open.containsKey(result)) {
+                return;
+              }
+              String body = error == null ? response.getResponseBody() : String.valueOf(error);
+              call.lastStatus = status == 0 ? null : status;
+              call.lastAnswer = "ESP answered " + (status == 0 ? "nothing" : status) + ": " + body;
               if (verdict == RetryPolicy.Verdict.SUCCESS) {
                 accepted.inc();
-                complete(
+                finish(
+                    call,
                     result,
-                    command,
-                    attempt,
                     status,
-                    adapter.responseId(status, body),
+                    call.adapter.responseId(status, body),
                     OutcomeState.ACCEPTED,
                     null);
                 return;
               }
-              String retryAfter = error == null ? response.getHeader("Retry-After") : null;
-              var delay =
-                  retryPolicy.nextDelay(attempt, status, retryAfter, ThreadLocalRandom.current());
-              if (delay.isPresent()) {
-                retries.inc();
-                retryTimer.schedule(
-                    () -> {
-                      // The async timeout already wrote this call's outcome: no further sends.
-                      if (!timedOut.remove(result)) {
-                        attempt(adapter, request, command, attempt + 1, result);
-                      }
-                    },
-                    delay.get().toMillis(),
-                    TimeUnit.MILLISECONDS);
+              if (verdict == RetryPolicy.Verdict.PERMANENT) {
+                finish(
+                    call,
+                    result,
+                    status,
+                    null,
+                    OutcomeState.DEAD_LETTERED,
+                    truncate(call.lastAnswer));
                 return;
               }
-              failed.inc();
-              OutcomeState state =
-                  verdict == RetryPolicy.Verdict.PERMANENT
-                      ? OutcomeState.DEAD_LETTERED
-                      : OutcomeState.FAILED;
-              complete(
-                  result,
-                  command,
-                  attempt,
-                  status == 0 ? null : status,
-                  null,
-                  state,
-                  truncate("ESP answered " + (status == 0 ? "nothing" : status) + ": " + body));
+              String retryAfter = error == null ? response.getHeader("Retry-After") : null;
+              Duration remaining = Duration.between(Instant.now(), call.deadline);
+              var delay =
+                  retryPolicy.nextDelay(call.attempts, status, retryAfter, remaining, random());
+              if (delay.isPresent()) {
+                retries.inc();
+                schedule(call, result, delay.get());
+              } else {
+                giveUp(call, result);
+              }
             });
+  }
+
+  private void retryOrGiveUp(Call call, ResultFuture<DispatchOutcome> result, Duration wait) {
+    if (Instant.now().plus(wait).isAfter(call.deadline)) {
+      giveUp(call, result);
+    } else {
+      schedule(call, result, wait);
+    }
+  }
+
+  private void schedule(Call call, ResultFuture<DispatchOutcome> result, Duration wait) {
+    retryTimer.schedule(() -> step(call, result), wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The budget ran out without an acceptance. */
+  private void giveUp(Call call, ResultFuture<DispatchOutcome> result) {
+    String why =
+        "not accepted within its lateness budget (until "
+            + call.deadline
+            + ", "
+            + call.attempts
+            + " attempts); last: "
+            + call.lastAnswer;
+    if (call.fateUnknown) {
+      possiblySent.inc();
+      finish(call, result, call.lastStatus, null, OutcomeState.POSSIBLY_SENT, truncate(why));
+    } else {
+      expired.inc();
+      finish(
+          call,
+          result,
+          call.lastStatus,
+          null,
+          OutcomeState.EXPIRED,
+          truncate(why + "; handed back for a new decision"));
+    }
+  }
+
+  private void finish(
+      Call call,
+      ResultFuture<DispatchOutcome> result,
+      Integer status,
+      String responseId,
+      OutcomeState state,
+      String detail) {
+    if (open.remove(result) != null) {
+      complete(result, call.command, call.attempts, status, responseId, state, detail);
+    }
   }
 
   private CompletableFuture<Response> send(EspRequest request) {
@@ -201,6 +363,27 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     request.headers().forEach(builder::setHeader);
     builder.setBody(request.body());
     return builder.execute().toCompletableFuture();
+  }
+
+  private static ThreadLocalRandom random() {
+    return ThreadLocalRandom.current();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  /** What the breaker counts as a failure; never thrown. */
+  private static final class EspUnavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    EspUnavailable(int status) {
+      super("ESP status " + status, null, false, false);
+    }
   }
 
   private static void complete(
@@ -229,17 +412,22 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     return s.length() <= MAX_DETAIL_CHARS ? s : s.substring(0, MAX_DETAIL_CHARS) + "...";
   }
 
+  /**
+   * A safety net: the async timeout is sized beyond the longest lateness budget. A call still open
+   * then was either in flight (its fate unknown) or waiting to retry (never accepted).
+   */
   @Override
   public void timeout(DispatchCommand command, ResultFuture<DispatchOutcome> result) {
-    failed.inc();
-    timedOut.add(result);
+    Call call = open.remove(result);
+    boolean maybeSent = call == null || call.inFlight || call.fateUnknown;
+    (maybeSent ? possiblySent : expired).inc();
     complete(
         result,
         command,
-        0,
+        call == null ? 0 : call.attempts,
+        call == null ? null : call.lastStatus,
         null,
-        null,
-        OutcomeState.FAILED,
+        maybeSent ? OutcomeState.POSSIBLY_SENT : OutcomeState.EXPIRED,
         "no final ESP answer within the async timeout at " + Instant.now());
   }
 }

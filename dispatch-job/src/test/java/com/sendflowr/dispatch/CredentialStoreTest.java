@@ -89,7 +89,8 @@ class CredentialStoreTest {
             Map.of(),
             CredentialStore.fromFile(credentialsFile()),
             RetryPolicy.defaults(),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            EspCaller.BreakerSettings.defaults());
     assertThat(InstantiationUtil.clone(caller, getClass().getClassLoader())).isNotNull();
 
     CredentialStore fixed =

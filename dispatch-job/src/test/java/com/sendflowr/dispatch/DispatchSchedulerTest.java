@@ -418,11 +418,60 @@ class DispatchSchedulerTest {
   void anUndispatchedRequestIsCleanedUpToo() throws Exception {
     harness.processElement(
         decision("req-s", 1, DecisionStatus.SUPPRESSED, TRIGGER), T0.toEpochMilli());
-    assertThat(keyedStateEntries()).isEqualTo(2); // latest, cleanup-at
+    assertThat(keyedStateEntries()).isEqualTo(3); // latest, resolved, cleanup-at
 
     advanceTo(CLEANUP);
     assertThat(keyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aDecisionDueAfterItsNotAfterExpiresAndIsHandedBackNeverSentLate() throws Exception {
+    harness.processBroadcastElement(
+        binding(1, "b-v1", Map.of("max_lateness_seconds", 3_600)), T0.toEpochMilli());
+    Instant notAfter = TRIGGER.plusSeconds(30);
+    harness.processElement(
+        ContractSamples.decision(
+            "req-na", 1, DecisionStatus.SCHEDULED, TRIGGER, notAfter, Map.of()),
+        T0.toEpochMilli());
+
+    // The job was stalled (an outage, a restore): the timer fires 190 s after the trigger, well
+    // within the binding's lateness budget but after the request's window ended.
+    advanceTo(TRIGGER.plusSeconds(190));
+
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.state()).isEqualTo(OutcomeState.EXPIRED);
+              assertThat(o.detail()).contains("not_after");
+            });
+  }
+
+  @Test
+  void eventTimeRunningAheadOfTheWallClockNeverCleansUpAnUndispatchedDecision() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    harness.processElement(scheduled("req-skew", 1, TRIGGER), T0.toEpochMilli());
+
+    // A producer with a clock a day fast moved event time past the cleanup time; the wall clock
+    // is still at T0.
+    watermark(CLEANUP.plus(Duration.ofDays(1)));
+
+    assertThat(commands()).isEmpty();
+    assertThat(outcomes()).isEmpty();
+    assertThat(keyedStateEntries()).as("the decision is still held").isEqualTo(2);
+
+    advanceTo(TRIGGER); // the wall clock reaches the trigger: it fires, on time
+    assertThat(commands())
+        .singleElement()
+        .satisfies(c -> assertThat(c.decision().requestId()).isEqualTo("req-skew"));
+
+    harness.setProcessingTime(CLEANUP.toEpochMilli()); // then it is cleaned up, once due
+    assertThat(keyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
+    assertThat(outcomes()).isEmpty();
   }
 
   @Test

@@ -33,16 +33,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The async ESP call on a real Flink runtime against the sandbox Klaviyo, told to misbehave the way
- * Klaviyo does: rate limits with Retry-After, outages, permanent rejections.
+ * Klaviyo does: rate limits with Retry-After, outages, refused keys, slow answers, permanent
+ * rejections. Lateness budgets are seconds here so the tests stay short; in production they are
+ * minutes (the binding's {@code max_lateness_seconds}).
  */
 class EspCallerTest {
   @RegisterExtension static final MiniClusterExtension FLINK = SendFlowrMiniCluster.extension();
 
   static final String KEY = "pk_caller_test_9876";
-  static final Instant TRIGGER = Instant.parse("2026-01-05T10:00:00Z");
 
-  /** Longer than the 1 s Retry-After the rate-limit test honours, shorter than 3 s. */
+  /** Longer than the 1 s Retry-After the rate-limit test honours. */
   static final Duration MAX_DELAY = Duration.ofMillis(1500);
+
+  /**
+   * A lateness budget for tests that let it run out: longer than starting the job on a busy
+   * machine, so the first call happens within it.
+   */
+  static final long SHORT_BUDGET_SECONDS = 8;
+
+  /** Opens after 5 failures of the last 10 calls, and lets calls through again after 1 s. */
+  static final EspCaller.BreakerSettings BREAKER =
+      new EspCaller.BreakerSettings(10, 5, Duration.ofSeconds(1));
 
   private SandboxEsp klaviyo;
 
@@ -56,7 +67,7 @@ class EspCallerTest {
     klaviyo.close();
   }
 
-  static IntentBinding binding(String metricName) {
+  static IntentBinding binding(String metricName, long maxLatenessSeconds) {
     return new IntentBinding(
         "promo_jan@klaviyo",
         "promo_jan",
@@ -67,24 +78,37 @@ class EspCallerTest {
         "abc123",
         "promo-drip",
         null,
-        300,
+        maxLatenessSeconds,
         false,
         1);
   }
 
+  static IntentBinding binding(String metricName) {
+    return binding(metricName, 300);
+  }
+
+  /** A decision due now, fired by the scheduler a moment after its trigger. */
   static DispatchCommand command(String requestId, IntentBinding binding) {
+    return command(requestId, binding, Instant.now());
+  }
+
+  static DispatchCommand command(String requestId, IntentBinding binding, Instant trigger) {
     var decision =
         ContractSamples.decision(
-            requestId, 1, DecisionStatus.SCHEDULED, TRIGGER, TRIGGER.plusSeconds(3600), Map.of());
+            requestId, 1, DecisionStatus.SCHEDULED, trigger, trigger.plusSeconds(3600), Map.of());
     return new DispatchCommand(
         decision,
         binding,
         IdempotencyKeys.of(decision.decisionId(), binding.bindingId()),
-        TRIGGER.plusMillis(150));
+        trigger.plusMillis(150));
   }
 
-  private List<DispatchOutcome> call(String apiKey, int maxAttempts, DispatchCommand... commands)
-      throws Exception {
+  private List<DispatchOutcome> call(String apiKey, DispatchCommand... commands) throws Exception {
+    return call(apiKey, Duration.ofSeconds(5), commands);
+  }
+
+  private List<DispatchOutcome> call(
+      String apiKey, Duration requestTimeout, DispatchCommand... commands) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     JobEnvironment.configure(env, Duration.ofSeconds(10));
     env.setParallelism(1);
@@ -93,8 +117,9 @@ class EspCallerTest {
             List.of(new KlaviyoAdapter()),
             Map.of(KlaviyoAdapter.NAME, klaviyo.baseUrl()),
             CredentialStore.of(Map.of("brand-a-klaviyo", apiKey)),
-            new RetryPolicy(maxAttempts, Duration.ofMillis(50), MAX_DELAY),
-            Duration.ofSeconds(5));
+            new RetryPolicy(Duration.ofMillis(50), MAX_DELAY),
+            requestTimeout,
+            BREAKER);
     List<DispatchOutcome> outcomes = new ArrayList<>();
     try (CloseableIterator<DispatchOutcome> it =
         AsyncDataStream.unorderedWait(
@@ -111,15 +136,15 @@ class EspCallerTest {
   }
 
   @Test
-  void aRetryAfterBeyondTheRetryBudgetFailsAtOnceInsteadOfOutlivingTheTimeout() throws Exception {
-    klaviyo.faults().next(1).status(429).retryAfterSeconds(3);
+  void aRetryAfterBeyondTheLatenessBudgetExpiresAtOnceAndIsNeverSentLate() throws Exception {
+    klaviyo.faults().next(1).status(429).retryAfterSeconds(600);
 
-    DispatchOutcome outcome = call(KEY, 5, command("req-slow-429", binding("Promo"))).get(0);
+    DispatchOutcome outcome = call(KEY, command("req-slow-429", binding("Promo", 300))).get(0);
 
-    assertThat(outcome.state()).isEqualTo(OutcomeState.FAILED);
+    assertThat(outcome.state()).isEqualTo(OutcomeState.EXPIRED);
     assertThat(outcome.attempts()).isEqualTo(1);
     assertThat(outcome.espStatus()).isEqualTo(429);
-    Thread.sleep(3_500); // nothing is sent after the outcome, not even once Retry-After passed
+    assertThat(outcome.detail()).contains("handed back");
     assertThat(klaviyo.calls()).hasSize(1);
   }
 
@@ -127,7 +152,7 @@ class EspCallerTest {
   void rateLimitsAreRetriedAfterTheEspsRetryAfterWithTheSameIdempotencyKey() throws Exception {
     klaviyo.faults().next(2).status(429).retryAfterSeconds(1);
 
-    DispatchOutcome outcome = call(KEY, 5, command("req-429", binding("Promo"))).get(0);
+    DispatchOutcome outcome = call(KEY, command("req-429", binding("Promo"))).get(0);
 
     assertThat(outcome.state()).isEqualTo(OutcomeState.ACCEPTED);
     assertThat(outcome.attempts()).isEqualTo(3);
@@ -147,7 +172,7 @@ class EspCallerTest {
   void serverErrorsBackOffAndSucceed() throws Exception {
     klaviyo.faults().next(1).status(503);
 
-    DispatchOutcome outcome = call(KEY, 5, command("req-503", binding("Promo"))).get(0);
+    DispatchOutcome outcome = call(KEY, command("req-503", binding("Promo"))).get(0);
 
     assertThat(outcome.state()).isEqualTo(OutcomeState.ACCEPTED);
     assertThat(outcome.attempts()).isEqualTo(2);
@@ -155,21 +180,84 @@ class EspCallerTest {
   }
 
   @Test
-  void aLastingOutageEndsAsFailedAfterTheAllowedAttempts() throws Exception {
+  void anOutageLongerThanAnyRetryScheduleButWithinTheBudgetIsDeliveredOnceAfterRecovery()
+      throws Exception {
+    klaviyo.faults().always().status(503);
+    Thread recovery =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(6_000); // the outage
+              } catch (InterruptedException e) {
+                return;
+              }
+              klaviyo.faults().clear();
+            });
+    recovery.start();
+    DispatchCommand[] commands = new DispatchCommand[5];
+    for (int i = 0; i < commands.length; i++) {
+      commands[i] = command("req-outage-" + i, binding("Promo", 30));
+    }
+
+    List<DispatchOutcome> outcomes = call(KEY, commands);
+    recovery.join();
+
+    assertThat(outcomes).hasSize(5).allMatch(o -> o.state() == OutcomeState.ACCEPTED);
+    assertThat(klaviyo.events()).hasSize(5);
+    assertThat(klaviyo.duplicateUniqueIds()).isZero();
+    List<RecordedCall> calls = klaviyo.calls();
+    long failedCalls = calls.stream().filter(c -> c.status() == 503).count();
+    assertThat(failedCalls).as("calls during the outage").isPositive();
+    // Without the breaker each of the 5 would retry every 0.75-1.5 s for 6 s (about 40 calls);
+    // with it open, calls wait instead of hammering the ESP.
+    assertThat(failedCalls).as("the breaker holds calls back").isLessThan(30);
+  }
+
+  @Test
+  void anOutageBeyondTheBudgetEndsExpiredAndHandedBackNeverFailed() throws Exception {
     klaviyo.faults().always().status(503);
 
-    DispatchOutcome outcome = call(KEY, 3, command("req-down", binding("Promo"))).get(0);
+    DispatchOutcome outcome =
+        call(KEY, command("req-down", binding("Promo", SHORT_BUDGET_SECONDS))).get(0);
 
-    assertThat(outcome.state()).isEqualTo(OutcomeState.FAILED);
-    assertThat(outcome.attempts()).isEqualTo(3);
-    assertThat(outcome.espStatus()).isEqualTo(503);
-    assertThat(klaviyo.calls()).hasSize(3);
+    assertThat(outcome.state()).isEqualTo(OutcomeState.EXPIRED);
+    assertThat(outcome.attempts()).isGreaterThan(1);
+    assertThat(outcome.detail()).contains("503").contains("handed back");
+    assertThat(klaviyo.events()).isEmpty();
+  }
+
+  @Test
+  void aTimeoutWithTheRequestInFlightEndsPossiblySentNeverFailed() throws Exception {
+    klaviyo.faults().delay(Duration.ofSeconds(3)); // every answer comes after the HTTP timeout
+
+    DispatchOutcome outcome =
+        call(
+                KEY,
+                Duration.ofMillis(400),
+                command("req-slow", binding("Promo", SHORT_BUDGET_SECONDS)))
+            .get(0);
+
+    assertThat(outcome.state()).isEqualTo(OutcomeState.POSSIBLY_SENT);
+    assertThat(outcome.detail()).contains("not accepted within its lateness budget");
+  }
+
+  @Test
+  void aCommandPastItsBudgetWhenTheCallIsDueIsNotSent() throws Exception {
+    // As after a restore that re-triggers an in-flight call minutes later.
+    Instant longAgo = Instant.now().minus(Duration.ofMinutes(10));
+
+    DispatchOutcome outcome =
+        call(KEY, command("req-restored", binding("Promo", 300), longAgo)).get(0);
+
+    assertThat(outcome.state()).isEqualTo(OutcomeState.EXPIRED);
+    assertThat(outcome.attempts()).isZero();
+    assertThat(klaviyo.calls()).isEmpty();
   }
 
   @Test
   void aPermanentRejectionIsDeadLetteredAtOnceWithTheEspsErrorBody() throws Exception {
     DispatchOutcome outcome =
-        call(KEY, 5, command("req-bad", binding("M".repeat(200)))).get(0); // Klaviyo: < 128 chars
+        call(KEY, command("req-bad", binding("M".repeat(200)))).get(0); // Klaviyo: < 128 chars
 
     assertThat(outcome.state()).isEqualTo(OutcomeState.DEAD_LETTERED);
     assertThat(outcome.attempts()).isEqualTo(1);
@@ -179,13 +267,15 @@ class EspCallerTest {
   }
 
   @Test
-  void aRejectedKeyIsNeverRepeatedInTheOutcome() throws Exception {
+  void aRefusedKeyWaitsWithinTheBudgetAndIsNeverRepeatedInTheOutcome() throws Exception {
     String wrongKey = "pk_wrong_key_555";
 
-    DispatchOutcome outcome = call(wrongKey, 5, command("req-401", binding("Promo"))).get(0);
+    DispatchOutcome outcome =
+        call(wrongKey, command("req-401", binding("Promo", SHORT_BUDGET_SECONDS))).get(0);
 
-    assertThat(outcome.state()).isEqualTo(OutcomeState.DEAD_LETTERED);
+    assertThat(outcome.state()).isEqualTo(OutcomeState.EXPIRED);
     assertThat(outcome.espStatus()).isEqualTo(401);
+    assertThat(outcome.attempts()).isGreaterThan(1);
     assertThat(outcome.detail()).doesNotContain(wrongKey);
   }
 
@@ -197,7 +287,7 @@ class EspCallerTest {
       commands[i] = command("req-" + i, binding("Promo"));
     }
 
-    List<DispatchOutcome> outcomes = call(KEY, 5, commands);
+    List<DispatchOutcome> outcomes = call(KEY, commands);
 
     assertThat(outcomes).hasSize(20).allMatch(o -> o.state() == OutcomeState.ACCEPTED);
     assertThat(outcomes).extracting(DispatchOutcome::requestId).doesNotHaveDuplicates();

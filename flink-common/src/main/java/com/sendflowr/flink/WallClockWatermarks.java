@@ -15,8 +15,14 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * watermarks, a quiet Kafka partition would hold time still and a decision would never fire. Here
  * the watermark is {@code max(maxEventTime - outOfOrderness, now - idleLag)}: events still drive it
  * when they run ahead of the clock, and the clock drives it when nothing arrives.
+ *
+ * <p>An event stamped more than {@link #MAX_CLOCK_SKEW} ahead of the wall clock (a producer with a
+ * wrong clock) counts as stamped at {@code now + MAX_CLOCK_SKEW}: one such record must not move
+ * event time hours ahead and fire every cleanup timer in between.
  */
 public final class WallClockWatermarks {
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+
   private WallClockWatermarks() {}
 
   public static <T> WatermarkStrategy<T> strategy(
@@ -43,7 +49,8 @@ public final class WallClockWatermarks {
 
     @Override
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-      maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+      long latestPlausible = clock.millis() + MAX_CLOCK_SKEW.toMillis();
+      maxTimestamp = Math.max(maxTimestamp, Math.min(eventTimestamp, latestPlausible));
     }
 
     @Override

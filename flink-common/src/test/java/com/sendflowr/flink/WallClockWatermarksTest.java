@@ -43,6 +43,14 @@ class WallClockWatermarksTest {
   }
 
   @Test
+  void anEventFromAClockFarAheadMovesEventTimeAtMostTheAllowedSkewAhead() {
+    generator.onEvent("skewed", NOW + Duration.ofDays(1).toMillis(), out);
+    generator.onPeriodicEmit(out);
+    long skew = WallClockWatermarks.MAX_CLOCK_SKEW.toMillis();
+    assertThat(out.watermarks).containsExactly(NOW + skew - OUT_OF_ORDERNESS - 1);
+  }
+
+  @Test
   void eventsBehindTheClockDoNotHoldTimeBack() {
     generator.onEvent("old", NOW - 3_600_000, out);
     generator.onPeriodicEmit(out);

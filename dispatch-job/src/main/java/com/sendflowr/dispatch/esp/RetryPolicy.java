@@ -7,16 +7,22 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * When to try an ESP call again. 429 honours {@code Retry-After} up to {@code maxDelay} (a longer
- * one ends the call as failed); 5xx, 408 and transport errors back off exponentially with full
- * jitter (so a fleet of retries does not synchronise); any other 4xx is permanent and never
- * retried.
+ * When to try an ESP call again. A call is retried for as long as its decision can still meet its
+ * lateness budget, not for a fixed number of attempts: an outage of a minute must not fail a
+ * decision that may fire up to five minutes late.
+ *
+ * <p>429 honours {@code Retry-After}; 5xx, 408, transport errors and refused credentials (401, 403:
+ * a key being rotated) back off exponentially with <em>equal</em> jitter (each wait uniform in the
+ * upper half of the capped exponential, see {@link Backoff}), so a fleet of retries does not
+ * synchronise yet never retries almost at once. Any other 4xx is permanent and never retried.
  */
-public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay)
-    implements Serializable {
+public record RetryPolicy(Duration baseDelay, Duration maxDelay) implements Serializable {
+  public RetryPolicy {
+    new Backoff(baseDelay, maxDelay); // validates the bounds once, here
+  }
 
   public static RetryPolicy defaults() {
-    return new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(30));
+    return new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(30));
   }
 
   /** What an answer means for the dispatch. */
@@ -33,33 +39,42 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     if (status >= 200 && status < 300) {
       return Verdict.SUCCESS;
     }
-    if (status == 0 || status == 408 || status == 429 || status >= 500) {
+    if (status == 0
+        || status == 401
+        || status == 403
+        || status == 408
+        || status == 429
+        || status >= 500) {
       return Verdict.RETRYABLE;
     }
     return Verdict.PERMANENT;
   }
 
   /**
-   * The delay before attempt {@code attempt + 1}, or empty when no attempt is left.
+   * The wait before attempt {@code attempt + 1}, or empty when the answer is final or the wait
+   * would end after {@code remaining}, the time left in the decision's lateness budget.
    *
    * @param attempt attempts made so far (1 after the first call)
    * @param retryAfter the response's {@code Retry-After} header, may be null
    */
   public Optional<Duration> nextDelay(
-      int attempt, int status, String retryAfter, RandomGenerator random) {
-    if (attempt >= maxAttempts || classify(status) != Verdict.RETRYABLE) {
+      int attempt, int status, String retryAfter, Duration remaining, RandomGenerator random) {
+    if (classify(status) != Verdict.RETRYABLE) {
       return Optional.empty();
     }
+    Duration wait = backoff(attempt, random);
     if (status == 429 && retryAfter != null) {
       try {
-        Duration wait = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
-        // Waiting longer than maxDelay would outlive the async timeout, which is sized for
-        // maxDelay per attempt; the call fails now rather than firing after its outcome is out.
-        return wait.compareTo(maxDelay) <= 0 ? Optional.of(wait) : Optional.empty();
+        wait = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.trim())));
       } catch (NumberFormatException ignored) {
         // an HTTP-date or garbage: fall back to backoff
       }
     }
-    return Optional.of(new Backoff(baseDelay, maxDelay).delay(attempt, random));
+    return wait.compareTo(remaining) <= 0 ? Optional.of(wait) : Optional.empty();
+  }
+
+  /** The wait while an account's circuit breaker is open, bounded the same way. */
+  public Duration backoff(int attempt, RandomGenerator random) {
+    return new Backoff(baseDelay, maxDelay).delay(attempt, random);
   }
 }
