@@ -7,15 +7,49 @@ import com.sendflowr.contract.RejectReason;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** How connector config lives in the jobs: broadcast state fed from the compacted config topic. */
+/**
+ * How connector config lives in the jobs: broadcast state fed by {@link ConfigStream} from the
+ * compacted config topic. Both jobs' descriptors are here, with the one rule for applying a change:
+ * versions only move forward, so a replayed or reordered older change never rolls config back.
+ * (Their names are those the jobs' savepoints already hold.)
+ */
 public final class ConnectorConfig {
-  /** intent_id -> binding. */
+  /** The dispatch job's view: intent_id -> the binding in force. */
   public static final MapStateDescriptor<String, IntentBinding> BINDINGS =
       new MapStateDescriptor<>(
           "intent-bindings", Types.STRING, JsonRecordTypeInfo.of(IntentBinding.class));
+
+  /**
+   * The timing job's view: the latest change per entity ({@link ConfigChange#key()}), tombstones
+   * kept so a later replay of an older put cannot resurrect a deleted entity.
+   */
+  public static final MapStateDescriptor<String, ConfigChange> LATEST_CHANGES =
+      new MapStateDescriptor<>(
+          "timing-config", Types.STRING, JsonRecordTypeInfo.of(ConfigChange.class));
+
+  /** The version rule: a change applies only over an older version (or nothing). */
+  public static boolean supersedes(ConfigChange change, Long heldVersion) {
+    return heldVersion == null || heldVersion < change.version();
+  }
+
+  /**
+   * Keeps {@code change} in {@link #LATEST_CHANGES}-shaped state if it is newer than what is held.
+   *
+   * @return whether the state changed
+   */
+  public static boolean remember(BroadcastState<String, ConfigChange> state, ConfigChange change)
+      throws Exception {
+    ConfigChange held = state.get(change.key());
+    if (!supersedes(change, held == null ? null : held.version())) {
+      return false;
+    }
+    state.put(change.key(), change);
+    return true;
+  }
 
   private ConnectorConfig() {}
 
@@ -76,7 +110,7 @@ public final class ConnectorConfig {
     if (!IntentBinding.ENTITY_TYPE.equals(change.entityType())) {
       return new Ignore("entity type " + change.entityType() + " is not used by the dispatcher");
     }
-    if (current.isPresent() && current.get().version() >= change.version()) {
+    if (!supersedes(change, current.map(IntentBinding::version).orElse(null))) {
       return new Ignore(
           "version " + change.version() + " is not newer than " + current.get().version());
     }

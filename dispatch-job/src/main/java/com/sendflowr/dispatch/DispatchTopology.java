@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch;
 
+import com.sendflowr.config.ConfigStream;
 import com.sendflowr.config.ConnectorConfig;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -108,18 +110,14 @@ public final class DispatchTopology {
             .uid(UID_PARSE_DECISIONS);
 
     SingleOutputStreamOperator<ConfigChange> config =
-        env.fromSource(sources.connectorConfig(), watermarks, "connector config")
-            .uid(UID_CONFIG_SOURCE)
-            // Null-valued records are compaction tombstones, already expressed as tombstone
-            // changes.
-            .filter(raw -> raw.value() != null)
-            .name("skip compaction tombstones")
-            .uid(UID_CONFIG_TOMBSTONE_FILTER)
-            .process(
-                new ParseOrDeadLetter<>("dispatch-job/connector-config", ConnectorConfig::parse))
-            .returns(JsonRecordTypeInfo.of(ConfigChange.class))
-            .name("parse connector config")
-            .uid(UID_PARSE_CONFIG);
+        ConfigStream.read(
+            env,
+            sources.connectorConfig(),
+            watermarks,
+            "dispatch-job/connector-config",
+            Set.of(IntentBinding.ENTITY_TYPE), // intents and signal roles are the timing job's
+            new ConfigStream.Uids(
+                UID_CONFIG_SOURCE, UID_CONFIG_TOMBSTONE_FILTER, UID_PARSE_CONFIG));
     BroadcastStream<ConfigChange> bindings = config.broadcast(ConnectorConfig.BINDINGS);
 
     SingleOutputStreamOperator<DispatchCommand> due =

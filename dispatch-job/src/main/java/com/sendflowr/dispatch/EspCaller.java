@@ -125,6 +125,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     volatile int attempts;
     volatile boolean inFlight;
     volatile boolean fateUnknown;
+    volatile boolean heldByBreaker;
     volatile String lastAnswer = "nothing yet";
     volatile Integer lastStatus;
 
@@ -247,7 +248,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     }
     if (!call.breaker.tryAcquirePermission()) {
       breakerWaits.inc();
-      call.lastAnswer = "the account's circuit breaker is open after repeated failures";
+      call.heldByBreaker = true;
       retryOrGiveUp(call, result, retryPolicy.backoff(Math.max(1, call.attempts), random()));
       return;
     }
@@ -330,7 +331,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
             + ", "
             + call.attempts
             + " attempts); last: "
-            + call.lastAnswer;
+            + call.lastAnswer
+            + (call.heldByBreaker ? "; the account's circuit breaker held it back" : "");
     if (call.fateUnknown) {
       possiblySent.inc();
       finish(call, result, call.lastStatus, null, OutcomeState.POSSIBLY_SENT, truncate(why));

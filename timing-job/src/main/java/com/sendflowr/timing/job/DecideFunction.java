@@ -1,5 +1,6 @@
 package com.sendflowr.timing.job;
 
+import com.sendflowr.config.ConnectorConfig;
 import com.sendflowr.config.IntentSettings;
 import com.sendflowr.config.SignalMapping;
 import com.sendflowr.contract.ConfigChange;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -80,10 +80,9 @@ public final class DecideFunction
       new EitherTypeInfo<>(
           JsonRecordTypeInfo.of(TimingDecision.class), JsonRecordTypeInfo.of(ExplanationRow.class));
 
-  /** Latest change per config entity (keyed {@code entity_type:entity_id}), tombstones kept. */
+  /** Latest change per config entity, tombstones kept: the descriptor the config module owns. */
   public static final MapStateDescriptor<String, ConfigChange> CONFIG =
-      new MapStateDescriptor<>(
-          "timing-config", Types.STRING, JsonRecordTypeInfo.of(ConfigChange.class));
+      ConnectorConfig.LATEST_CHANGES;
 
   /** Learned latency per execution channel. */
   public static final MapStateDescriptor<String, LatencyTracker> LATENCY =
@@ -170,11 +169,7 @@ public final class DecideFunction
       ControlInput in, Context ctx, Collector<Either<TimingDecision, ExplanationRow>> out)
       throws Exception {
     if (in.config() != null) {
-      ConfigChange change = in.config();
-      BroadcastState<String, ConfigChange> config = ctx.getBroadcastState(CONFIG);
-      ConfigChange held = config.get(change.key());
-      if (held == null || held.version() < change.version()) {
-        config.put(change.key(), change);
+      if (ConnectorConfig.remember(ctx.getBroadcastState(CONFIG), in.config())) {
         view = null; // rebuilt on next use, from the state every instance holds alike
       }
     } else {

@@ -1,6 +1,6 @@
 package com.sendflowr.timing.job;
 
-import com.sendflowr.config.ConnectorConfig;
+import com.sendflowr.config.ConfigStream;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
@@ -149,23 +149,14 @@ public final class TimingTopology {
             .uid(UID_PARSE_OUTCOMES);
 
     SingleOutputStreamOperator<ConfigChange> config =
-        env.fromSource(sources.connectorConfig(), watermarks, "connector config")
-            // Config is small and broadcast anyway; one reader also means no reader without a
-            // partition, whose watermark would hold back every timer of the decide operator.
-            .setParallelism(1)
-            .uid(UID_CONFIG_SOURCE)
-            // Null-valued records are compaction tombstones, already expressed as tombstone
-            // changes.
-            .filter(raw -> raw.value() != null)
-            .setParallelism(1)
-            .name("skip compaction tombstones")
-            .uid(UID_CONFIG_TOMBSTONE_FILTER)
-            .process(
-                new ParseOrDeadLetter<>("timing-job/connector-config", TimingTopology::parseConfig))
-            .returns(JsonRecordTypeInfo.of(ConfigChange.class))
-            .setParallelism(1)
-            .name("parse connector config")
-            .uid(UID_PARSE_CONFIG);
+        ConfigStream.read(
+            env,
+            sources.connectorConfig(),
+            watermarks,
+            "timing-job/connector-config",
+            VALIDATED_CONFIG,
+            new ConfigStream.Uids(
+                UID_CONFIG_SOURCE, UID_CONFIG_TOMBSTONE_FILTER, UID_PARSE_CONFIG));
 
     DataStream<ControlInput.LatencyUpdate> latency = learnLatency(signals, outcomes, settings);
     BroadcastStream<ControlInput> control =
@@ -266,16 +257,13 @@ public final class TimingTopology {
   }
 
   /**
-   * Connector config as the timing job validates it: signal mappings and intents are its own;
-   * bindings are the dispatcher's to validate (the timing job reads only their id).
+   * The config entities the timing job validates: signal mappings and intents are its own; bindings
+   * are the dispatcher's to validate (the timing job reads only their id).
    */
-  static com.sendflowr.contract.Parsed<ConfigChange> parseConfig(String json) {
-    return ConnectorConfig.parse(
-        json,
-        java.util.Set.of(
-            com.sendflowr.config.SignalMapping.ENTITY_TYPE,
-            com.sendflowr.config.IntentSettings.ENTITY_TYPE));
-  }
+  static final java.util.Set<String> VALIDATED_CONFIG =
+      java.util.Set.of(
+          com.sendflowr.config.SignalMapping.ENTITY_TYPE,
+          com.sendflowr.config.IntentSettings.ENTITY_TYPE);
 
   /** Handoffs are written by this job only; anything unreadable is dead-lettered, not fatal. */
   static com.sendflowr.contract.Parsed<RecipientHandoff> parseHandoff(String json) {
