@@ -245,21 +245,7 @@ public final class DispatchScheduler
       return;
     }
     dispatchedDecisionId.update(d.decisionId());
-    if (binding.dryRun()) {
-      ctx.output(
-          OUTCOMES,
-          Outcomes.of(
-              d,
-              binding,
-              IdempotencyKeys.of(d.decisionId(), binding.bindingId()),
-              0,
-              null,
-              null,
-              now,
-              OutcomeState.DRY_RUN,
-              "dry run: ESP not called"));
-      return;
-    }
+    // A dry-run binding goes on too: the ESP caller builds the real request and records it.
     out.collect(
         new DispatchCommand(
             d, binding, IdempotencyKeys.of(d.decisionId(), binding.bindingId()), now));

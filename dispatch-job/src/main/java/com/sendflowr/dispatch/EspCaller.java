@@ -217,6 +217,17 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
       complete(result, command, 0, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
       return;
     }
+    if (command.binding().dryRun()) {
+      complete(
+          result,
+          command,
+          0,
+          null,
+          null,
+          OutcomeState.DRY_RUN,
+          "dry run, ESP not called; would have sent " + request.redactedJson());
+      return;
+    }
     Instant deadline = deadline(command);
     if (Instant.now().isAfter(deadline)) {
       expired.inc();

@@ -309,23 +309,22 @@ class DispatchSchedulerTest {
   }
 
   @Test
-  void aDryRunBindingRecordsWhatWouldBeSentWithoutACommand() throws Exception {
+  void aDryRunBindingIsFiredLikeAnyOtherForTheCallerToRecord() throws Exception {
     harness.processBroadcastElement(
         binding(1, "b-dry", Map.of("dry_run", true, "campaign_id", "c-1")), T0.toEpochMilli());
     TimingDecision d = scheduled("req-1", 1, TRIGGER);
     harness.processElement(d, T0.toEpochMilli());
     advanceTo(TRIGGER);
 
-    assertThat(commands()).isEmpty();
-    assertThat(outcomes()).hasSize(1);
-    DispatchOutcome o = outcomes().get(0);
-    assertThat(o.state()).isEqualTo(OutcomeState.DRY_RUN);
-    assertThat(o.bindingId()).isEqualTo("b-dry");
-    assertThat(o.esp()).isEqualTo("klaviyo");
-    assertThat(o.espCampaignId()).isEqualTo("c-1");
-    assertThat(o.idempotencyKey()).isEqualTo(IdempotencyKeys.of(d.decisionId(), "b-dry"));
-    assertThat(o.attempts()).isZero();
-    assertThat(o.espStatus()).isNull();
+    assertThat(outcomes()).isEmpty();
+    assertThat(commands())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.binding().dryRun()).isTrue();
+              assertThat(c.binding().bindingId()).isEqualTo("b-dry");
+              assertThat(c.idempotencyKey()).isEqualTo(IdempotencyKeys.of(d.decisionId(), "b-dry"));
+            });
   }
 
   @Test

@@ -255,6 +255,37 @@ class EspCallerTest {
   }
 
   @Test
+  void aDryRunRecordsTheFullRequestWithTheKeyRedactedAndCallsNothing() throws Exception {
+    IntentBinding live = binding("Promo dry");
+    IntentBinding dry =
+        new IntentBinding(
+            live.bindingId(),
+            live.intentId(),
+            live.esp(),
+            live.account(),
+            live.credentialRef(),
+            live.metricName(),
+            live.campaignId(),
+            live.templateId(),
+            live.notificationId(),
+            live.maxLatenessSeconds(),
+            true,
+            live.version());
+
+    DispatchOutcome outcome = call(KEY, command("req-dry", dry)).get(0);
+
+    assertThat(outcome.state()).isEqualTo(OutcomeState.DRY_RUN);
+    assertThat(outcome.attempts()).isZero();
+    assertThat(outcome.detail())
+        .contains("/api/events")
+        .contains("Promo dry") // the metric the real call would carry
+        .contains(outcome.idempotencyKey())
+        .contains("[redacted]")
+        .doesNotContain(KEY);
+    assertThat(klaviyo.calls()).isEmpty();
+  }
+
+  @Test
   void aPermanentRejectionIsDeadLetteredAtOnceWithTheEspsErrorBody() throws Exception {
     DispatchOutcome outcome =
         call(KEY, command("req-bad", binding("M".repeat(200)))).get(0); // Klaviyo: < 128 chars
