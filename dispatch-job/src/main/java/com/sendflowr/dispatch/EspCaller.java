@@ -159,7 +159,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
                     command,
                     attempt,
                     status,
-                    adapter.responseId(status, body),
+                    adapter.responseId(status, body, response::getHeader),
                     OutcomeState.ACCEPTED,
                     null);
                 return;
