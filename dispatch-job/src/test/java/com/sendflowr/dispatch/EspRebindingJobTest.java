@@ -128,7 +128,7 @@ class EspRebindingJobTest {
     assertThat(klaviyo.awaitEvents(1, Duration.ofSeconds(60))).hasSize(1);
 
     // Decisions pending for a few seconds, then the brand moves the intent to a Braze campaign.
-    Instant trigger = Instant.now().plusSeconds(8);
+    Instant trigger = Instant.now().plusSeconds(12);
     List<TimingDecision> pending =
         IntStream.range(0, PENDING).mapToObj(i -> due("req-pending-" + i, trigger)).toList();
     for (TimingDecision d : pending) {
