@@ -1,7 +1,10 @@
 package com.sendflowr.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,9 +25,11 @@ public final class BindingRules {
   public static final String ITERABLE = "iterable";
   public static final String CUSTOMERIO = "customerio";
   public static final String SENDGRID = "sendgrid";
+  public static final String WEBHOOK = "webhook";
 
-  /** The ESPs a binding may name. Only Klaviyo has a dispatch adapter so far. */
-  public static final Set<String> ESPS = Set.of(KLAVIYO, BRAZE, ITERABLE, CUSTOMERIO, SENDGRID);
+  /** The ESPs a binding may name; the dispatch job has one adapter for each. */
+  public static final Set<String> ESPS =
+      Set.of(KLAVIYO, BRAZE, ITERABLE, CUSTOMERIO, SENDGRID, WEBHOOK);
 
   /** Ids that belong to one ESP (or a few), by snapshot field. */
   static final Map<String, Set<String>> ESP_SPECIFIC_FIELDS =
@@ -34,7 +39,9 @@ public final class BindingRules {
           "canvas_id", Set.of(BRAZE),
           "workflow_id", Set.of(ITERABLE),
           "event_name", Set.of(CUSTOMERIO),
-          "transactional_message_id", Set.of(CUSTOMERIO));
+          "transactional_message_id", Set.of(CUSTOMERIO),
+          "from_email", Set.of(SENDGRID),
+          "webhook_url", Set.of(WEBHOOK));
 
   /** Fields any ESP's binding may carry. */
   static final Set<String> COMMON_TEXT_FIELDS =
@@ -49,8 +56,19 @@ public final class BindingRules {
   /** What a credential reference (the config service uses the ESP account id) may look like. */
   public static final Pattern CREDENTIAL_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+  /**
+   * Customer.io trims event names and matches campaign triggers on them; names longer than this are
+   * refused here rather than silently never matching.
+   */
+  public static final int MAX_EVENT_NAME_LENGTH = 100;
+
+  /** The longest address SMTP allows (RFC 5321 path limit less the angle brackets). */
+  public static final int MAX_EMAIL_LENGTH = 254;
+
   private static final Pattern ITERABLE_WORKFLOW = Pattern.compile("[1-9][0-9]{0,18}");
   private static final Pattern SENDGRID_TEMPLATE = Pattern.compile("d-[0-9a-fA-F]{32}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
   private BindingRules() {}
 
@@ -125,8 +143,15 @@ public final class BindingRules {
           errors.add(new FieldError("workflow_id", "must be Iterable's numeric workflow id"));
         }
       }
-      case CUSTOMERIO ->
-          exactlyOne(s, "event_name", "transactional_message_id", "Customer.io", errors);
+      case CUSTOMERIO -> {
+        exactlyOne(s, "event_name", "transactional_message_id", "Customer.io", errors);
+        String event = present(s, "event_name");
+        if (event != null && event.strip().length() > MAX_EVENT_NAME_LENGTH) {
+          errors.add(
+              new FieldError(
+                  "event_name", "must be at most " + MAX_EVENT_NAME_LENGTH + " characters"));
+        }
+      }
       case SENDGRID -> {
         String template = present(s, "template_id");
         if (template == null) {
@@ -136,9 +161,55 @@ public final class BindingRules {
               new FieldError(
                   "template_id", "must be a SendGrid dynamic template id (d- and 32 hex digits)"));
         }
+        // Optional at parse while the config service cannot store it yet; the adapter refuses
+        // to send without it (SendGrid requires a sender), naming this field.
+        String from = present(s, "from_email");
+        if (from != null && (from.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(from).matches())) {
+          errors.add(new FieldError("from_email", "must be an email address"));
+        }
+      }
+      case WEBHOOK -> {
+        String url = present(s, "webhook_url");
+        if (url == null) {
+          errors.add(new FieldError("webhook_url", "is required for a webhook"));
+        } else {
+          String problem = webhookUrlProblem(url);
+          if (problem != null) {
+            errors.add(new FieldError("webhook_url", problem));
+          }
+        }
       }
       default -> throw new IllegalStateException("unhandled ESP " + esp);
     }
+  }
+
+  /**
+   * Why a webhook URL is unusable, or null. HTTPS only, since the payload names recipients; plain
+   * HTTP only to this machine (a local receiver or the sandbox). No credentials in the URL: it is
+   * published on the config topic and shown to operators, the signing secret is the credential.
+   */
+  static String webhookUrlProblem(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return "must be an absolute https URL";
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute() || uri.getHost() == null || uri.getHost().isBlank()) {
+      return "must be an absolute https URL";
+    }
+    if (uri.getRawUserInfo() != null) {
+      return "must not carry credentials: the signing secret comes from credential_ref";
+    }
+    if (uri.getRawFragment() != null) {
+      return "must not have a fragment";
+    }
+    boolean loopback = LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT));
+    if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
+      return "must be an https URL (plain http only to localhost)";
+    }
+    return null;
   }
 
   private static void exactlyOne(

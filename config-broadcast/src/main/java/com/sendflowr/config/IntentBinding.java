@@ -12,6 +12,14 @@ import com.sendflowr.contract.ConfigChange;
  * @param credentialRef names the secret holding the API key; the key itself never travels through
  *     Kafka or config state
  * @param metricName the ESP event/metric that triggers the brand's flow (Klaviyo metric name)
+ * @param campaignId Klaviyo campaign (a property) or Braze API-triggered campaign
+ * @param canvasId Braze API-triggered Canvas
+ * @param workflowId Iterable workflow (numeric)
+ * @param eventName Customer.io event that triggers a campaign
+ * @param transactionalMessageId Customer.io transactional message (id or trigger name)
+ * @param templateId SendGrid dynamic template ({@code d-...}); a property for Klaviyo
+ * @param webhookUrl where the generic webhook posts
+ * @param fromEmail SendGrid sender address
  * @param maxLatenessSeconds a trigger firing later than this after its time is expired, not sent
  * @param dryRun record what would be sent without calling the ESP
  */
@@ -23,8 +31,14 @@ public record IntentBinding(
     String credentialRef,
     String metricName,
     String campaignId,
+    String canvasId,
+    String workflowId,
+    String eventName,
+    String transactionalMessageId,
     String templateId,
     String notificationId,
+    String webhookUrl,
+    String fromEmail,
     long maxLatenessSeconds,
     boolean dryRun,
     long version) {
@@ -63,8 +77,14 @@ public record IntentBinding(
         s.required("credential_ref"),
         s.optional("metric_name", "SendFlowr " + change.entityId()),
         s.optional("campaign_id", null),
+        s.optional("canvas_id", null),
+        s.optional("workflow_id", null),
+        s.optional("event_name", null),
+        s.optional("transactional_message_id", null),
         s.optional("template_id", null),
         s.optional("notification_id", null),
+        s.optional("webhook_url", null),
+        s.optional("from_email", null),
         s.nonNegativeLong("max_lateness_seconds", DEFAULT_MAX_LATENESS_SECONDS),
         s.flag("dry_run", false),
         change.version());

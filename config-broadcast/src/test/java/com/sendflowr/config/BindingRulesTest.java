@@ -45,6 +45,56 @@ class BindingRulesTest {
   }
 
   @Test
+  void typedRulesPerEsp() {
+    assertThat(fields(binding("customerio", "event_name", "x".repeat(101))))
+        .containsExactly("event_name");
+    assertThat(fields(binding("customerio", "transactional_message_id", "7"))).isEmpty();
+    String template = "d-0123456789abcdef0123456789abcdef";
+    assertThat(
+            fields(
+                binding("sendgrid", "template_id", template, "from_email", "news@brand.example")))
+        .isEmpty();
+    assertThat(fields(binding("sendgrid", "template_id", template, "from_email", "news")))
+        .containsExactly("from_email");
+    assertThat(fields(binding("sendgrid", "template_id", template, "from_email", 7)))
+        .containsExactly("from_email");
+  }
+
+  @Test
+  void aWebhookNeedsAnHttpsUrlWithoutCredentials() {
+    assertThat(fields(binding("webhook", "webhook_url", "https://hooks.brand.example/sendflowr")))
+        .isEmpty();
+    assertThat(fields(binding("webhook", "webhook_url", "http://127.0.0.1:8080/hook"))).isEmpty();
+    assertThat(BindingRules.check(binding("webhook")))
+        .containsExactly(new FieldError("webhook_url", "is required for a webhook"));
+    assertThat(fields(binding("webhook", "webhook_url", "http://hooks.brand.example/x")))
+        .containsExactly("webhook_url");
+    assertThat(fields(binding("webhook", "webhook_url", "https://u:p@hooks.brand.example/x")))
+        .containsExactly("webhook_url");
+    assertThat(fields(binding("webhook", "webhook_url", "/relative")))
+        .containsExactly("webhook_url");
+    assertThat(fields(binding("braze", "canvas_id", "c", "webhook_url", "https://x.example")))
+        .containsExactly("webhook_url");
+  }
+
+  @Test
+  void everyEspSpecificFieldIsReadIntoTheBinding() {
+    ConfigChange change =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_jan",
+            3,
+            Instant.parse("2026-01-05T09:00:00Z"),
+            false,
+            binding("braze", "canvas_id", "cv-1", "dry_run", true));
+    IntentBinding b = IntentBinding.fromChange(change);
+    assertThat(b.canvasId()).isEqualTo("cv-1");
+    assertThat(b.campaignId()).isNull();
+    assertThat(b.dryRun()).isTrue();
+    assertThat(b.bindingId()).isEqualTo("promo_jan@braze");
+  }
+
+  @Test
   void anIdOfAnotherEspIsAnError() {
     assertThat(BindingRules.check(binding("klaviyo", "canvas_id", "c-1")))
         .containsExactly(new FieldError("canvas_id", "is not used by klaviyo"));

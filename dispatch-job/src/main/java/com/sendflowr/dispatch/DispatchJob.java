@@ -3,7 +3,8 @@ package com.sendflowr.dispatch;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.Topics;
-import com.sendflowr.dispatch.esp.KlaviyoAdapter;
+import com.sendflowr.dispatch.esp.EspAdapter;
+import com.sendflowr.dispatch.esp.EspAdapters;
 import com.sendflowr.dispatch.esp.RetryPolicy;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.flink.JobEnvironment;
@@ -22,11 +23,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Arguments ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
  * (required), topics {@code decisions-topic}, {@code connector-config-topic}, {@code
  * outcomes-topic}, {@code dead-letters-topic}, {@code group-id}, {@code transactional-id-prefix}
- * (required, unique per deployment on the Kafka cluster), {@code klaviyo-base-url}, {@code
- * credentials-file} (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}),
- * {@code request-timeout} (10s, one HTTP call), {@code breaker-open-for} (10s, how long an ESP
- * account's circuit breaker stays open before it lets calls through again), {@code
- * checkpoint-interval} (10s). Retries last as long as each decision's lateness budget.
+ * (required, unique per deployment on the Kafka cluster), {@code <esp>-base-url} per ESP of {@link
+ * EspAdapters#all()} (e.g. {@code klaviyo-base-url}, {@code braze-base-url} for the brand's Braze
+ * REST instance, {@code customerio-base-url} for the EU region), {@code credentials-file}
+ * (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}), {@code
+ * request-timeout} (10s, one HTTP call), {@code breaker-open-for} (10s, how long an ESP account's
+ * circuit breaker stays open before it lets calls through again), {@code checkpoint-interval}
+ * (10s). Retries last as long as each decision's lateness budget.
  */
 public final class DispatchJob {
   private DispatchJob() {}
@@ -49,9 +52,13 @@ public final class DispatchJob {
     String transactionalIdPrefix = KafkaIO.transactionalIdPrefix(args);
     JobEnvironment.configure(env, args.duration("checkpoint-interval", Duration.ofSeconds(10)));
 
+    List<EspAdapter> adapters = EspAdapters.all();
     Map<String, String> baseUrls = new HashMap<>();
-    if (args.has("klaviyo-base-url")) {
-      baseUrls.put(KlaviyoAdapter.NAME, args.get("klaviyo-base-url", null));
+    for (EspAdapter adapter : adapters) {
+      String arg = adapter.name() + "-base-url";
+      if (args.has(arg)) {
+        baseUrls.put(adapter.name(), args.get(arg, null));
+      }
     }
     RetryPolicy retryPolicy = RetryPolicy.defaults();
     Duration requestTimeout = args.duration("request-timeout", Duration.ofSeconds(10));
@@ -62,7 +69,7 @@ public final class DispatchJob {
             args.duration("breaker-open-for", EspCaller.BreakerSettings.defaults().openFor()));
     DispatchTopology.Settings settings =
         new DispatchTopology.Settings(
-            List.of(new KlaviyoAdapter()),
+            adapters,
             baseUrls,
             credentials,
             retryPolicy,

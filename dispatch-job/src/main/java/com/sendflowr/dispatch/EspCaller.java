@@ -294,7 +294,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
                     call,
                     result,
                     status,
-                    call.adapter.responseId(status, body),
+                    call.adapter.responseId(status, body, response::getHeader),
                     OutcomeState.ACCEPTED,
                     null);
                 return;

@@ -7,7 +7,9 @@ import com.sendflowr.contract.TimingDecision;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** Builds outcome records, so every path that ends a decision records it the same way. */
 final class Outcomes {
@@ -39,7 +41,7 @@ final class Outcomes {
         binding == null ? null : binding.bindingId(),
         idempotencyKey,
         binding == null ? null : binding.esp(),
-        binding == null ? null : binding.campaignId(),
+        binding == null ? null : campaignLikeId(binding),
         binding == null ? null : binding.templateId(),
         binding == null ? null : binding.notificationId(),
         attempts,
@@ -50,6 +52,17 @@ final class Outcomes {
         lateness,
         state,
         detail);
+  }
+
+  /**
+   * What the binding fires, whatever its ESP calls it: a Klaviyo or Braze campaign, a Braze Canvas,
+   * an Iterable workflow. (Customer.io event names are free text, not ids, so they stay out.)
+   */
+  static String campaignLikeId(IntentBinding b) {
+    return Stream.of(b.campaignId(), b.canvasId(), b.workflowId())
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   /** An outcome for a decision that never reached an ESP. */

@@ -68,6 +68,10 @@ class EspCallerTest {
   }
 
   static IntentBinding binding(String metricName, long maxLatenessSeconds) {
+    return binding(metricName, maxLatenessSeconds, false);
+  }
+
+  static IntentBinding binding(String metricName, long maxLatenessSeconds, boolean dryRun) {
     return new IntentBinding(
         "promo_jan@klaviyo",
         "promo_jan",
@@ -76,10 +80,16 @@ class EspCallerTest {
         "brand-a-klaviyo",
         metricName,
         "abc123",
+        null,
+        null,
+        null,
+        null,
         "promo-drip",
         null,
+        null,
+        null,
         maxLatenessSeconds,
-        false,
+        dryRun,
         1);
   }
 
@@ -256,21 +266,7 @@ class EspCallerTest {
 
   @Test
   void aDryRunRecordsTheFullRequestWithTheKeyRedactedAndCallsNothing() throws Exception {
-    IntentBinding live = binding("Promo dry");
-    IntentBinding dry =
-        new IntentBinding(
-            live.bindingId(),
-            live.intentId(),
-            live.esp(),
-            live.account(),
-            live.credentialRef(),
-            live.metricName(),
-            live.campaignId(),
-            live.templateId(),
-            live.notificationId(),
-            live.maxLatenessSeconds(),
-            true,
-            live.version());
+    IntentBinding dry = binding("Promo dry", 300, true);
 
     DispatchOutcome outcome = call(KEY, command("req-dry", dry)).get(0);
 

@@ -2,8 +2,10 @@ package com.sendflowr.testkit;
 
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.Faults;
+import com.sendflowr.sandbox.esp.KlaviyoSandbox;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
+import com.sendflowr.sandbox.esp.SandboxVendors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The sandbox ESP (a Klaviyo look-alike HTTP server) for a test class.
+ * The sandbox ESP (a look-alike HTTP server of Klaviyo, or of the ESP named) for a test class.
  *
  * <p>Usage: {@code @RegisterExtension static final SandboxEspExtension ESP = new
  * SandboxEspExtension();}, then point the Klaviyo client at {@link #baseUrl()} with any private
@@ -26,13 +28,26 @@ public final class SandboxEspExtension
   /** A private key tests can use; by default any non-blank key is accepted. */
   public static final String API_KEY = "pk_sandbox_0000000000000000000000test";
 
+  private final String vendor;
   private Set<String> acceptedApiKeys = Set.of();
   private boolean resetBeforeEach = true;
   private SandboxEsp esp;
 
-  public SandboxEspExtension() {}
+  /** The sandbox Klaviyo. */
+  public SandboxEspExtension() {
+    this(KlaviyoSandbox.NAME);
+  }
 
-  /** Accept only these private keys (others get Klaviyo's 401). Call before the class starts. */
+  /**
+   * The sandbox of another ESP, by the {@code esp} name bindings use (see {@link
+   * SandboxVendors#NAMES}).
+   */
+  public SandboxEspExtension(String esp) {
+    SandboxVendors.of(esp, Set.of()); // fails now, naming the known ones, for an unknown ESP
+    this.vendor = esp;
+  }
+
+  /** Accept only these keys (others get the vendor's 401). Call before the class starts. */
   public SandboxEspExtension withApiKeys(String... keys) {
     this.acceptedApiKeys = Set.of(keys);
     return this;
@@ -46,7 +61,7 @@ public final class SandboxEspExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    esp = SandboxEsp.start(0, acceptedApiKeys);
+    esp = SandboxEsp.start(null, 0, SandboxVendors.of(vendor, acceptedApiKeys));
   }
 
   @Override

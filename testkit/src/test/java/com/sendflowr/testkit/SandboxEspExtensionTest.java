@@ -1,6 +1,7 @@
 package com.sendflowr.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,5 +54,17 @@ class SandboxEspExtensionTest {
     assertThat(ESP.calls()).isEmpty();
     assertThat(post("d-2")).isEqualTo(202);
     assertThat(ESP.calls()).hasSize(1);
+  }
+
+  @Test
+  void anotherEspIsNamedByItsBindingName() {
+    SandboxEspExtension braze = new SandboxEspExtension("braze");
+    braze.beforeAll(null);
+    try {
+      assertThat(braze.esp().vendor().name()).isEqualTo("braze");
+    } finally {
+      braze.afterAll(null);
+    }
+    assertThatThrownBy(() -> new SandboxEspExtension("mailchimp")).hasMessageContaining("braze");
   }
 }

@@ -2,8 +2,12 @@ package com.sendflowr.dispatch.esp;
 
 import com.sendflowr.dispatch.DispatchCommand;
 import java.io.Serializable;
+import java.util.function.UnaryOperator;
 
-/** Turns a due dispatch into the ESP's own API call. One implementation per ESP. */
+/**
+ * Turns a due dispatch into the ESP's own API call. One implementation per ESP, listed in {@link
+ * EspAdapters#all()}; its stand-in for tests lives in the sandbox-esp module.
+ */
 public interface EspAdapter extends Serializable {
   /** The {@code esp} name bindings use, e.g. {@code klaviyo}. */
   String name();
@@ -11,10 +15,20 @@ public interface EspAdapter extends Serializable {
   /** The production API root, overridable per deployment (sandbox, regional hosts). */
   String defaultBaseUrl();
 
+  /**
+   * @param apiKey the secret the binding's {@code credential_ref} resolves to
+   * @throws IllegalArgumentException when the dispatch cannot be expressed for this ESP (e.g. no
+   *     recipient address); the message names what is missing and never the secret
+   */
   EspRequest build(DispatchCommand command, String baseUrl, String apiKey);
 
-  /** The ESP's id for the accepted call, if its response carries one. */
+  /** The ESP's id for the accepted call, if its response body carries one. */
   default String responseId(int status, String body) {
     return null;
+  }
+
+  /** The ESP's id for the accepted call, for ESPs that answer it in a header. */
+  default String responseId(int status, String body, UnaryOperator<String> header) {
+    return responseId(status, body);
   }
 }

@@ -1,5 +1,8 @@
 package com.sendflowr.dispatch.esp;
 
+import static com.sendflowr.dispatch.esp.Wire.putIfPresent;
+import static com.sendflowr.dispatch.esp.Wire.trimSlash;
+
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.TimingDecision;
@@ -37,23 +40,10 @@ public final class KlaviyoAdapter implements EspAdapter {
     TimingDecision d = command.decision();
     IntentBinding b = command.binding();
 
-    Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("sendflowr_intent_id", d.intentId());
-    properties.put("sendflowr_request_id", d.requestId());
-    properties.put("sendflowr_decision_id", d.decisionId());
-    properties.put("sendflowr_decision_version", d.version());
-    properties.put("sendflowr_explanation_ref", d.explanationRef());
-    properties.put("sendflowr_target_timestamp_utc", d.targetTimestampUtc().toString());
-    properties.put("sendflowr_trigger_timestamp_utc", d.triggerTimestampUtc().toString());
-    properties.put("sendflowr_target_minute_utc", d.targetMinuteUtc());
-    properties.put("sendflowr_latency_estimate_seconds", d.latencyEstimateSeconds());
-    properties.put("sendflowr_confidence_score", d.confidenceScore());
+    Map<String, Object> properties = DispatchProperties.of(command);
     putIfPresent(properties, "campaign_id", b.campaignId());
     putIfPresent(properties, "template", b.templateId());
     putIfPresent(properties, "notification_id", b.notificationId());
-    if (!d.metadata().isEmpty()) {
-      properties.put("metadata", d.metadata());
-    }
 
     Map<String, Object> profileAttributes = new LinkedHashMap<>();
     profileAttributes.put("external_id", d.universalId());
@@ -81,15 +71,5 @@ public final class KlaviyoAdapter implements EspAdapter {
             "Content-Type", JSON_API,
             "Accept", JSON_API),
         body);
-  }
-
-  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-    if (value != null) {
-      map.put(key, value);
-    }
-  }
-
-  static String trimSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

@@ -1,10 +1,5 @@
 package com.sendflowr.sandbox.esp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,70 +11,63 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Klaviyo's event APIs: a real HTTP server that checks requests the way
- * Klaviyo does (API key, {@code revision} header, JSON:API media types, request body against the
- * published OpenAPI schema), records every call, and can be programmed to rate-limit, fail or
- * stall.
+ * A local stand-in for an ESP's API: a real HTTP server that speaks one vendor's wire format (a
+ * {@link SandboxVendor}: Klaviyo unless told otherwise), records every call and every accepted
+ * event, and can be programmed to rate-limit, fail or stall ({@link Faults}) whatever the vendor.
  *
- * <p>Endpoints: {@value #CREATE_EVENT_PATH} (202, empty body) and {@value #BULK_CREATE_EVENTS_PATH}
- * (202, at most {@value #MAX_BULK_EVENTS} events). Errors use Klaviyo's JSON:API error document.
- * Every accepted event's {@code unique_id} is counted so tests can assert that no event was sent
- * twice.
+ * <p>Each accepted event carries the key the client sent to make it idempotent (Klaviyo's {@code
+ * unique_id}, Customer.io's event {@code id}, the {@code sendflowr_idempotency_key} property where
+ * the vendor has no key of its own), so tests can assert that nothing was sent twice ({@link
+ * #duplicateUniqueIds()}). A vendor that deduplicates drops a repeat the way it documents and the
+ * sandbox counts it in {@link #suppressedDuplicates()}.
  */
 public final class SandboxEsp implements AutoCloseable {
 
-  public static final String CREATE_EVENT_PATH = "/api/events";
-  public static final String BULK_CREATE_EVENTS_PATH = "/api/event-bulk-create-jobs";
-  public static final int MAX_BULK_EVENTS = 1000;
-  public static final int MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
-  public static final int MAX_STRING_CHARS = 100 * 1024;
-  public static final int MAX_METRIC_NAME_CHARS = 127;
+  /** Klaviyo's create-event path (kept here for the tests written before other vendors). */
+  public static final String CREATE_EVENT_PATH = KlaviyoSandbox.CREATE_EVENT_PATH;
 
-  static final String JSON_API = "application/vnd.api+json";
-  private static final Pattern API_KEY = Pattern.compile("^Klaviyo-API-Key\\s+(\\S+)\\s*$");
-  private static final Pattern REVISION =
-      Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(\\.[A-Za-z0-9]+)?$");
-  private static final List<String> PROFILE_IDENTIFIERS =
-      List.of("email", "phone_number", "external_id", "anonymous_id", "_kx");
+  public static final String BULK_CREATE_EVENTS_PATH = KlaviyoSandbox.BULK_CREATE_EVENTS_PATH;
+  public static final int MAX_BULK_EVENTS = KlaviyoSandbox.MAX_BULK_EVENTS;
+  public static final int MAX_STRING_CHARS = KlaviyoSandbox.MAX_STRING_CHARS;
+  public static final int MAX_METRIC_NAME_CHARS = KlaviyoSandbox.MAX_METRIC_NAME_CHARS;
+
+  /** The largest body read; a vendor answers a larger one with its 413. */
+  public static final int MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
+
+  /** Request headers that carry secrets, redacted in recorded calls. */
+  private static final Set<String> SECRET_HEADERS = Set.of("authorization", "api-key", "x-api-key");
+
   private static final Logger LOG = LoggerFactory.getLogger(SandboxEsp.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final Set<String> acceptedApiKeys;
-  private final KlaviyoSpec spec = KlaviyoSpec.get();
+  private final SandboxVendor vendor;
   private final Faults faults = new Faults();
   private final List<RecordedCall> calls = new ArrayList<>();
   private final List<AcceptedEvent> events = new ArrayList<>();
   private final Map<String, Long> uniqueIdCounts = new LinkedHashMap<>();
+  private long suppressedDuplicates;
   private final List<Consumer<RecordedCall>> listeners = new CopyOnWriteArrayList<>();
 
-  private SandboxEsp(String host, int port, Set<String> acceptedApiKeys) throws IOException {
-    this.acceptedApiKeys = Set.copyOf(acceptedApiKeys);
+  private SandboxEsp(String host, int port, SandboxVendor vendor) throws IOException {
+    this.vendor = vendor;
     AtomicInteger threads = new AtomicInteger();
     // Unbounded so that a programmed delay on one call never holds up the others.
     this.executor =
@@ -112,14 +100,29 @@ public final class SandboxEsp implements AutoCloseable {
 
   /** Starts on the given interface (null for loopback), e.g. {@code 0.0.0.0} in a container. */
   public static SandboxEsp start(String host, int port, Set<String> acceptedApiKeys) {
+    return start(host, port, new KlaviyoSandbox(acceptedApiKeys));
+  }
+
+  /** Starts on 127.0.0.1, on a free port, speaking the given vendor's API. */
+  public static SandboxEsp start(SandboxVendor vendor) {
+    return start(null, 0, vendor);
+  }
+
+  /** Starts on the given interface (null for loopback) and port, speaking the vendor's API. */
+  public static SandboxEsp start(String host, int port, SandboxVendor vendor) {
     try {
-      return new SandboxEsp(host, port, acceptedApiKeys);
+      return new SandboxEsp(host, port, vendor);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot start the sandbox ESP on port " + port, e);
     }
   }
 
-  /** E.g. {@code http://127.0.0.1:43123}; the Klaviyo base URL to configure in the client. */
+  /** The vendor this sandbox speaks for. */
+  public SandboxVendor vendor() {
+    return vendor;
+  }
+
+  /** E.g. {@code http://127.0.0.1:43123}; the vendor's base URL to configure in the client. */
   public String baseUrl() {
     InetSocketAddress address = server.getAddress();
     String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
@@ -211,8 +214,8 @@ public final class SandboxEsp implements AutoCloseable {
   }
 
   /**
-   * How many accepted events repeated a {@code unique_id} already accepted before (0 means every
-   * event arrived at most once). Events without a {@code unique_id} are not counted.
+   * How many events repeated a key already received before, whether the vendor processed or dropped
+   * them (0 means every event arrived at most once). Events without a key are not counted.
    */
   public synchronized long duplicateUniqueIds() {
     return uniqueIdCounts.values().stream().mapToLong(c -> c - 1).sum();
@@ -223,11 +226,26 @@ public final class SandboxEsp implements AutoCloseable {
     return Collections.unmodifiableMap(new LinkedHashMap<>(uniqueIdCounts));
   }
 
-  /** Forgets all calls, events and unique ids, and clears the faults. */
+  /**
+   * How many events the vendor accepted but dropped as repeats (e.g. Customer.io events with an
+   * {@code id} it already had); they count in {@link #duplicateUniqueIds()} too.
+   */
+  public synchronized long suppressedDuplicates() {
+    return suppressedDuplicates;
+  }
+
+  /** Accepted events of this vendor ({@link AcceptedEvent#esp()}). */
+  public synchronized List<AcceptedEvent> events(String esp) {
+    return events.stream().filter(e -> e.esp().equals(esp)).toList();
+  }
+
+  /** Forgets all calls, events, unique ids and what the vendor deduplicates on; clears faults. */
   public synchronized void reset() {
     calls.clear();
     events.clear();
     uniqueIdCounts.clear();
+    suppressedDuplicates = 0;
+    vendor.reset();
     faults.clear();
   }
 
@@ -239,12 +257,6 @@ public final class SandboxEsp implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private record Response(int status, String body, Map<String, String> headers) {
-    static Response accepted() {
-      return new Response(202, "", Map.of());
-    }
-  }
-
   private void handle(HttpExchange exchange) throws IOException {
     Instant receivedAt = Instant.now();
     try (exchange) {
@@ -253,14 +265,26 @@ public final class SandboxEsp implements AutoCloseable {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
       Map<String, List<String>> headers = redactedHeaders(exchange.getRequestHeaders());
+      SandboxRequest request =
+          new SandboxRequest(
+              method,
+              path,
+              exchange.getRequestURI().getRawQuery(),
+              lowerCased(exchange.getRequestHeaders()),
+              raw,
+              body,
+              receivedAt);
 
       List<AcceptedEvent> accepted = new ArrayList<>();
-      Response response;
+      List<String> suppressed = new ArrayList<>();
+      SandboxResponse response;
       try {
-        response = respond(exchange, method, path, raw, body, receivedAt, accepted);
+        response = respond(request, accepted, suppressed);
       } catch (RuntimeException e) {
         LOG.warn("Sandbox ESP failed on {} {}", method, path, e);
-        response = error(500, "error", "A server error occurred.", e.toString(), null, null);
+        accepted.clear();
+        suppressed.clear();
+        response = vendor.serverError(e.toString());
       }
 
       RecordedCall call =
@@ -274,7 +298,7 @@ public final class SandboxEsp implements AutoCloseable {
               response.status(),
               response.body());
       // Record before answering, so a client that got its response always finds its call.
-      record(call, accepted);
+      record(call, accepted, suppressed);
       send(exchange, response);
       LOG.debug("{}", call.summary());
       for (Consumer<RecordedCall> listener : listeners) {
@@ -283,8 +307,13 @@ public final class SandboxEsp implements AutoCloseable {
     }
   }
 
-  private synchronized void record(RecordedCall call, List<AcceptedEvent> accepted) {
+  private synchronized void record(
+      RecordedCall call, List<AcceptedEvent> accepted, List<String> suppressed) {
     calls.add(call);
+    for (String key : suppressed) {
+      uniqueIdCounts.merge(key, 1L, Long::sum);
+      suppressedDuplicates++;
+    }
     for (AcceptedEvent event : accepted) {
       events.add(event);
       if (event.uniqueId() != null) {
@@ -294,384 +323,19 @@ public final class SandboxEsp implements AutoCloseable {
     notifyAll();
   }
 
-  private Response respond(
-      HttpExchange exchange,
-      String method,
-      String path,
-      byte[] raw,
-      String body,
-      Instant receivedAt,
-      List<AcceptedEvent> accepted) {
+  private SandboxResponse respond(
+      SandboxRequest request, List<AcceptedEvent> accepted, List<String> suppressed) {
     Fault fault = faults.take();
     if (fault != null) {
       sleep(fault.delayDuration());
       if (fault.effectiveStatus() != 0) {
-        return faultResponse(fault);
+        return vendor.fault(fault.effectiveStatus(), fault.retryAfter());
       }
     }
-
-    boolean bulk = BULK_CREATE_EVENTS_PATH.equals(path);
-    if (!bulk && !CREATE_EVENT_PATH.equals(path)) {
-      return error(404, "not_found", "Not found.", "No endpoint at " + path, null, null);
-    }
-    if (!"POST".equals(method)) {
-      return new Response(
-          405,
-          errorBody(
-              405,
-              "method_not_allowed",
-              "Method not allowed.",
-              "Method \"" + method + "\" not allowed.",
-              null,
-              null),
-          Map.of("Allow", "POST"));
-    }
-
-    Headers h = exchange.getRequestHeaders();
-    String authorization = h.getFirst("Authorization");
-    Matcher key = authorization == null ? null : API_KEY.matcher(authorization);
-    if (key == null || !key.matches()) {
-      return error(
-          401,
-          "not_authenticated",
-          "Authentication credentials were not provided.",
-          "Missing or invalid private key. Send the header 'Authorization: Klaviyo-API-Key"
-              + " <private key>'.",
-          null,
-          null);
-    }
-    if (!acceptedApiKeys.isEmpty() && !acceptedApiKeys.contains(key.group(1))) {
-      return error(
-          401,
-          "authentication_failed",
-          "Incorrect authentication credentials.",
-          "The private API key is not valid.",
-          null,
-          null);
-    }
-
-    String revision = h.getFirst("revision");
-    if (revision == null || revision.isBlank()) {
-      return error(
-          400,
-          "invalid",
-          "Invalid input.",
-          "Missing required header 'revision'.",
-          null,
-          "revision");
-    }
-    if (!REVISION.matcher(revision.trim()).matches()) {
-      return error(
-          400,
-          "invalid",
-          "Invalid input.",
-          "Invalid revision '" + revision + "': expected YYYY-MM-DD[.suffix].",
-          null,
-          "revision");
-    }
-
-    String contentType = h.getFirst("Content-Type");
-    if (contentType == null || !isJsonMediaType(contentType)) {
-      return error(
-          415,
-          "unsupported_media_type",
-          "Unsupported media type.",
-          "Unsupported media type \"" + contentType + "\" in request; use " + JSON_API + ".",
-          null,
-          null);
-    }
-    String accept = h.getFirst("Accept");
-    if (accept != null && !acceptsJson(accept)) {
-      return error(
-          406,
-          "not_acceptable",
-          "Could not satisfy the request Accept header.",
-          "Accept header \"" + accept + "\" does not allow " + JSON_API + ".",
-          null,
-          null);
-    }
-
-    if (raw.length > MAX_PAYLOAD_BYTES) {
-      return error(
-          413,
-          "request_too_large",
-          "Request entity too large.",
-          "The payload is " + raw.length + " bytes; the maximum is " + MAX_PAYLOAD_BYTES + ".",
-          null,
-          null);
-    }
-    JsonNode json;
-    try {
-      json = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      return error(
-          400,
-          "parse_error",
-          "Malformed request.",
-          "JSON parse error - " + e.getOriginalMessage(),
-          "/data",
-          null);
-    }
-    if (json == null || json.isMissingNode()) {
-      return error(
-          400, "parse_error", "Malformed request.", "Request body is empty.", "/data", null);
-    }
-
-    List<KlaviyoSpec.Violation> violations =
-        bulk ? spec.validateBulkCreateEvents(json) : spec.validateCreateEvent(json);
-    if (!violations.isEmpty()) {
-      return invalid(violations);
-    }
-
-    List<AcceptedEvent> parsed = new ArrayList<>();
-    List<KlaviyoSpec.Violation> semantic =
-        bulk ? checkBulk(json, receivedAt, parsed) : checkCreate(json, receivedAt, parsed);
-    String tooLong = findLongString(json, "");
-    if (tooLong != null) {
-      semantic.add(
-          new KlaviyoSpec.Violation(
-              tooLong, "A single string cannot exceed " + MAX_STRING_CHARS + " characters."));
-    }
-    if (!semantic.isEmpty()) {
-      return invalid(semantic);
-    }
-    accepted.addAll(parsed);
-    return Response.accepted();
+    return vendor.handle(request, accepted, suppressed);
   }
 
-  private List<KlaviyoSpec.Violation> checkCreate(
-      JsonNode json, Instant receivedAt, List<AcceptedEvent> out) {
-    List<KlaviyoSpec.Violation> violations = new ArrayList<>();
-    JsonNode attributes = json.at("/data/attributes");
-    JsonNode profile = attributes.at("/profile/data");
-    checkProfile(profile, "/data/attributes/profile/data", violations);
-    checkEvent(attributes, "/data/attributes", receivedAt, violations);
-    out.add(event(CREATE_EVENT_PATH, receivedAt, profile, attributes));
-    return violations;
-  }
-
-  private List<KlaviyoSpec.Violation> checkBulk(
-      JsonNode json, Instant receivedAt, List<AcceptedEvent> out) {
-    List<KlaviyoSpec.Violation> violations = new ArrayList<>();
-    String listPointer = "/data/attributes/events-bulk-create/data";
-    JsonNode entries = json.at(listPointer);
-    int total = 0;
-    for (int i = 0; i < entries.size(); i++) {
-      String entryPointer = listPointer + "/" + i + "/attributes";
-      JsonNode entry = entries.get(i).path("attributes");
-      JsonNode profile = entry.at("/profile/data");
-      checkProfile(profile, entryPointer + "/profile/data", violations);
-      JsonNode entryEvents = entry.at("/events/data");
-      for (int j = 0; j < entryEvents.size(); j++) {
-        JsonNode attributes = entryEvents.get(j).path("attributes");
-        checkEvent(
-            attributes, entryPointer + "/events/data/" + j + "/attributes", receivedAt, violations);
-        out.add(event(BULK_CREATE_EVENTS_PATH, receivedAt, profile, attributes));
-        total++;
-      }
-    }
-    if (total > MAX_BULK_EVENTS) {
-      violations.add(
-          0,
-          new KlaviyoSpec.Violation(
-              listPointer,
-              "A bulk create job accepts at most "
-                  + MAX_BULK_EVENTS
-                  + " events; this request has "
-                  + total
-                  + "."));
-    }
-    return violations;
-  }
-
-  private static void checkProfile(
-      JsonNode profile, String pointer, List<KlaviyoSpec.Violation> violations) {
-    if (hasText(profile.get("id"))) {
-      return;
-    }
-    JsonNode attributes = profile.path("attributes");
-    for (String identifier : PROFILE_IDENTIFIERS) {
-      if (hasText(attributes.get(identifier))) {
-        return;
-      }
-    }
-    violations.add(
-        new KlaviyoSpec.Violation(
-            pointer + "/attributes",
-            "A profile needs at least one identifier: id, email, phone_number, external_id,"
-                + " anonymous_id or _kx."));
-  }
-
-  private static void checkEvent(
-      JsonNode attributes, String pointer, Instant now, List<KlaviyoSpec.Violation> violations) {
-    String name = attributes.at("/metric/data/attributes/name").asText("");
-    if (name.isBlank() || name.length() > MAX_METRIC_NAME_CHARS) {
-      violations.add(
-          new KlaviyoSpec.Violation(
-              pointer + "/metric/data/attributes/name",
-              "The metric name must be 1 to " + MAX_METRIC_NAME_CHARS + " characters long."));
-    }
-    JsonNode properties = attributes.path("properties");
-    if (properties.size() > 400) {
-      violations.add(
-          new KlaviyoSpec.Violation(
-              pointer + "/properties", "An event must not have more than 400 properties."));
-    }
-    JsonNode time = attributes.get("time");
-    if (time != null && time.isTextual()) {
-      try {
-        Instant t = OffsetDateTime.parse(time.asText()).toInstant();
-        if (t.isBefore(Instant.parse("1990-01-01T00:00:00Z"))
-            || t.isAfter(now.plus(Duration.ofDays(365)))) {
-          violations.add(
-              new KlaviyoSpec.Violation(
-                  pointer + "/time",
-                  "The time must be after 1990 and at most 1 year in the future."));
-        }
-      } catch (DateTimeParseException e) {
-        violations.add(new KlaviyoSpec.Violation(pointer + "/time", "Invalid date-time."));
-      }
-    }
-  }
-
-  private static AcceptedEvent event(
-      String path, Instant receivedAt, JsonNode profile, JsonNode attributes) {
-    JsonNode uniqueId = attributes.get("unique_id");
-    return new AcceptedEvent(
-        path,
-        receivedAt,
-        hasText(uniqueId) ? uniqueId.asText() : null,
-        attributes.at("/metric/data/attributes/name").asText(null),
-        profile,
-        attributes);
-  }
-
-  private static String findLongString(JsonNode node, String pointer) {
-    if (node.isTextual()) {
-      return node.asText().length() > MAX_STRING_CHARS ? (pointer.isEmpty() ? "/" : pointer) : null;
-    }
-    if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        String found = findLongString(node.get(i), pointer + "/" + i);
-        if (found != null) {
-          return found;
-        }
-      }
-    } else if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        String found =
-            findLongString(
-                field.getValue(),
-                pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1"));
-        if (found != null) {
-          return found;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean hasText(JsonNode node) {
-    return node != null && node.isTextual() && !node.asText().isBlank();
-  }
-
-  private static boolean isJsonMediaType(String contentType) {
-    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return type.equals(JSON_API) || type.equals("application/json");
-  }
-
-  private static boolean acceptsJson(String accept) {
-    for (String part : accept.split(",")) {
-      String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-      if (type.equals(JSON_API)
-          || type.equals("application/json")
-          || type.equals("application/*")
-          || type.equals("*/*")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Response faultResponse(Fault fault) {
-    int status = fault.effectiveStatus();
-    Map<String, String> headers = new HashMap<>();
-    if (fault.retryAfter() >= 0) {
-      headers.put("Retry-After", String.valueOf(fault.retryAfter()));
-    }
-    String body;
-    if (status == 429) {
-      long seconds = Math.max(fault.retryAfter(), 0);
-      body =
-          errorBody(
-              429,
-              "throttled",
-              "Request was throttled.",
-              "Request was throttled. Expected available in "
-                  + seconds
-                  + " second"
-                  + (seconds == 1 ? "" : "s")
-                  + ".",
-              null,
-              null);
-    } else if (status >= 500) {
-      body =
-          errorBody(
-              status,
-              "error",
-              "A server error occurred.",
-              "Sandbox fault " + status + ".",
-              null,
-              null);
-    } else {
-      body =
-          errorBody(status, "error", "Client error.", "Sandbox fault " + status + ".", null, null);
-    }
-    return new Response(status, body, headers);
-  }
-
-  private static Response invalid(List<KlaviyoSpec.Violation> violations) {
-    ObjectNode root = JSON.createObjectNode();
-    ArrayNode errors = root.putArray("errors");
-    for (KlaviyoSpec.Violation v : violations.subList(0, Math.min(violations.size(), 20))) {
-      errors.add(errorNode(400, "invalid", "Invalid input.", v.message(), v.pointer(), null));
-    }
-    return new Response(400, root.toString(), Map.of());
-  }
-
-  private static Response error(
-      int status, String code, String title, String detail, String pointer, String parameter) {
-    return new Response(
-        status, errorBody(status, code, title, detail, pointer, parameter), Map.of());
-  }
-
-  static String errorBody(
-      int status, String code, String title, String detail, String pointer, String parameter) {
-    ObjectNode root = JSON.createObjectNode();
-    root.putArray("errors").add(errorNode(status, code, title, detail, pointer, parameter));
-    return root.toString();
-  }
-
-  private static ObjectNode errorNode(
-      int status, String code, String title, String detail, String pointer, String parameter) {
-    ObjectNode error = JSON.createObjectNode();
-    error.put("id", UUID.randomUUID().toString());
-    error.put("status", status);
-    error.put("code", code);
-    error.put("title", title);
-    error.put("detail", detail);
-    ObjectNode source = error.putObject("source");
-    if (parameter != null) {
-      source.put("parameter", parameter);
-    } else {
-      source.put("pointer", pointer == null ? "/data/" : pointer);
-    }
-    return error;
-  }
-
-  private static void send(HttpExchange exchange, Response response) throws IOException {
+  private void send(HttpExchange exchange, SandboxResponse response) throws IOException {
     Headers out = exchange.getResponseHeaders();
     response.headers().forEach(out::set);
     byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
@@ -679,7 +343,9 @@ public final class SandboxEsp implements AutoCloseable {
       exchange.sendResponseHeaders(response.status(), -1);
       return;
     }
-    out.set("Content-Type", JSON_API);
+    if (!response.headers().containsKey("Content-Type")) {
+      out.set("Content-Type", vendor.contentType());
+    }
     exchange.sendResponseHeaders(response.status(), bytes.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(bytes);
@@ -693,7 +359,14 @@ public final class SandboxEsp implements AutoCloseable {
     return bytes;
   }
 
-  /** The API key is a secret: keep only its last four characters. */
+  private static Map<String, List<String>> lowerCased(Headers headers) {
+    Map<String, List<String>> result = new TreeMap<>();
+    headers.forEach(
+        (name, values) -> result.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+    return Collections.unmodifiableMap(result);
+  }
+
+  /** API keys are secrets: keep only their last four characters. */
   static Map<String, List<String>> redactedHeaders(Headers headers) {
     Map<String, List<String>> result = new TreeMap<>();
     headers.forEach(
@@ -701,7 +374,7 @@ public final class SandboxEsp implements AutoCloseable {
           String lower = name.toLowerCase(Locale.ROOT);
           List<String> copy = new ArrayList<>();
           for (String value : values) {
-            copy.add(lower.equals("authorization") ? redact(value) : value);
+            copy.add(SECRET_HEADERS.contains(lower) ? redact(value) : value);
           }
           result.put(lower, List.copyOf(copy));
         });
@@ -744,17 +417,19 @@ public final class SandboxEsp implements AutoCloseable {
   }
 
   /**
-   * Runs the sandbox until the process is stopped: {@code SandboxEsp [port] [host]} (default 8089
-   * on 127.0.0.1). Prints one line per call, without bodies or keys.
+   * Runs the sandbox until the process is stopped: {@code SandboxEsp [port] [host] [esp]} (default
+   * 8089 on 127.0.0.1, Klaviyo; see {@link SandboxVendors#NAMES}). Prints one line per call,
+   * without bodies or keys.
    */
   public static void main(String[] args) throws InterruptedException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8089;
-    String host = args.length > 1 ? args[1] : null;
-    SandboxEsp esp = start(host, port, Set.of());
+    String host = args.length > 1 && !args[1].isBlank() ? args[1] : null;
+    String espName = args.length > 2 ? args[2] : KlaviyoSandbox.NAME;
+    SandboxEsp esp = start(host, port, SandboxVendors.of(espName, Set.of()));
     esp.onCall(call -> System.out.println(call.receivedAt() + " " + call.summary()));
     Runtime.getRuntime().addShutdownHook(new Thread(esp::close, "sandbox-esp-shutdown"));
     System.out.println(
-        "Sandbox ESP (Klaviyo " + KlaviyoSpec.REVISION + ") listening on " + esp.baseUrl());
+        "Sandbox ESP (" + esp.vendor().describe() + ") listening on " + esp.baseUrl());
     Thread.currentThread().join();
   }
 }
