@@ -114,6 +114,7 @@ public final class BindingRules {
               "max_lateness_seconds",
               "must be a number from 0 to " + IntentBinding.MAX_LATENESS_SECONDS));
     }
+    errors.addAll(RateLimits.check(snapshot));
     Object dryRun = snapshot.get("dry_run");
     if (dryRun != null && !(dryRun instanceof Boolean)) {
       errors.add(new FieldError("dry_run", "must be true or false"));

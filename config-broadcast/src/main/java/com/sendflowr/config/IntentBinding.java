@@ -22,6 +22,8 @@ import com.sendflowr.contract.ConfigChange;
  * @param fromEmail SendGrid sender address
  * @param maxLatenessSeconds a trigger firing later than this after its time is expired, not sent
  * @param dryRun record what would be sent without calling the ESP
+ * @param rateLimits the account's limits as configured; {@link RateLimits#NONE} for the ESP's
+ *     published ones
  */
 public record IntentBinding(
     String bindingId,
@@ -41,7 +43,54 @@ public record IntentBinding(
     String fromEmail,
     long maxLatenessSeconds,
     boolean dryRun,
-    long version) {
+    long version,
+    RateLimits rateLimits) {
+
+  public IntentBinding {
+    rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+  }
+
+  /** A binding with the ESP's published rate limits. */
+  public IntentBinding(
+      String bindingId,
+      String intentId,
+      String esp,
+      String account,
+      String credentialRef,
+      String metricName,
+      String campaignId,
+      String canvasId,
+      String workflowId,
+      String eventName,
+      String transactionalMessageId,
+      String templateId,
+      String notificationId,
+      String webhookUrl,
+      String fromEmail,
+      long maxLatenessSeconds,
+      boolean dryRun,
+      long version) {
+    this(
+        bindingId,
+        intentId,
+        esp,
+        account,
+        credentialRef,
+        metricName,
+        campaignId,
+        canvasId,
+        workflowId,
+        eventName,
+        transactionalMessageId,
+        templateId,
+        notificationId,
+        webhookUrl,
+        fromEmail,
+        maxLatenessSeconds,
+        dryRun,
+        version,
+        RateLimits.NONE);
+  }
 
   public static final String ENTITY_TYPE = "intent_binding";
   public static final long DEFAULT_MAX_LATENESS_SECONDS = 300;
@@ -87,6 +136,7 @@ public record IntentBinding(
         s.optional("from_email", null),
         s.nonNegativeLong("max_lateness_seconds", DEFAULT_MAX_LATENESS_SECONDS),
         s.flag("dry_run", false),
-        change.version());
+        change.version(),
+        RateLimits.fromSnapshot(change.snapshot()));
   }
 }

@@ -120,6 +120,22 @@ class BindingRulesTest {
   }
 
   @Test
+  void rateLimitsAreWholePositiveNumbersWithinBounds() {
+    assertThat(
+            fields(
+                binding("klaviyo", "rate_limit_per_second", 350, "rate_limit_per_minute", 3_500)))
+        .isEmpty();
+    assertThat(fields(binding("klaviyo", "rate_limit_per_second", 0)))
+        .containsExactly("rate_limit_per_second");
+    assertThat(fields(binding("klaviyo", "rate_limit_per_second", 2.5)))
+        .containsExactly("rate_limit_per_second");
+    assertThat(fields(binding("klaviyo", "rate_limit_per_minute", "100")))
+        .containsExactly("rate_limit_per_minute");
+    assertThat(fields(binding("klaviyo", "rate_limit_per_minute", 1e30)))
+        .containsExactly("rate_limit_per_minute");
+  }
+
+  @Test
   void theDispatcherAppliesTheSameRules() {
     ConfigChange braze =
         new ConfigChange(

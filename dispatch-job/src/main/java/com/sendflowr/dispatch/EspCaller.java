@@ -1,7 +1,9 @@
 package com.sendflowr.dispatch;
 
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
+import com.sendflowr.dispatch.esp.AccountRateLimiter;
 import com.sendflowr.dispatch.esp.EspAdapter;
 import com.sendflowr.dispatch.esp.EspRequest;
 import com.sendflowr.dispatch.esp.RetryPolicy;
@@ -84,6 +86,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   private transient AsyncHttpClient http;
   private transient ScheduledExecutorService retryTimer;
   private transient Map<String, CircuitBreaker> breakers;
+  private transient Map<String, AccountRateLimiter> rateLimiters;
 
   /**
    * Calls without an outcome yet. Whoever removes a call's entry (its last step, or the async
@@ -96,6 +99,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   private transient Counter possiblySent;
   private transient Counter retries;
   private transient Counter breakerWaits;
+  private transient Counter rateLimited;
 
   /**
    * @param baseUrls per ESP name, overrides the adapter's production URL (sandbox, region)
@@ -122,6 +126,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     final DispatchCommand command;
     final Instant deadline;
     final CircuitBreaker breaker;
+    final AccountRateLimiter rateLimiter; // null: no limit known for this account
+    volatile boolean slotReserved;
     volatile int attempts;
     volatile boolean inFlight;
     volatile boolean fateUnknown;
@@ -134,12 +140,14 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
         EspRequest request,
         DispatchCommand command,
         Instant deadline,
-        CircuitBreaker breaker) {
+        CircuitBreaker breaker,
+        AccountRateLimiter rateLimiter) {
       this.adapter = adapter;
       this.request = request;
       this.command = command;
       this.deadline = deadline;
       this.breaker = breaker;
+      this.rateLimiter = rateLimiter;
     }
   }
 
@@ -162,6 +170,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
               return t;
             });
     breakers = new ConcurrentHashMap<>();
+    rateLimiters = new ConcurrentHashMap<>();
     open = new ConcurrentHashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
     accepted = metrics.counter("espAccepted");
@@ -169,6 +178,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     possiblySent = metrics.counter("espPossiblySent");
     retries = metrics.counter("espRetries");
     breakerWaits = metrics.counter("espBreakerWaits");
+    rateLimited = metrics.counter("espRateLimitWaits");
   }
 
   @Override
@@ -248,7 +258,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
         breakers.computeIfAbsent(
             command.binding().esp() + "/" + command.binding().account(),
             account -> CircuitBreaker.of(account, breakerSettings.config()));
-    Call call = new Call(adapter, request, command, deadline, breaker);
+    Call call =
+        new Call(adapter, request, command, deadline, breaker, rateLimiter(adapter, command));
     open.put(result, call);
     step(call, result);
   }
@@ -257,6 +268,16 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     if (!open.containsKey(result)) {
       return; // the async timeout already wrote this call's outcome
     }
+    if (call.rateLimiter != null && !call.slotReserved) {
+      Duration wait = call.rateLimiter.reserve();
+      call.slotReserved = true;
+      if (!wait.isZero()) {
+        rateLimited.inc();
+        retryOrGiveUp(call, result, wait);
+        return;
+      }
+    }
+    call.slotReserved = false; // each attempt takes its own slot
     if (!call.breaker.tryAcquirePermission()) {
       breakerWaits.inc();
       call.heldByBreaker = true;
@@ -320,6 +341,23 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
                 giveUp(call, result);
               }
             });
+  }
+
+  /**
+   * The account's pacer: its configured limits, else the ESP's published ones. Rebuilt when a
+   * binding brings other limits for the account.
+   */
+  private AccountRateLimiter rateLimiter(EspAdapter adapter, DispatchCommand command) {
+    RateLimits limits = command.binding().rateLimits().orElse(adapter.publishedLimits());
+    if (limits.isNone()) {
+      return null;
+    }
+    return rateLimiters.compute(
+        command.binding().esp() + "/" + command.binding().account(),
+        (account, held) ->
+            held != null && held.limits().equals(limits)
+                ? held
+                : new AccountRateLimiter(account, limits));
   }
 
   private void retryOrGiveUp(Call call, ResultFuture<DispatchOutcome> result, Duration wait) {

@@ -3,6 +3,7 @@ package com.sendflowr.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.DispatchOutcome;
@@ -72,6 +73,11 @@ class EspCallerTest {
   }
 
   static IntentBinding binding(String metricName, long maxLatenessSeconds, boolean dryRun) {
+    return binding(metricName, maxLatenessSeconds, dryRun, RateLimits.NONE);
+  }
+
+  static IntentBinding binding(
+      String metricName, long maxLatenessSeconds, boolean dryRun, RateLimits limits) {
     return new IntentBinding(
         "promo_jan@klaviyo",
         "promo_jan",
@@ -90,7 +96,8 @@ class EspCallerTest {
         null,
         maxLatenessSeconds,
         dryRun,
-        1);
+        1,
+        limits);
   }
 
   static IntentBinding binding(String metricName) {
@@ -304,6 +311,32 @@ class EspCallerTest {
     assertThat(outcome.espStatus()).isEqualTo(401);
     assertThat(outcome.attempts()).isGreaterThan(1);
     assertThat(outcome.detail()).doesNotContain(wrongKey);
+  }
+
+  @Test
+  void theAccountsConfiguredRateLimitPacesTheCallsWithoutA429() throws Exception {
+    IntentBinding limited = binding("Promo", 300, false, new RateLimits(20, null));
+    DispatchCommand[] commands = new DispatchCommand[60];
+    for (int i = 0; i < commands.length; i++) {
+      commands[i] = command("req-paced-" + i, limited);
+    }
+
+    List<DispatchOutcome> outcomes = call(KEY, commands);
+
+    assertThat(outcomes).hasSize(60).allMatch(o -> o.state() == OutcomeState.ACCEPTED);
+    List<Instant> at = klaviyo.calls().stream().map(RecordedCall::receivedAt).sorted().toList();
+    assertThat(at).hasSize(60); // one call each: nothing was refused
+    int j = 0;
+    for (int i = 0; i < at.size(); i++) {
+      while (Duration.between(at.get(j), at.get(i)).compareTo(Duration.ofSeconds(1)) >= 0) {
+        j++;
+      }
+      // the pacer allows 21 in a second; 2 more for the HTTP client's own jitter
+      assertThat(i - j + 1).as("calls within 1 s ending at call %d", i).isLessThanOrEqualTo(23);
+    }
+    assertThat(Duration.between(at.get(0), at.get(59)))
+        .as("60 calls at 20/s take about 3 s")
+        .isGreaterThan(Duration.ofMillis(2_500));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.sendflowr.dispatch.esp;
 
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.dispatch.DispatchCommand;
 import java.util.ArrayList;
@@ -46,6 +47,12 @@ public final class BrazeAdapter implements EspAdapter {
   @Override
   public String defaultBaseUrl() {
     return "https://rest.iad-01.braze.com";
+  }
+
+  /** Campaign and Canvas trigger sends share 250,000 requests per hour: 4,166 a minute. */
+  @Override
+  public RateLimits publishedLimits() {
+    return new RateLimits(null, 250_000 / 60);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch.esp;
 
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.dispatch.DispatchCommand;
 import java.io.Serializable;
 import java.util.function.UnaryOperator;
@@ -21,6 +22,14 @@ public interface EspAdapter extends Serializable {
    *     recipient address); the message names what is missing and never the secret
    */
   EspRequest build(DispatchCommand command, String baseUrl, String apiKey);
+
+  /**
+   * The vendor's published limits for the call this adapter makes, used for an account whose config
+   * sets none. None by default: an ESP without a published limit is limited by its 429s.
+   */
+  default RateLimits publishedLimits() {
+    return RateLimits.NONE;
+  }
 
   /** The ESP's id for the accepted call, if its response body carries one. */
   default String responseId(int status, String body) {

@@ -4,6 +4,7 @@ import static com.sendflowr.dispatch.esp.Wire.putIfPresent;
 import static com.sendflowr.dispatch.esp.Wire.trimSlash;
 
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
@@ -33,6 +34,12 @@ public final class KlaviyoAdapter implements EspAdapter {
   @Override
   public String defaultBaseUrl() {
     return "https://a.klaviyo.com";
+  }
+
+  /** Create Event: 350/s burst, 3,500/min steady (the published OpenAPI file's limits). */
+  @Override
+  public RateLimits publishedLimits() {
+    return new RateLimits(350, 3_500);
   }
 
   @Override

@@ -1,0 +1,53 @@
+package com.sendflowr.dispatch.esp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sendflowr.config.RateLimits;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AccountRateLimiterTest {
+  @Test
+  void slotsAreSpreadEvenlyAtTheLimitNotBurstAtTheTopOfEachSecond() {
+    AccountRateLimiter limiter =
+        new AccountRateLimiter("klaviyo/brand-a", new RateLimits(350, null));
+    Duration[] waits = new Duration[1_000];
+    long[] slotNanos = new long[waits.length]; // when each reserved call may go, absolute
+    for (int i = 0; i < waits.length; i++) {
+      long now = System.nanoTime();
+      waits[i] = limiter.reserve();
+      slotNanos[i] = now + waits[i].toNanos();
+    }
+    // the n-th slot is n/350 s away (give or take the time this loop takes)
+    assertThat(waits[349].toMillis()).isBetween(900L, 1_100L);
+    assertThat(waits[999].toMillis()).isBetween(2_750L, 2_950L);
+    // any one-second window holds at most 351 slots
+    int j = 0;
+    for (int i = 0; i < waits.length; i++) {
+      while (slotNanos[i] - slotNanos[j] >= Duration.ofSeconds(1).toNanos()) {
+        j++;
+      }
+      assertThat(i - j + 1).as("slots within 1 s ending at slot %d", i).isLessThanOrEqualTo(351);
+    }
+  }
+
+  @Test
+  void theTighterOfTwoLimitsGoverns() {
+    // 350/s but only 600 a minute: one slot every 100 ms
+    AccountRateLimiter limiter = new AccountRateLimiter("braze/brand-a", new RateLimits(350, 600));
+    Duration last = Duration.ZERO;
+    for (int i = 0; i < 50; i++) {
+      last = limiter.reserve();
+    }
+    assertThat(last.toMillis()).isBetween(4_700L, 5_000L);
+  }
+
+  @Test
+  void configuredLimitsOverrideTheEspsPublishedOnesFieldByField() {
+    RateLimits published = new KlaviyoAdapter().publishedLimits();
+    assertThat(published).isEqualTo(new RateLimits(350, 3_500));
+    assertThat(new RateLimits(50, null).orElse(published)).isEqualTo(new RateLimits(50, 3_500));
+    assertThat(RateLimits.NONE.orElse(published)).isEqualTo(published);
+    assertThat(RateLimits.NONE.orElse(RateLimits.NONE).isNone()).isTrue();
+  }
+}
