@@ -434,6 +434,8 @@ final class Backtest {
       double cohortTemperature,
       double uniformMix,
       double burstMinutes,
+      double recencyBoost,
+      double recencyDays,
       double spreadTolerance,
       Map<String, Double> signalWeights) {
     static ModelSummary of(ModelConfig cfg) {
@@ -450,6 +452,8 @@ final class Backtest {
           cfg.cohortTemperature(),
           cfg.uniformMix(),
           cfg.burstMinutes(),
+          cfg.recency().boost(),
+          cfg.recency().days(),
           cfg.spreadTolerance(),
           w);
     }
