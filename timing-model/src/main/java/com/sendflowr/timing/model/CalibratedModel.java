@@ -79,8 +79,6 @@ public record CalibratedModel(
           "cohorts",
           "cohort_temperature",
           "burst_minutes",
-          "recency_boost",
-          "recency_days",
           "spread_tolerance",
           "signal_weights");
 
@@ -120,8 +118,6 @@ public record CalibratedModel(
     c.put("cohorts", config.cohorts());
     c.put("cohort_temperature", config.cohortTemperature());
     c.put("burst_minutes", config.burstMinutes());
-    c.put("recency_boost", config.recency().boost());
-    c.put("recency_days", config.recency().days());
     c.put("spread_tolerance", config.spreadTolerance());
     ObjectNode w = c.putObject("signal_weights");
     new EnumMap<>(config.signalWeights()).forEach((k, v) -> w.put(k.wire(), v));
@@ -215,14 +211,6 @@ public record CalibratedModel(
               ? cfg.withCohortTemperature(d(c, "cohort_temperature"))
               : cfg;
       cfg = number(c, "burst_minutes") ? cfg.withBurstMinutes(d(c, "burst_minutes")) : cfg;
-      if (number(c, "recency_boost") || number(c, "recency_days")) {
-        ActivityRecency r = cfg.recency();
-        cfg =
-            cfg.withRecency(
-                new ActivityRecency(
-                    number(c, "recency_boost") ? d(c, "recency_boost") : r.boost(),
-                    number(c, "recency_days") ? d(c, "recency_days") : r.days()));
-      }
       cfg = number(c, "spread_tolerance") ? cfg.withSpreadTolerance(d(c, "spread_tolerance")) : cfg;
       if (c.has("signal_weights")) {
         JsonNode w = c.get("signal_weights");
@@ -278,11 +266,6 @@ public record CalibratedModel(
   /** A duration as ISO-8601 in whole days when it is whole days ({@code P730D}, not PT17520H). */
   public static String text(Duration d) {
     return d.equals(Duration.ofDays(d.toDays())) ? "P" + d.toDays() + "D" : d.toString();
-  }
-
-  /** An activity recency as evidence names it: {@code off}, or boost and e-folding days. */
-  public static String text(ActivityRecency r) {
-    return r.isOff() ? "off" : "boost " + r.boost() + ", " + r.days() + " d";
   }
 
   private static boolean number(JsonNode c, String field) {

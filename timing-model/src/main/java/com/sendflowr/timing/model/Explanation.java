@@ -143,7 +143,6 @@ public record Explanation(
     m.put("activity_lift", s.activityLift());
     m.put("base_lift", s.baseLift());
     m.put("context_factor", s.contextFactor());
-    m.put("recency_factor", s.recencyFactor());
     m.put("score", s.score());
     return m;
   }

@@ -40,8 +40,6 @@ import java.util.function.Consumer;
  *     previous one counts with weight {@code w · (1 - exp(-Δ / burstMinutes))}, so a burst of
  *     events minutes apart is worth about one observation of the time the person was active, while
  *     events hours apart count fully; 0 = every signal counts fully
- * @param recency the decaying hazard after the last activity that ranks the days of a window
- *     ({@link ActivityRecency#OFF} = the weekly curve alone)
  */
 public record ModelConfig(
     Duration halfLife,
@@ -58,8 +56,7 @@ public record ModelConfig(
     ContextRules context,
     int cohorts,
     double cohortTemperature,
-    double burstMinutes,
-    ActivityRecency recency) {
+    double burstMinutes) {
 
   /** Bumped whenever a default changes, so decisions say which model produced them. */
   public static final String MODEL_VERSION = "fourier-k240-v3";
@@ -110,7 +107,6 @@ public record ModelConfig(
     }
     requireRange("cohortTemperature", cohortTemperature, 0, 100);
     requireRange("burstMinutes", burstMinutes, 0, 1440);
-    Objects.requireNonNull(recency, "recency");
   }
 
   private static void requireRange(String name, double v, double lo, double hi) {
@@ -152,8 +148,7 @@ public record ModelConfig(
         ContextRules.defaults(),
         DEFAULT_COHORTS,
         DEFAULT_COHORT_TEMPERATURE,
-        DEFAULT_BURST_MINUTES,
-        ActivityRecency.OFF);
+        DEFAULT_BURST_MINUTES);
   }
 
   /** Evidence weight of a signal type; 0 for types that carry no timing evidence. */
@@ -210,10 +205,6 @@ public record ModelConfig(
     return with(b -> b.burstMinutes = v);
   }
 
-  public ModelConfig withRecency(ActivityRecency v) {
-    return with(b -> b.recency = v);
-  }
-
   /** A copy with some fields changed; the compact constructor validates the result. */
   private ModelConfig with(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -238,7 +229,6 @@ public record ModelConfig(
     int cohorts;
     double cohortTemperature;
     double burstMinutes;
-    ActivityRecency recency;
 
     Copy(ModelConfig c) {
       halfLife = c.halfLife;
@@ -256,7 +246,6 @@ public record ModelConfig(
       cohorts = c.cohorts;
       cohortTemperature = c.cohortTemperature;
       burstMinutes = c.burstMinutes;
-      recency = c.recency;
     }
 
     ModelConfig build() {
@@ -275,8 +264,7 @@ public record ModelConfig(
           context,
           cohorts,
           cohortTemperature,
-          burstMinutes,
-          recency);
+          burstMinutes);
     }
   }
 }

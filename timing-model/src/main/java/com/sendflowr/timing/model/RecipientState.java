@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class RecipientState {
 
   /** Format version of {@link #toBytes()}; bump and keep reading older versions when it changes. */
-  public static final byte FORMAT_VERSION = 2;
+  public static final byte FORMAT_VERSION = 1;
 
   /** 240 harmonics keep the serialised state under 2 KB (8 bytes per harmonic). */
   public static final int DEFAULT_HARMONICS = 240;
@@ -37,18 +37,12 @@ public final class RecipientState {
 
   static final double OMEGA = 2 * Math.PI / MinuteOfWeek.MINUTES_PER_WEEK;
 
-  private static final int HEADER_BYTES_V1 = 1 + 2 + 8 + 8 + 4;
-
-  /** v2 adds the time of the last activity (i64) after v1's header. */
-  private static final int HEADER_BYTES = HEADER_BYTES_V1 + 8;
+  private static final int HEADER_BYTES = 1 + 2 + 8 + 8 + 4;
 
   private final float[] cos;
   private final float[] sin;
   private double mass;
   private long lastUpdateEpochSecond;
-  // Unlike the last update, decay never moves it: the decision's recency term needs the time the
-  // person was last active, not the time the state was last brought forward.
-  private long lastActivityEpochSecond;
   private int signalCount;
 
   public RecipientState() {
@@ -62,7 +56,6 @@ public final class RecipientState {
     this.cos = new float[harmonics];
     this.sin = new float[harmonics];
     this.lastUpdateEpochSecond = Long.MIN_VALUE;
-    this.lastActivityEpochSecond = Long.MIN_VALUE;
   }
 
   public int harmonics() {
@@ -97,16 +90,6 @@ public final class RecipientState {
     return lastUpdateEpochSecond == Long.MIN_VALUE
         ? null
         : Instant.ofEpochSecond(lastUpdateEpochSecond);
-  }
-
-  /**
-   * The newest signal that carried evidence, or null before the first one. Unlike {@link
-   * #lastUpdate()} it is not moved by {@link #decayTo(Instant, Duration)}.
-   */
-  public Instant lastActivity() {
-    return lastActivityEpochSecond == Long.MIN_VALUE
-        ? null
-        : Instant.ofEpochSecond(lastActivityEpochSecond);
   }
 
   /**
@@ -181,7 +164,6 @@ public final class RecipientState {
     }
     mass += w;
     signalCount++;
-    lastActivityEpochSecond = Math.max(lastActivityEpochSecond, epochSecond);
   }
 
   /** Applies decay up to {@code now}; a no-op when {@code now} is not after the last update. */
@@ -255,7 +237,6 @@ public final class RecipientState {
     }
     mass += otherScale * other.mass;
     signalCount += other.signalCount;
-    lastActivityEpochSecond = Math.max(lastActivityEpochSecond, other.lastActivityEpochSecond);
   }
 
   public RecipientState copy() {
@@ -264,7 +245,6 @@ public final class RecipientState {
     System.arraycopy(sin, 0, c.sin, 0, sin.length);
     c.mass = mass;
     c.lastUpdateEpochSecond = lastUpdateEpochSecond;
-    c.lastActivityEpochSecond = lastActivityEpochSecond;
     c.signalCount = signalCount;
     return c;
   }
@@ -275,9 +255,8 @@ public final class RecipientState {
   }
 
   /**
-   * Layout v2: version byte, harmonics (u16), last update epoch second (i64), mass (f64), signal
-   * count (i32), last activity epoch second (i64, {@code Long.MIN_VALUE} = none), then harmonics x
-   * (cos f32, sin f32). v1 is the same without the last activity.
+   * Layout v1: version byte, harmonics (u16), last update epoch second (i64), mass (f64), signal
+   * count (i32), then harmonics x (cos f32, sin f32).
    */
   public byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(serializedSize());
@@ -286,7 +265,6 @@ public final class RecipientState {
     b.putLong(lastUpdateEpochSecond);
     b.putDouble(mass);
     b.putInt(signalCount);
-    b.putLong(lastActivityEpochSecond);
     for (int k = 0; k < cos.length; k++) {
       b.putFloat(cos[k]);
       b.putFloat(sin[k]);
@@ -297,16 +275,15 @@ public final class RecipientState {
   public static RecipientState fromBytes(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
     ByteBuffer b = ByteBuffer.wrap(bytes);
-    if (bytes.length < HEADER_BYTES_V1) {
+    if (bytes.length < HEADER_BYTES) {
       throw new IllegalArgumentException("recipient state too short: " + bytes.length + " bytes");
     }
     byte version = b.get();
-    if (version != 1 && version != FORMAT_VERSION) {
+    if (version != 1) {
       throw new IllegalArgumentException("unknown recipient state format version " + version);
     }
-    int header = version == 1 ? HEADER_BYTES_V1 : HEADER_BYTES;
     int harmonics = Short.toUnsignedInt(b.getShort());
-    if (harmonics < 1 || bytes.length != header + 8 * harmonics) {
+    if (harmonics < 1 || bytes.length != HEADER_BYTES + 8 * harmonics) {
       throw new IllegalArgumentException(
           "recipient state of "
               + bytes.length
@@ -318,10 +295,6 @@ public final class RecipientState {
     s.lastUpdateEpochSecond = b.getLong();
     s.mass = b.getDouble();
     s.signalCount = b.getInt();
-    // A v1 state was only ever brought forward by signals in the running job, so its last update
-    // is its last activity (a bootstrapped one's is the bootstrap time: a recency term then treats
-    // it as active then, which errs toward the curve alone after a few days).
-    s.lastActivityEpochSecond = version == 1 ? s.lastUpdateEpochSecond : b.getLong();
     for (int k = 0; k < harmonics; k++) {
       s.cos[k] = b.getFloat();
       s.sin[k] = b.getFloat();
@@ -334,7 +307,6 @@ public final class RecipientState {
     return o instanceof RecipientState other
         && mass == other.mass
         && lastUpdateEpochSecond == other.lastUpdateEpochSecond
-        && lastActivityEpochSecond == other.lastActivityEpochSecond
         && signalCount == other.signalCount
         && Arrays.equals(cos, other.cos)
         && Arrays.equals(sin, other.sin);

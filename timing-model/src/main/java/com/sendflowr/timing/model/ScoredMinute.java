@@ -11,9 +11,7 @@ import java.time.Instant;
  *     over the attention window after an arrival here, times 10,080 (1 = as good as a random
  *     minute); equals {@code activityLift} when the response lead is 0
  * @param contextFactor prod(1 + w_i) at that minute
- * @param recencyFactor the activity recency factor at that minute ({@link ActivityRecency}; 1 when
- *     off)
- * @param score {@code baseLift * contextFactor * recencyFactor}, i.e. P_final in lift units
+ * @param score {@code baseLift * contextFactor}, i.e. P_final in lift units
  */
 public record ScoredMinute(
     Instant instant,
@@ -21,5 +19,4 @@ public record ScoredMinute(
     double activityLift,
     double baseLift,
     double contextFactor,
-    double recencyFactor,
     double score) {}

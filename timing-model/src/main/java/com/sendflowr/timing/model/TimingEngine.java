@@ -114,16 +114,7 @@ public final class TimingEngine {
       }
       return notSent(b, earliest, DecisionOutcome.SUPPRESSED, breakerWeights, until, latencyNow);
     }
-    RecipientState st = r.state();
-    Instant lastActivity = st == null ? null : st.lastActivity();
-    Window w =
-        new Window(
-            startMin,
-            (int) (endMin - startMin + 1),
-            MinuteOfWeek.of(startI),
-            ctx,
-            config.recency(),
-            lastActivity == null ? Long.MIN_VALUE : lastActivity.getEpochSecond());
+    Window w = new Window(startMin, (int) (endMin - startMin + 1), MinuteOfWeek.of(startI), ctx);
     List<ScoredMinute> peaks = findPeaks(w, b.scorer(), breakers, free);
     Spread spread = spread(w, b.scorer(), peaks.get(0), r);
     return scheduled(b, earliest, peaks, spread, breakerWeights);
@@ -462,39 +453,20 @@ public final class TimingEngine {
     final int count;
     final int startMinuteOfWeek;
     final ContextWeights ctx;
-    final ActivityRecency recency;
-    final long lastActivitySecond;
 
-    Window(
-        long startMin,
-        int count,
-        int startMinuteOfWeek,
-        ContextWeights ctx,
-        ActivityRecency recency,
-        long lastActivitySecond) {
+    Window(long startMin, int count, int startMinuteOfWeek, ContextWeights ctx) {
       this.startMin = startMin;
       this.count = count;
       this.startMinuteOfWeek = startMinuteOfWeek;
       this.ctx = ctx;
-      this.recency = recency;
-      this.lastActivitySecond = lastActivitySecond;
     }
 
     int minuteOfWeek(int off) {
       return (int) ((startMinuteOfWeek + (long) off) % MinuteOfWeek.MINUTES_PER_WEEK);
     }
 
-    /** Context times recency: everything that varies with the instant rather than the week. */
     double factor(int off) {
-      return contextFactor(off) * recencyFactor(off);
-    }
-
-    double contextFactor(int off) {
       return ctx.isEmpty() ? 1 : ctx.factorAt((startMin + off) * 60);
-    }
-
-    double recencyFactor(int off) {
-      return recency.factor(lastActivitySecond, (startMin + off) * 60);
     }
 
     double coarse(Scorer s, int off) {
@@ -514,16 +486,14 @@ public final class TimingEngine {
     ScoredMinute scored(Scorer s, int off) {
       int mow = minuteOfWeek(off);
       double lift = s.exactLift(mow);
-      double c = contextFactor(off);
-      double r = recencyFactor(off);
+      double f = factor(off);
       return new ScoredMinute(
           Instant.ofEpochSecond((startMin + off) * 60),
           mow,
           s.activityLift(mow),
           lift,
-          c,
-          r,
-          lift * c * r);
+          f,
+          lift * f);
     }
   }
 

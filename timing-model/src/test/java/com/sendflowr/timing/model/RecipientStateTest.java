@@ -40,34 +40,6 @@ class RecipientStateTest {
   }
 
   @Test
-  void keepsTheLastActivityThroughDecayCopiesAndBytesAndReadsVersionOne() {
-    RecipientState s = new RecipientState();
-    Instant t = Fixtures.at(2, 600);
-    s.update(1.0, t, HL);
-    s.update(1.0, t.minus(Duration.ofDays(3)), HL);
-    s.decayTo(t.plus(Duration.ofDays(10)), HL);
-    assertThat(s.lastActivity()).isEqualTo(t);
-    assertThat(s.lastUpdate()).isEqualTo(t.plus(Duration.ofDays(10)));
-    assertThat(s.copy().lastActivity()).isEqualTo(t);
-    assertThat(RecipientState.fromBytes(s.toBytes()).lastActivity()).isEqualTo(t);
-    assertThat(new RecipientState().lastActivity()).isNull();
-    assertThat(RecipientState.fromBytes(new RecipientState().toBytes()).lastActivity()).isNull();
-
-    // A v1 state (written before the last activity was kept): the same bytes without it. Its
-    // last update stands in for the last activity.
-    RecipientState fresh = new RecipientState();
-    fresh.update(1.0, t, HL);
-    byte[] v2 = fresh.toBytes();
-    java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(v2.length - 8);
-    v1.put((byte) 1).put(v2, 1, 22).put(v2, 31, v2.length - 31);
-    RecipientState old = RecipientState.fromBytes(v1.array());
-    assertThat(old.lastActivity()).isEqualTo(t);
-    assertThat(old.lastUpdate()).isEqualTo(t);
-    assertThat(old.mass()).isEqualTo(fresh.mass());
-    assertThat(old.toBytes()).isEqualTo(v2);
-  }
-
-  @Test
   void rejectsUnknownVersionAndTruncatedBytes() {
     byte[] b = new RecipientState().toBytes();
     b[0] = 9;

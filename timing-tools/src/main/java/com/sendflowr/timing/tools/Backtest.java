@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SignalType;
-import com.sendflowr.timing.model.ActivityRecency;
 import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.ContextWeights;
 import com.sendflowr.timing.model.DecisionRequest;
@@ -297,22 +296,11 @@ final class Backtest {
       stats.confidenceDeciles[Math.min(9, (int) (c.confidenceScore() * 10))]++;
 
       EngagementCurve curve = engine.curveAt(r.state, from);
-      // The engine's forecast for the window is its curve times the recency term (the same
-      // window density the calibration scores); with the term off, the curve itself.
-      ActivityRecency recency = cfg.recency();
-      long last =
-          r.state == null || r.state.lastActivity() == null
-              ? Long.MIN_VALUE
-              : r.state.lastActivity().getEpochSecond();
-      double norm =
-          recency.windowNorm(
-              curve, last, from.getEpochSecond(), cutoff.plus(horizon).getEpochSecond());
       HourHistogram own = r.histogram != null && r.histogram.total() > 0 ? r.histogram : f.global;
       double[] ll = new double[np];
       for (int i = 0; i < r.evalCount; i++) {
         double minute = MinuteOfWeek.fractionalOf(Instant.ofEpochSecond(r.eval[i]));
-        ll[Policies.ALL.indexOf(Policies.ENGINE)] +=
-            recency.logLiftBits(curve, last, r.eval[i], norm);
+        ll[Policies.ALL.indexOf(Policies.ENGINE)] += curve.logLiftBits(minute);
         ll[Policies.ALL.indexOf(Policies.POPULATION_PRIOR)] += priorCurve.logLiftBits(minute);
         ll[Policies.ALL.indexOf(Policies.HOURLY_HISTOGRAM)] += own.logLiftBits((int) minute);
         ll[Policies.ALL.indexOf(Policies.GLOBAL_BEST_HOUR)] += f.global.logLiftBits((int) minute);
@@ -446,8 +434,6 @@ final class Backtest {
       double cohortTemperature,
       double uniformMix,
       double burstMinutes,
-      double recencyBoost,
-      double recencyDays,
       double spreadTolerance,
       Map<String, Double> signalWeights) {
     static ModelSummary of(ModelConfig cfg) {
@@ -464,8 +450,6 @@ final class Backtest {
           cfg.cohortTemperature(),
           cfg.uniformMix(),
           cfg.burstMinutes(),
-          cfg.recency().boost(),
-          cfg.recency().days(),
           cfg.spreadTolerance(),
           w);
     }

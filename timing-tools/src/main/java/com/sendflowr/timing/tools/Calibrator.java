@@ -1,7 +1,7 @@
 package com.sendflowr.timing.tools;
 
+import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SignalType;
-import com.sendflowr.timing.model.ActivityRecency;
 import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.EngagementCurve;
 import com.sendflowr.timing.model.ModelConfig;
@@ -98,19 +98,6 @@ final class Calibrator {
   static final List<Double> PRIOR_STRENGTH = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0);
   static final List<Double> UNIFORM_MIX = List.of(0.02, 0.05, 0.1, 0.2);
   static final List<Integer> COHORTS = List.of(0, 8, 16, 32, 64);
-  static final List<ActivityRecency> RECENCY = recencyGrid();
-
-  /** Off first (ties keep it), then every boost with every e-folding time. */
-  private static List<ActivityRecency> recencyGrid() {
-    List<ActivityRecency> out = new ArrayList<>();
-    out.add(ActivityRecency.OFF);
-    for (double boost : List.of(0.25, 0.5, 1.0, 2.0, 4.0)) {
-      for (double days : List.of(1.0, 2.0, 4.0, 8.0)) {
-        out.add(new ActivityRecency(boost, days));
-      }
-    }
-    return List.copyOf(out);
-  }
 
   /** Cohort counts need this many sampled recipients per cohort to be tried at all. */
   static final int RECIPIENTS_PER_COHORT = 20;
@@ -148,9 +135,7 @@ final class Calibrator {
               UNIFORM_MIX,
               ModelConfig::uniformMix,
               ModelConfig::withUniformMix,
-              false),
-          new Parameter<>(
-              "recency", RECENCY, ModelConfig::recency, ModelConfig::withRecency, false));
+              false));
 
   private static final Parameter<Integer> COHORT_PARAMETER =
       new Parameter<>("cohorts", COHORTS, ModelConfig::cohorts, ModelConfig::withCohorts, false);
@@ -201,8 +186,8 @@ final class Calibrator {
         o,
         String.format(
             "calibrate: %s -> half-life %d d, burst %.0f min, smoothing %.0f min, day-of-week %.0f,"
-                + " prior strength %.0f, uniform mix %.2f, recency %s, cohorts %d (%.4f bits/event,"
-                + " %d folds, %d recipients)",
+                + " prior strength %.0f, uniform mix %.2f, cohorts %d (%.4f bits/event, %d folds,"
+                + " %d recipients)",
             until,
             cfg.halfLife().toDays(),
             cfg.burstMinutes(),
@@ -210,7 +195,6 @@ final class Calibrator {
             cfg.dayOfWeekEvidence(),
             cfg.priorStrength(),
             cfg.uniformMix(),
-            CalibratedModel.text(cfg.recency()),
             cfg.cohorts(),
             cohorts.best(),
             folds.size(),
@@ -314,9 +298,6 @@ final class Calibrator {
   }
 
   private static String text(Object v) {
-    if (v instanceof ActivityRecency r) {
-      return CalibratedModel.text(r);
-    }
     return v instanceof Duration d ? CalibratedModel.text(d) : String.valueOf(v);
   }
 
@@ -387,15 +368,8 @@ final class Calibrator {
           RecipientState st = f.states()[r];
           EngagementCurve curve =
               EngagementCurve.blend(st, st == null ? 0 : st.massAt(v, c.halfLife()), prior, c);
-          ActivityRecency rec = c.recency();
-          long last =
-              st == null || st.lastActivity() == null
-                  ? Long.MIN_VALUE
-                  : st.lastActivity().getEpochSecond();
-          long from = v.getEpochSecond();
-          double norm = rec.windowNorm(curve, last, from, from + o.horizon().toSeconds());
           for (long e : ev) {
-            bits += rec.logLiftBits(curve, last, Math.floorDiv(e, 1000L), norm);
+            bits += curve.logLiftBits(MinuteOfWeek.fractionalOf(Instant.ofEpochMilli(e)));
             events++;
           }
         }

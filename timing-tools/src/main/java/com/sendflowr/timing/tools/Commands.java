@@ -2,7 +2,6 @@ package com.sendflowr.timing.tools;
 
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SignalType;
-import com.sendflowr.timing.model.ActivityRecency;
 import com.sendflowr.timing.model.CalibratedModel;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.ModelConfig;
@@ -152,14 +151,6 @@ final class Commands {
     Double uniformMix;
 
     @Option(
-        names = "--recency-boost",
-        description = "extra hazard right after the last activity, relative to the curve (0 = off)")
-    Double recencyBoost;
-
-    @Option(names = "--recency-days", description = "e-folding time of that hazard in days")
-    Double recencyDays;
-
-    @Option(
         names = "--weights",
         paramLabel = "type=w,...",
         description = "evidence weight per signal type")
@@ -196,14 +187,6 @@ final class Commands {
         c = spreadTolerance == null ? c : c.withSpreadTolerance(spreadTolerance);
         c = burstMinutes == null ? c : c.withBurstMinutes(burstMinutes);
         c = uniformMix == null ? c : c.withUniformMix(uniformMix);
-        if (recencyBoost != null || recencyDays != null) {
-          ActivityRecency r = c.recency();
-          c =
-              c.withRecency(
-                  new ActivityRecency(
-                      recencyBoost == null ? r.boost() : recencyBoost,
-                      recencyDays == null ? r.days() : recencyDays));
-        }
         if (weights != null) {
           EnumMap<SignalType, Double> w = new EnumMap<>(c.signalWeights());
           for (String pair : weights.split(",")) {
@@ -241,8 +224,6 @@ final class Commands {
       append(sb, "cohort-temperature", cohortTemperature);
       append(sb, "spread-tolerance", spreadTolerance);
       append(sb, "burst-minutes", burstMinutes);
-      append(sb, "recency-boost", recencyBoost);
-      append(sb, "recency-days", recencyDays);
       append(sb, "uniform-mix", uniformMix);
       append(sb, "weights", weights);
       return sb.toString();
