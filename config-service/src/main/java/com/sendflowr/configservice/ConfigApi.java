@@ -80,6 +80,9 @@ public final class ConfigApi {
               new ApiException.ErrorBody("internal_error", "the request failed", null, null));
         });
 
+    // The operator UI's static files; the UI itself calls the API below with the operator's token.
+    OperatorUi.routes(r);
+
     r.get(
         BASE + "/openapi.json",
         as(Role.VIEWER, ctx -> ctx.contentType("application/json").result(openApi)));
@@ -325,6 +328,9 @@ public final class ConfigApi {
   public record TokenRequest(String name, String role) {}
 
   private void authenticate(Context ctx) {
+    if (OperatorUi.isUiPath(ctx.path())) {
+      return;
+    }
     String header = ctx.header("Authorization");
     String token =
         header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
