@@ -68,6 +68,7 @@ export function MappingCanvas(props: {
   };
 
   const onConnect = (c: Connection) => {
+    if (!editable) return;
     const s = parseNodeId(c.source);
     const t = parseNodeId(c.target);
     if (s.kind === "signal" && t.kind === "intent") setSelection({ kind: "new-mapping", signal: s.key, intent: t.key });

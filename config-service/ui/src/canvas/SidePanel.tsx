@@ -6,11 +6,11 @@ import type { Config } from "../types";
 import { EVERY_INTENT } from "./graph";
 
 export type Selection =
-  | { kind: "intent"; id: string }
+  | { kind: "intent"; id: string; saved?: boolean }
   | { kind: "new-intent" }
-  | { kind: "mapping"; id: string }
+  | { kind: "mapping"; id: string; saved?: boolean }
   | { kind: "new-mapping"; signal: string; intent: string }
-  | { kind: "binding"; id: string }
+  | { kind: "binding"; id: string; saved?: boolean }
   | { kind: "new-binding"; intent: string; account: string }
   | { kind: "account"; id: string }
   | { kind: "signal"; type: string };
@@ -52,7 +52,7 @@ export function SidePanel(props: {
           api={api}
           intent={null}
           readOnly={readOnly}
-          onSaved={(i) => void after(i ? { kind: "intent", id: i.intent_id } : null)()}
+          onSaved={(i) => void after(i ? { kind: "intent", id: i.intent_id, saved: true } : null)()}
         />
       );
     case "intent": {
@@ -61,10 +61,11 @@ export function SidePanel(props: {
       return (
         <IntentForm
           key={"intent:" + s.id}
+          savedInitially={s.saved}
           api={api}
           intent={intent}
           readOnly={readOnly}
-          onSaved={(i) => void after(i ? { kind: "intent", id: i.intent_id } : null)()}
+          onSaved={(i) => void after(i ? { kind: "intent", id: i.intent_id, saved: true } : null)()}
         />
       );
     }
@@ -86,7 +87,7 @@ export function SidePanel(props: {
               ? "circuit_breaker"
               : "hot_path",
           }}
-          onSaved={(m) => void after(m ? { kind: "mapping", id: m.mapping_id } : null)()}
+          onSaved={(m) => void after(m ? { kind: "mapping", id: m.mapping_id, saved: true } : null)()}
         />
       );
     case "mapping": {
@@ -95,11 +96,12 @@ export function SidePanel(props: {
       return (
         <MappingForm
           key={"mapping:" + s.id}
+          savedInitially={s.saved}
           api={api}
           isNew={false}
           readOnly={readOnly}
           mapping={m}
-          onSaved={(x) => void after(x ? { kind: "mapping", id: x.mapping_id } : null)()}
+          onSaved={(x) => void after(x ? { kind: "mapping", id: x.mapping_id, saved: true } : null)()}
         />
       );
     }
@@ -120,7 +122,7 @@ export function SidePanel(props: {
             active: true,
             dry_run: false,
           }}
-          onSaved={(b) => void after(b ? { kind: "binding", id: b.binding_id } : null)()}
+          onSaved={(b) => void after(b ? { kind: "binding", id: b.binding_id, saved: true } : null)()}
         />
       );
     }
@@ -131,12 +133,13 @@ export function SidePanel(props: {
       return (
         <BindingForm
           key={"binding:" + s.id}
+          savedInitially={s.saved}
           api={api}
           isNew={false}
           readOnly={readOnly}
           esp={esp}
           binding={b}
-          onSaved={(x) => void after(x ? { kind: "binding", id: x.binding_id } : null)()}
+          onSaved={(x) => void after(x ? { kind: "binding", id: x.binding_id, saved: true } : null)()}
         />
       );
     }

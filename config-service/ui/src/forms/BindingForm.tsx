@@ -14,6 +14,7 @@ export function BindingForm(props: {
   esp: string;
   isNew: boolean;
   readOnly: boolean;
+  savedInitially?: boolean;
   onSaved: (b: Binding | null) => void;
 }) {
   const f = useEntityForm<Binding>({
@@ -22,6 +23,7 @@ export function BindingForm(props: {
     id: props.isNew ? null : props.binding.binding_id,
     initial: props.binding,
     onSaved: props.onSaved,
+    savedInitially: props.savedInitially,
   });
   const v = f.value;
   const e = f.fieldErrors;

@@ -19,6 +19,7 @@ export function IntentForm(props: {
   api: Api;
   intent: Intent | null;
   readOnly: boolean;
+  savedInitially?: boolean;
   onSaved: (i: Intent | null) => void;
 }) {
   const f = useEntityForm<Intent>({
@@ -27,6 +28,7 @@ export function IntentForm(props: {
     id: props.intent?.intent_id ?? null,
     initial: props.intent ?? { intent_id: "", name: "", enabled: true },
     onSaved: props.onSaved,
+    savedInitially: props.savedInitially,
   });
   const v = f.value;
   const e = f.fieldErrors;

@@ -18,6 +18,7 @@ export function MappingForm(props: {
   mapping: SignalMapping;
   isNew: boolean;
   readOnly: boolean;
+  savedInitially?: boolean;
   onSaved: (m: SignalMapping | null) => void;
 }) {
   const f = useEntityForm<SignalMapping>({
@@ -26,6 +27,7 @@ export function MappingForm(props: {
     id: props.isNew ? null : props.mapping.mapping_id,
     initial: props.mapping,
     onSaved: props.onSaved,
+    savedInitially: props.savedInitially,
   });
   const v = f.value;
   const e = f.fieldErrors;

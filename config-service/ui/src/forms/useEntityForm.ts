@@ -11,6 +11,8 @@ export function useEntityForm<T extends { version?: number }>(opts: {
   id: string | null;
   initial: T;
   onSaved: (saved: T | null) => void;
+  /** The form reopens an entity just saved (a create moves to the entity's own form). */
+  savedInitially?: boolean;
 }) {
   const { api, resource, id, onSaved } = opts;
   const [value, setValue] = useState<T>(opts.initial);
@@ -18,7 +20,7 @@ export function useEntityForm<T extends { version?: number }>(opts: {
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState(!!opts.savedInitially);
 
   const set = useCallback(<K extends keyof T>(key: K, v: T[K]) => {
     setValue((old) => ({ ...old, [key]: v }));

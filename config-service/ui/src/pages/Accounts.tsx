@@ -15,13 +15,19 @@ const FIELDS = ["account_id", "name", "esp", "api_base_url", "credential", "rate
 export function Accounts(props: { api: Api; config: Config; admin: boolean; reload: () => Promise<void> }) {
   const { api, config, admin, reload } = props;
   const [selected, setSelected] = useState<string | "new" | null>(null);
+  // A created account reopens in its own form: this keeps the "Saved." note across that switch.
+  const [justSaved, setJustSaved] = useState<string | null>(null);
+  const select = (id: string | null) => {
+    setSelected(id);
+    setJustSaved(null);
+  };
   const account = config.accounts.find((a) => a.account_id === selected) ?? null;
   return (
     <div className="page page-split">
       <section>
         <div className="toolbar">
           <h1>ESP accounts</h1>
-          <button type="button" disabled={!admin} onClick={() => setSelected("new")}>
+          <button type="button" disabled={!admin} onClick={() => select("new")}>
             New account
           </button>
           {!admin && <span className="muted">Accounts hold credentials: only admins change them.</span>}
@@ -43,7 +49,7 @@ export function Accounts(props: { api: Api; config: Config; admin: boolean; relo
               <tr
                 key={a.account_id}
                 className={selected === a.account_id ? "selected" : undefined}
-                onClick={() => setSelected(a.account_id)}
+                onClick={() => select(a.account_id)}
               >
                 <td>
                   <code>{a.account_id}</code>
@@ -70,9 +76,11 @@ export function Accounts(props: { api: Api; config: Config; admin: boolean; relo
             api={api}
             account={selected === "new" ? null : account}
             readOnly={!admin}
+            justSaved={justSaved === selected}
             onSaved={async (a) => {
               await reload();
               setSelected(a ? a.account_id : null);
+              setJustSaved(a ? a.account_id : null);
             }}
           />
         )}
@@ -85,6 +93,7 @@ function AccountForm(props: {
   api: Api;
   account: EspAccount | null;
   readOnly: boolean;
+  justSaved: boolean;
   onSaved: (a: EspAccount | null) => void;
 }) {
   const f = useEntityForm<EspAccount>({
@@ -92,11 +101,10 @@ function AccountForm(props: {
     resource: "esp-accounts",
     id: props.account?.account_id ?? null,
     initial: props.account ?? { account_id: "", name: "", esp: "klaviyo" },
-    onSaved: (a) => {
-      // The typed key is gone from the form once stored: it is never shown again.
-      f.set("credential", undefined);
-      props.onSaved(a);
-    },
+    // The saved account comes back without its key (the API never returns one), so the typed
+    // credential leaves the form with the save.
+    onSaved: props.onSaved,
+    savedInitially: props.justSaved,
   });
   const v = f.value;
   const e = f.fieldErrors;

@@ -45,8 +45,17 @@ final class OperatorUi {
 
   static void routes(RoutesConfig r) {
     r.get("/", ctx -> ctx.redirect(ROOT));
-    r.get(PATH, ctx -> ctx.redirect(ROOT));
-    r.get(ROOT, ctx -> serve(ctx, "index.html"));
+    // Javalin ignores trailing slashes when matching, so /ui and /ui/ meet here: relative asset
+    // URLs need the slash, hence the redirect.
+    r.get(
+        PATH,
+        ctx -> {
+          if (ctx.path().endsWith("/")) {
+            serve(ctx, "index.html");
+          } else {
+            ctx.redirect(ROOT);
+          }
+        });
     r.get(ROOT + "<file>", ctx -> serve(ctx, ctx.pathParam("file")));
   }
 
