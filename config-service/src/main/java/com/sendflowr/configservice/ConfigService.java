@@ -112,6 +112,16 @@ public final class ConfigService implements AutoCloseable {
     return "http://" + host + ":" + port() + ConfigApi.BASE;
   }
 
+  /**
+   * The operator UI's URL, e.g. {@code http://127.0.0.1:8090/ui/}; empty when this build has no UI
+   * ({@code -Dui.skip}).
+   */
+  public Optional<String> uiUrl(String host) {
+    return OperatorUi.isBuilt()
+        ? Optional.of("http://" + host + ":" + port() + OperatorUi.PATH + "/")
+        : Optional.empty();
+  }
+
   /** The admin token created on this start (a fresh database), to be shown once. */
   public Optional<String> bootstrapAdminToken() {
     return bootstrapAdminToken;

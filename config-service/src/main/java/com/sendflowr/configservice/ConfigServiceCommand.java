@@ -172,6 +172,9 @@ public final class ConfigServiceCommand implements Callable<Integer> {
                 "config-service-stop"));
     System.out.println("config service API at " + service.apiUrl(host));
     service
+        .uiUrl(host)
+        .ifPresent(url -> System.out.println("operator UI at " + url + " (sign in with a token)"));
+    service
         .bootstrapAdminToken()
         .ifPresent(
             token ->

@@ -38,6 +38,11 @@ final class OperatorUi {
 
   private OperatorUi() {}
 
+  /** Whether the UI was built into this jar (it is not with {@code -Dui.skip}). */
+  static boolean isBuilt() {
+    return OperatorUi.class.getResource(ROOT + "index.html") != null;
+  }
+
   /** Whether the request is for the UI's static files, which need no token. */
   static boolean isUiPath(String path) {
     return path.equals("/") || path.equals(PATH) || path.startsWith(ROOT);
@@ -91,11 +96,10 @@ final class OperatorUi {
   }
 
   private static void notFound(Context ctx) {
-    boolean built = OperatorUi.class.getResource(ROOT + "index.html") != null;
     ctx.status(404)
         .contentType("text/plain; charset=utf-8")
         .result(
-            built
+            isBuilt()
                 ? "not found"
                 : "The operator UI is not part of this build (it was built with -Dui.skip)."
                     + " The API is at "

@@ -129,6 +129,9 @@ public final class SendFlowrLocal {
                 credentialsFile));
     toClose.add(0, config::close);
     say("config service API at " + config.apiUrl("127.0.0.1"));
+    config
+        .uiUrl("127.0.0.1")
+        .ifPresent(url -> say("operator UI at " + url + " (sign in with the admin token)"));
     config.bootstrapAdminToken().ifPresent(token -> say("  admin token (shown once): " + token));
     DemoConfig.seed(
         config.store(), CREDENTIAL_REF, sandbox.baseUrl(), SANDBOX_KEY, this::announceInput);
