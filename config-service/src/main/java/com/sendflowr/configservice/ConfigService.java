@@ -47,6 +47,14 @@ public final class ConfigService implements AutoCloseable {
   }
 
   public static ConfigService start(Options o) {
+    return start(o, null);
+  }
+
+  /**
+   * @param explanations where the decision explorer reads the timing job's explanations; null
+   *     leaves it unavailable
+   */
+  public static ConfigService start(Options o, ExplanationsReader explanations) {
     Database db = Database.open(o.jdbcUrl(), o.dbUser(), o.dbPassword());
     OutboxRelay relay = null;
     Javalin http = null;
@@ -85,7 +93,7 @@ public final class ConfigService implements AutoCloseable {
         file.write(store.decryptedCredentials());
       }
       Optional<String> token = store.bootstrapAdminToken();
-      http = new ConfigApi(store).start(o.host(), o.port());
+      http = new ConfigApi(store, explanations).start(o.host(), o.port());
       return new ConfigService(db, relay, store, http, token);
     } catch (RuntimeException e) {
       if (http != null) {
