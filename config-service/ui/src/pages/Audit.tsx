@@ -42,7 +42,7 @@ export function Audit(props: { api: Api }) {
           <option value="signal_mapping">signal mapping</option>
           <option value="binding">binding</option>
           <option value="esp_account">ESP account</option>
-          <option value="token">token</option>
+          <option value="api_token">API token</option>
         </select>
         <input aria-label="Entity id" placeholder="entity id" value={entityId} onChange={(e) => setEntityId(e.target.value.trim())} />
       </div>
