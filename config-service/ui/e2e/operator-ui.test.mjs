@@ -256,6 +256,26 @@ test("export carries the config but no credential; an import applies an edited f
   assert.equal(account.credential_set, true, "the import kept the stored credential");
 });
 
+test("the decision explorer shows a recipient's decisions and why the minute was chosen", async () => {
+  // OperatorUiBrowserTest stored two decisions for u-1 in ClickHouse (d-1 at version 2).
+  await page.goto(UI + "#/decisions");
+  await page.getByLabel("Universal id").fill("u-1");
+  await page.getByRole("button", { name: "Show decisions" }).click();
+  const rows = page.getByTestId("decisions-table").locator("tbody tr");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 2);
+  await rows.filter({ hasText: "d-1" }).click();
+  const detail = page.getByTestId("decision-detail");
+  await detail.waitFor();
+  assert.equal(await detail.getByTestId("chosen-minute").textContent(), "Mon 21:00 UTC");
+  assert.match(await detail.getByTestId("confidence").textContent(), /^0\.64 \(threshold 0\.2\)/);
+  assert.match(await detail.getByTestId("latency").textContent(), /^42 s, learned/);
+  assert.equal(await detail.locator('[data-kind="chosen"]').count(), 1);
+  assert.equal(await detail.locator('[data-kind="runner-up"]').count(), 2);
+  assert.match(await detail.getByTestId("timeline").textContent(), /trigger, the target minus 42 s/);
+  await shot("decisions");
+});
+
 test("a viewer sees everything, every control is disabled, and the API refuses anyway", async () => {
   const viewer = await newPage();
   const previous = page;

@@ -3,6 +3,7 @@ import { Api, ApiError, canAdmin, canEdit } from "./api";
 import { MappingCanvas } from "./canvas/MappingCanvas";
 import { Accounts } from "./pages/Accounts";
 import { Audit } from "./pages/Audit";
+import { Decisions } from "./pages/Decisions";
 import { Transfer } from "./pages/Transfer";
 import { SignIn } from "./SignIn";
 import type { Config, Principal, Status } from "./types";
@@ -10,12 +11,13 @@ import type { Config, Principal, Status } from "./types";
 // The token lives for this browser tab only (sessionStorage), never in a cookie or the URL.
 const TOKEN_KEY = "sendflowr.token";
 
-type Page = "canvas" | "accounts" | "audit" | "transfer";
+type Page = "canvas" | "accounts" | "audit" | "transfer" | "decisions";
 const PAGES: { page: Page; label: string }[] = [
   { page: "canvas", label: "Mapping" },
   { page: "accounts", label: "ESP accounts" },
   { page: "audit", label: "Audit" },
   { page: "transfer", label: "Export / import" },
+  { page: "decisions", label: "Decisions" },
 ];
 
 function pageFromHash(): Page {
@@ -138,6 +140,8 @@ function Workspace(props: { token: string; me: Principal; page: Page; signOut: (
         <Accounts api={api} config={config} admin={canAdmin(me)} reload={reload} />
       ) : page === "audit" ? (
         <Audit api={api} />
+      ) : page === "decisions" ? (
+        <Decisions api={api} />
       ) : (
         <Transfer api={api} admin={canAdmin(me)} reload={reload} />
       )}

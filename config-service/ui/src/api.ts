@@ -5,6 +5,8 @@ import type {
   Binding,
   Config,
   ConfigExport,
+  Decision,
+  DecisionSummary,
   EspAccount,
   FieldError,
   Intent,
@@ -120,6 +122,12 @@ export class Api {
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
     return this.request<{ items: AuditEntry[] }>("GET", "/audit?" + q.toString()).then((p) => p.items);
   }
+
+  decisions = (universalId: string) =>
+    this.request<{ items: DecisionSummary[] }>("GET", "/decisions?universal_id=" + encodeURIComponent(universalId)).then(
+      (p) => p.items,
+    );
+  decision = (id: string) => this.request<Decision>("GET", "/decisions/" + encodeURIComponent(id));
 
   exportConfig = () => this.request<ConfigExport>("GET", "/export");
   importConfig = (file: ConfigExport) => this.request<unknown>("POST", "/import", file);

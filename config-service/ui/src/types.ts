@@ -116,3 +116,52 @@ export interface Config {
   accounts: EspAccount[];
   bindings: Binding[];
 }
+
+/** One decision as the timing job's explanation store keeps it (its latest version). */
+export interface DecisionSummary {
+  decision_id: string;
+  explanation_ref: string;
+  request_id: string;
+  intent_id: string;
+  universal_id: string;
+  decision_version: number;
+  status: string;
+  created_at: string;
+  target_minute_utc: number;
+  trigger_timestamp_utc: string;
+  latency_estimate_seconds: number;
+  latency_source: string;
+  confidence_score: number;
+  model_version: string;
+  suppressed: boolean;
+}
+
+export interface ScoredMinute {
+  instant: string;
+  minute_of_week: number;
+  activity_lift?: number;
+  base_lift?: number;
+  context_factor?: number;
+  score: number;
+}
+
+/** The timing model's explanation (timing-model Explanation.toMap); fields may be missing in old rows. */
+export interface Explanation {
+  outcome?: string;
+  policy?: string;
+  policy_reason?: string;
+  base_curve_peak_minute?: number;
+  base_curve_peak_lift?: number;
+  best?: ScoredMinute | null;
+  chosen?: ScoredMinute | null;
+  runners_up?: ScoredMinute[];
+  applied_weights?: { signal: string; role: string; weight: number; from: string; until: string }[];
+  suppression?: { suppressed: boolean; suppressed_until: string | null };
+  latency?: { seconds: number | null; source: string | null; detail: string | null; trigger_clamped_to_now?: boolean };
+  confidence?: Record<string, number>;
+}
+
+export interface Decision extends DecisionSummary {
+  context_weights: unknown;
+  explanation: Explanation | null;
+}

@@ -3,11 +3,13 @@ package com.sendflowr.configservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sendflowr.testkit.ClickHouseExtension;
 import com.sendflowr.testkit.PostgresExtension;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code ui/e2e/operator-ui.test.mjs} drives it in a real headless Chromium with playwright-core
  * (sign in, an account with a masked credential, intent promo_jan, site_visit dragged onto it as a
  * hot path, a Klaviyo binding with campaign abc123 and template promo-drip, field errors, a version
- * conflict, markup as text, audit, export/import, a read-only viewer). This test then reads the
- * result back through the API itself.
+ * conflict, markup as text, audit, export/import, the decision explorer on explanations stored in
+ * ClickHouse, a read-only viewer). This test then reads the result back through the API itself.
  *
  * <p>The browser is Debian's {@code chromium}, which {@code scripts/chromium.sh} installs (the test
  * script runs it before Maven); {@code SENDFLOWR_CHROMIUM} names another binary. Screenshots go to
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OperatorUiBrowserTest {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+  @RegisterExtension static final ClickHouseExtension CLICKHOUSE = new ClickHouseExtension();
 
   static final Path UI_DIR = Path.of("ui").toAbsolutePath();
 
@@ -43,7 +46,37 @@ class OperatorUiBrowserTest {
         .as("the UI built into the classes (not with -Dui.skip)")
         .isNotNull();
 
-    try (TestService svc = TestService.onPostgres(POSTGRES, null, null)) {
+    // Two decisions of recipient u-1 as the explanation loader stores them, d-1 re-decided once.
+    String db = SampleExplanations.createTable(CLICKHOUSE);
+    Instant t0 = Instant.parse("2026-11-30T08:00:00Z");
+    SampleExplanations.insert(
+        CLICKHOUSE, db, "d-1", 1, "u-1", "promo_jan", t0, t0.plusSeconds(3600), 1200, 0.5);
+    SampleExplanations.insert(
+        CLICKHOUSE,
+        db,
+        "d-1",
+        2,
+        "u-1",
+        "promo_jan",
+        t0.plusSeconds(60),
+        Instant.parse("2026-11-30T21:00:00Z"),
+        1260,
+        0.64);
+    SampleExplanations.insert(
+        CLICKHOUSE,
+        db,
+        "d-2",
+        1,
+        "u-1",
+        "promo_jan",
+        t0.plusSeconds(600),
+        Instant.parse("2026-12-01T09:00:00Z"),
+        1980,
+        0.3);
+
+    try (TestService svc =
+        TestService.onPostgres(
+            POSTGRES, null, null, new ExplanationsReader(CLICKHOUSE.httpUrl(), db))) {
       String viewerToken =
           svc.admin
               .post("/tokens", "{\"name\":\"viewer-ui\",\"role\":\"viewer\"}")
