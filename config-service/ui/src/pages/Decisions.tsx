@@ -120,8 +120,8 @@ function DecisionDetail({ d }: { d: Decision }) {
       </h2>
       <WeekChart e={e} target={d.target_minute_utc} />
       <p className="muted">
-        The explanation keeps the curve's peak and the scored candidate minutes, not the whole curve: the chart shows
-        those.
+        Orange: the chosen minute; grey: the runners-up (bar height is the score); dashed: the base curve's peak. The
+        explanation keeps the curve's peak and the scored candidates, not the whole curve, so the charts show those.
       </p>
       <div className="detail-grid">
         <dl className="facts">
@@ -187,26 +187,73 @@ function DecisionDetail({ d }: { d: Decision }) {
   );
 }
 
-/** The week, Monday to Sunday: candidate minutes as bars by score, the chosen one highlighted. */
+/**
+ * Candidate minutes as bars by score, the chosen one highlighted, the base curve's peak dashed:
+ * over the whole week (Monday to Sunday), and zoomed to the hours around the candidates.
+ */
 function WeekChart({ e, target }: { e: Decision["explanation"] & object; target: number }) {
-  const W = 1000;
-  const H = 180;
-  const top = 16;
-  const base = H - 24;
-  const x = (m: number) => (m / WEEK) * W;
   const candidates: (ScoredMinute & { kind: string })[] = [
     ...(e.runners_up ?? []).map((r) => ({ ...r, kind: "runner-up" })),
     ...(e.chosen ? [{ ...e.chosen, kind: "chosen" }] : []),
   ];
+  const minutes = [target, ...candidates.map((c) => c.minute_of_week)];
+  if (e.base_curve_peak_minute !== undefined) minutes.push(e.base_curve_peak_minute);
+  const lo = Math.max(0, Math.floor((Math.min(...minutes) - 90) / 60) * 60);
+  const hi = Math.min(WEEK, Math.ceil((Math.max(...minutes) + 90) / 60) * 60);
+  const hourStep = Math.max(1, Math.ceil((hi - lo) / 60 / 12));
+  const hours: number[] = [];
+  for (let m = lo; m <= hi; m += 60 * hourStep) hours.push(m);
+  return (
+    <>
+      <MinuteChart
+        from={0}
+        to={WEEK}
+        ticks={DAYS.map((d, i) => ({ at: i * 1440, label: d, labelAt: i * 1440 + 720 }))}
+        e={e}
+        candidates={candidates}
+        target={target}
+        testId="week-chart"
+        label="candidate minutes over the week"
+      />
+      <MinuteChart
+        from={lo}
+        to={hi}
+        ticks={hours.map((m) => ({ at: m, label: minuteLabel(m).replace(" UTC", ""), labelAt: m }))}
+        e={e}
+        candidates={candidates}
+        target={target}
+        testId="zoom-chart"
+        label="candidate minutes, zoomed"
+      />
+    </>
+  );
+}
+
+function MinuteChart(props: {
+  from: number;
+  to: number;
+  ticks: { at: number; label: string; labelAt: number }[];
+  e: Decision["explanation"] & object;
+  candidates: (ScoredMinute & { kind: string })[];
+  target: number;
+  testId: string;
+  label: string;
+}) {
+  const { from, to, ticks, e, candidates, target } = props;
+  const W = 1000;
+  const H = 150;
+  const top = 12;
+  const base = H - 24;
+  const x = (m: number) => ((m - from) / (to - from)) * W;
   const max = Math.max(1e-9, ...candidates.map((c) => c.score));
   const h = (s: number) => ((base - top) * s) / max;
   return (
-    <svg className="week-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="candidate minutes over the week" data-testid="week-chart">
-      {DAYS.map((d, i) => (
-        <g key={d}>
-          <line x1={x(i * 1440)} x2={x(i * 1440)} y1={top} y2={base} className="day-line" />
-          <text x={x(i * 1440 + 720)} y={H - 6} textAnchor="middle" className="axis-label">
-            {d}
+    <svg className="week-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.label} data-testid={props.testId}>
+      {ticks.map((t) => (
+        <g key={t.at}>
+          <line x1={x(t.at)} x2={x(t.at)} y1={top} y2={base} className="day-line" />
+          <text x={Math.min(W - 30, Math.max(30, x(t.labelAt)))} y={H - 6} textAnchor="middle" className="axis-label">
+            {t.label}
           </text>
         </g>
       ))}
@@ -231,7 +278,7 @@ function WeekChart({ e, target }: { e: Decision["explanation"] & object; target:
           </title>
         </rect>
       ))}
-      {!e.chosen && (
+      {candidates.length === 0 && (
         <line x1={x(target)} x2={x(target)} y1={top} y2={base} className="bar-chosen-line">
           <title>target {minuteLabel(target)}</title>
         </line>
