@@ -10,21 +10,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads the timing job's decision explanations ({@code timing_explanations}, written by the
- * explanation loader) from ClickHouse for the operator UI's decision explorer. It reads over
- * ClickHouse's HTTP interface ({@code FORMAT JSON}), which every ClickHouse version answers (the
- * JDBC driver cannot read from the old servers some machines run). Read only: it never writes.
+ * explanation loader) for the operator UI's decision explorer. Production stores are ClickHouse,
+ * read over its HTTP interface ({@code FORMAT JSON}), which every ClickHouse version answers (the
+ * JDBC driver cannot read from the old servers some machines run); the local runner's embedded H2
+ * store is read over JDBC ({@link #ofJdbc}). Read only: it never writes.
  *
- * <p>Values are put into the SQL as escaped string literals, since old servers have no query
- * parameters; a universal id or decision id must also pass {@link Checks}-like limits first.
+ * <p>For ClickHouse, values are put into the SQL as escaped string literals, since old servers have
+ * no query parameters; ids are length- and character-checked first. JDBC binds them.
  */
 public final class ExplanationsReader {
   private static final Logger LOG = LoggerFactory.getLogger(ExplanationsReader.class);
@@ -41,6 +50,7 @@ public final class ExplanationsReader {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String url;
   private final String database;
+  private final String jdbcUrl;
 
   /**
    * @param httpUrl ClickHouse's HTTP interface, e.g. {@code http://127.0.0.1:8123}
@@ -52,24 +62,29 @@ public final class ExplanationsReader {
       throw new IllegalArgumentException("a ClickHouse database name, e.g. default");
     }
     this.database = database;
+    this.jdbcUrl = null;
+  }
+
+  private ExplanationsReader(String jdbcUrl) {
+    this.url = null;
+    this.database = null;
+    this.jdbcUrl = jdbcUrl;
+  }
+
+  /** Over JDBC, e.g. the local runner's embedded {@code jdbc:h2:mem:...} store. */
+  public static ExplanationsReader ofJdbc(String jdbcUrl) {
+    return new ExplanationsReader(jdbcUrl);
   }
 
   /** A recipient's latest decisions, newest first, one row per decision (its latest version). */
   public List<JsonNode> decisionsOf(String universalId, int limit) {
-    String sql =
-        "SELECT "
-            + SUMMARY_COLUMNS
-            + " FROM "
-            + database
-            + "."
-            + TABLE
-            + " FINAL WHERE universal_id = "
-            + literal(checkedId("universal_id", universalId))
-            + " ORDER BY created_at_ms DESC LIMIT "
-            + limit
-            + " FORMAT JSON";
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode row : query(sql)) {
+    for (JsonNode row :
+        select(
+            SUMMARY_COLUMNS,
+            "universal_id",
+            checkedId("universal_id", universalId),
+            " ORDER BY created_at_ms DESC LIMIT " + limit)) {
       out.add(summary(row));
     }
     return out;
@@ -77,17 +92,12 @@ public final class ExplanationsReader {
 
   /** One decision with its full explanation, if stored. */
   public Optional<JsonNode> decision(String decisionId) {
-    String sql =
-        "SELECT "
-            + SUMMARY_COLUMNS
-            + ", context_weights, explanation FROM "
-            + database
-            + "."
-            + TABLE
-            + " FINAL WHERE decision_id = "
-            + literal(checkedId("decision_id", decisionId))
-            + " LIMIT 1 FORMAT JSON";
-    List<JsonNode> rows = query(sql);
+    List<JsonNode> rows =
+        select(
+            SUMMARY_COLUMNS + ", context_weights, explanation",
+            "decision_id",
+            checkedId("decision_id", decisionId),
+            " LIMIT 1");
     if (rows.isEmpty()) {
       return Optional.empty();
     }
@@ -130,13 +140,11 @@ public final class ExplanationsReader {
       o.put(f, row.path(f).asText());
     }
     o.put("decision_version", row.path("decision_version").asLong());
-    o.put(
-        "created_at",
-        java.time.Instant.ofEpochMilli(row.path("created_at_ms").asLong()).toString());
+    o.put("created_at", Instant.ofEpochMilli(row.path("created_at_ms").asLong()).toString());
     o.put("target_minute_utc", row.path("target_minute_utc").asInt());
     o.put(
         "trigger_timestamp_utc",
-        java.time.Instant.ofEpochMilli(row.path("trigger_timestamp_ms").asLong()).toString());
+        Instant.ofEpochMilli(row.path("trigger_timestamp_ms").asLong()).toString());
     o.put("latency_estimate_seconds", row.path("latency_estimate_seconds").asDouble());
     o.put("confidence_score", row.path("confidence_score").asDouble());
     o.put("suppressed", row.path("suppressed").asInt() != 0);
@@ -151,6 +159,51 @@ public final class ExplanationsReader {
       return Contracts.mapper().readTree(text);
     } catch (IOException e) {
       return Contracts.mapper().getNodeFactory().textNode(text);
+    }
+  }
+
+  /** Rows where {@code column} equals {@code value}, as JSON objects keyed by column name. */
+  private List<JsonNode> select(String columns, String column, String value, String tail) {
+    if (jdbcUrl != null) {
+      return selectJdbc(
+          "SELECT " + columns + " FROM " + TABLE + " WHERE " + column + " = ?" + tail, value);
+    }
+    // FINAL: one row per decision, its latest version (ReplacingMergeTree on created_at_ms).
+    return query(
+        "SELECT "
+            + columns
+            + " FROM "
+            + database
+            + "."
+            + TABLE
+            + " FINAL WHERE "
+            + column
+            + " = "
+            + literal(value)
+            + tail
+            + " FORMAT JSON");
+  }
+
+  private List<JsonNode> selectJdbc(String sql, String value) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        List<JsonNode> rows = new ArrayList<>();
+        while (rs.next()) {
+          ObjectNode row = Contracts.mapper().createObjectNode();
+          for (int i = 1; i <= md.getColumnCount(); i++) {
+            Object v = rs.getObject(i);
+            row.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), v == null ? null : v.toString());
+          }
+          rows.add(row);
+        }
+        return rows;
+      }
+    } catch (SQLException e) {
+      LOG.warn("explanation store query failed: {}", e.toString());
+      throw unavailable("the explanation store cannot be read");
     }
   }
 

@@ -106,6 +106,38 @@ class ExplanationsTest {
     assertThat(svc.admin.as(null).get("/decisions?universal_id=u-1").status()).isEqualTo(401);
   }
 
+  /** The local runner's embedded store: H2 over JDBC, the loader's H2 table, ids bound. */
+  @Test
+  void theLocalRunnersEmbeddedStoreIsReadOverJdbc() throws Exception {
+    String url = "jdbc:h2:mem:explanations-local;DB_CLOSE_DELAY=-1";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(SampleExplanations.H2_DDL);
+      st.execute(
+          "INSERT INTO timing_explanations (decision_id, explanation_ref, request_id, intent_id,"
+              + " universal_id, decision_version, status, created_at_ms, target_minute_utc,"
+              + " trigger_timestamp_ms, latency_estimate_seconds, latency_source,"
+              + " confidence_score, model_version, context_weights, suppressed, explanation)"
+              + " VALUES ('d-9', 'expl:d-9', 'req-9', 'promo_jan', 'u-9', 1, 'scheduled',"
+              + " 1764583200000, 1260, 1764622758000, 42.0, 'learned', 0.64, 'curve-v3', '[]', 0,"
+              + " '{\"chosen\":{\"minute_of_week\":1260,\"score\":2.4}}')");
+      try (TestService local =
+          TestService.onH2("explanations-h2", null, null, ExplanationsReader.ofJdbc(url))) {
+        JsonNode items = local.admin.get("/decisions?universal_id=u-9").json().get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("target_minute_utc").asInt()).isEqualTo(1260);
+        assertThat(items.get(0).get("trigger_timestamp_utc").asText())
+            .isEqualTo(Instant.ofEpochMilli(1764622758000L).toString());
+        JsonNode d = local.admin.get("/decisions/d-9").json();
+        assertThat(d.get("explanation").get("chosen").get("minute_of_week").asInt())
+            .isEqualTo(1260);
+        assertThat(
+                local.admin.get("/decisions?universal_id=u-9'%20OR%20'1'='1").json().get("items"))
+            .isEmpty();
+      }
+    }
+  }
+
   @Test
   void anUnreachableStoreIsA503() throws InterruptedException {
     try (TestService other =

@@ -31,6 +31,20 @@ final class SampleExplanations {
       ORDER BY (decision_id)
       """;
 
+  /** The loader's embedded (local runner) table, {@code ExplanationStore.H2_DDL}. */
+  static final String H2_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS timing_explanations (
+        decision_id VARCHAR(256) PRIMARY KEY, explanation_ref VARCHAR(256),
+        request_id VARCHAR(256), intent_id VARCHAR(256), universal_id VARCHAR(256),
+        decision_version INT, status VARCHAR(32), created_at TIMESTAMP, created_at_ms BIGINT,
+        target_minute_utc INT, target_timestamp TIMESTAMP, trigger_timestamp TIMESTAMP,
+        trigger_timestamp_ms BIGINT, latency_estimate_seconds DOUBLE PRECISION,
+        latency_source VARCHAR(64), confidence_score DOUBLE PRECISION, model_version VARCHAR(64),
+        context_weights VARCHAR(65536), suppressed SMALLINT, explanation VARCHAR(1000000)
+      )
+      """;
+
   private static final DateTimeFormatter SECONDS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
