@@ -34,6 +34,9 @@ export const ESP_ID_FIELDS: Record<string, { field: string; label: string }[]> =
     { field: "transactional_message_id", label: "Transactional message id" },
   ],
   sendgrid: [],
+  // A plain HTTPS endpoint (the binding rules' webhook ESP); its URL is not an API field yet.
+  webhook: [],
 };
 
-export const ESPS = ["klaviyo", "braze", "iterable", "customerio", "sendgrid"] as const;
+/** Offered for new accounts; the API decides which it accepts. */
+export const ESPS = ["klaviyo", "braze", "iterable", "customerio", "sendgrid", "webhook"] as const;

@@ -43,7 +43,7 @@ export interface SignalMapping extends Versioned {
   clears?: string | null;
 }
 
-export type Esp = "klaviyo" | "braze" | "iterable" | "customerio" | "sendgrid";
+export type Esp = "klaviyo" | "braze" | "iterable" | "customerio" | "sendgrid" | "webhook";
 
 export interface EspAccount extends Versioned {
   account_id: string;
