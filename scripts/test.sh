@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real infrastructure: starts ClickHouse and PostgreSQL as local processes
-# (installing them with apt when missing), runs the Maven build with its tests, stops the servers.
+# (installing them with apt when missing), makes sure Chromium is installed for the operator UI's
+# browser tests, runs the Maven build with its tests, stops the servers. The build needs Node and
+# npm (the UI is built with `npm ci` from the npm registry).
 # Kafka and Flink run inside the test JVMs; flink-cluster's test starts its own session cluster with
 # scripts/flink-cluster.sh (free ports, stopped afterwards). Extra arguments go to Maven, e.g.
 #   scripts/test.sh -pl dispatch-job -am -Dtest=DispatchSchedulerTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -15,6 +17,10 @@ cleanup() {
   scripts/postgres.sh stop || true
 }
 trap cleanup EXIT
+
+# The browser of config-service's OperatorUiBrowserTest (Debian's chromium, driven by playwright-core).
+SENDFLOWR_CHROMIUM="$(scripts/chromium.sh)"
+export SENDFLOWR_CHROMIUM
 
 scripts/clickhouse.sh start
 scripts/postgres.sh start

@@ -48,10 +48,20 @@ public final class ConfigApi {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private final ConfigStore store;
+  private final ExplanationsReader explanations;
   private final byte[] openApi;
 
   public ConfigApi(ConfigStore store) {
+    this(store, null);
+  }
+
+  /**
+   * @param explanations where the decision explorer reads decisions from; null answers its routes
+   *     with 503 {@code explanations_unavailable}
+   */
+  public ConfigApi(ConfigStore store, ExplanationsReader explanations) {
     this.store = store;
+    this.explanations = explanations;
     try (InputStream in = ConfigApi.class.getResourceAsStream("/openapi.json")) {
       this.openApi = in.readAllBytes();
     } catch (IOException | NullPointerException e) {
@@ -79,6 +89,9 @@ public final class ConfigApi {
               ctx.status(500),
               new ApiException.ErrorBody("internal_error", "the request failed", null, null));
         });
+
+    // The operator UI's static files; the UI itself calls the API below with the operator's token.
+    OperatorUi.routes(r);
 
     r.get(
         BASE + "/openapi.json",
@@ -297,6 +310,32 @@ public final class ConfigApi {
             Role.ADMIN,
             ctx -> json(ctx, store.importConfig(principal(ctx), body(ctx, ConfigExport.class)))));
 
+    // The decision explorer: the timing job's explanations, read only.
+    r.get(
+        BASE + "/decisions",
+        as(
+            Role.VIEWER,
+            ctx -> {
+              int limit = (int) longParam(ctx, "limit", 50);
+              if (limit < 1 || limit > 500) {
+                throw ApiException.invalid("limit", "must be between 1 and 500");
+              }
+              json(
+                  ctx,
+                  new Page<>(explanations().decisionsOf(ctx.queryParam("universal_id"), limit)));
+            }));
+    r.get(
+        BASE + "/decisions/{id}",
+        as(
+            Role.VIEWER,
+            ctx ->
+                json(
+                    ctx,
+                    explanations()
+                        .decision(ctx.pathParam("id"))
+                        .orElseThrow(
+                            () -> ApiException.notFound("decision", ctx.pathParam("id"))))));
+
     r.get(BASE + "/tokens", as(Role.ADMIN, ctx -> json(ctx, new Page<>(store.tokens()))));
     r.post(
         BASE + "/tokens",
@@ -321,10 +360,21 @@ public final class ConfigApi {
             }));
   }
 
+  private ExplanationsReader explanations() {
+    if (explanations == null) {
+      throw ExplanationsReader.unavailable(
+          "this service has no explanation store configured (--explanations-url)");
+    }
+    return explanations;
+  }
+
   /** Body of {@code POST /tokens}. */
   public record TokenRequest(String name, String role) {}
 
   private void authenticate(Context ctx) {
+    if (OperatorUi.isUiPath(ctx.path())) {
+      return;
+    }
     String header = ctx.header("Authorization");
     String token =
         header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)

@@ -47,6 +47,14 @@ public final class ConfigService implements AutoCloseable {
   }
 
   public static ConfigService start(Options o) {
+    return start(o, null);
+  }
+
+  /**
+   * @param explanations where the decision explorer reads the timing job's explanations; null
+   *     leaves it unavailable
+   */
+  public static ConfigService start(Options o, ExplanationsReader explanations) {
     Database db = Database.open(o.jdbcUrl(), o.dbUser(), o.dbPassword());
     OutboxRelay relay = null;
     Javalin http = null;
@@ -85,7 +93,7 @@ public final class ConfigService implements AutoCloseable {
         file.write(store.decryptedCredentials());
       }
       Optional<String> token = store.bootstrapAdminToken();
-      http = new ConfigApi(store).start(o.host(), o.port());
+      http = new ConfigApi(store, explanations).start(o.host(), o.port());
       return new ConfigService(db, relay, store, http, token);
     } catch (RuntimeException e) {
       if (http != null) {
@@ -110,6 +118,16 @@ public final class ConfigService implements AutoCloseable {
   /** The API's base URL, e.g. {@code http://127.0.0.1:8090/api/v1}. */
   public String apiUrl(String host) {
     return "http://" + host + ":" + port() + ConfigApi.BASE;
+  }
+
+  /**
+   * The operator UI's URL, e.g. {@code http://127.0.0.1:8090/ui/}; empty when this build has no UI
+   * ({@code -Dui.skip}).
+   */
+  public Optional<String> uiUrl(String host) {
+    return OperatorUi.isBuilt()
+        ? Optional.of("http://" + host + ":" + port() + OperatorUi.PATH + "/")
+        : Optional.empty();
   }
 
   /** The admin token created on this start (a fresh database), to be shown once. */

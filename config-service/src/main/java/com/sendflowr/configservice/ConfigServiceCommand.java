@@ -139,6 +139,21 @@ public final class ConfigServiceCommand implements Callable<Integer> {
               + " dispatch job on the same machine (its --credentials-file)")
   Path credentialsFile;
 
+  @Option(
+      names = "--explanations-url",
+      defaultValue = "${env:SENDFLOWR_EXPLANATIONS_URL}",
+      description =
+          "ClickHouse's HTTP interface holding timing_explanations, e.g. http://clickhouse:8123, for"
+              + " the UI's decision explorer (env SENDFLOWR_EXPLANATIONS_URL); without it the"
+              + " explorer is unavailable")
+  String explanationsUrl;
+
+  @Option(
+      names = "--explanations-database",
+      defaultValue = "default",
+      description = "the ClickHouse database of timing_explanations (default: ${DEFAULT-VALUE})")
+  String explanationsDatabase;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ConfigServiceCommand()).execute(args));
   }
@@ -156,7 +171,10 @@ public final class ConfigServiceCommand implements Callable<Integer> {
                 storage.cipher(),
                 kafkaBootstrap,
                 topic,
-                credentialsFile));
+                credentialsFile),
+            explanationsUrl == null || explanationsUrl.isBlank()
+                ? null
+                : new ExplanationsReader(explanationsUrl, explanationsDatabase));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -171,6 +189,9 @@ public final class ConfigServiceCommand implements Callable<Integer> {
                 },
                 "config-service-stop"));
     System.out.println("config service API at " + service.apiUrl(host));
+    service
+        .uiUrl(host)
+        .ifPresent(url -> System.out.println("operator UI at " + url + " (sign in with a token)"));
     service
         .bootstrapAdminToken()
         .ifPresent(

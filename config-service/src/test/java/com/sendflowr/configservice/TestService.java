@@ -29,29 +29,35 @@ final class TestService implements AutoCloseable {
 
   /** On a fresh PostgreSQL database; {@code kafkaBootstrap} may be null. */
   static TestService onPostgres(PostgresExtension pg, String kafkaBootstrap, String topic) {
+    return onPostgres(pg, kafkaBootstrap, topic, null);
+  }
+
+  /** As {@link #onPostgres}, with a decision explorer reading {@code explanations}. */
+  static TestService onPostgres(
+      PostgresExtension pg, String kafkaBootstrap, String topic, ExplanationsReader explanations) {
     String url = pg.freshDatabase();
     return new TestService(
         ConfigService.start(
             new ConfigService.Options(
-                url,
-                pg.user(),
-                pg.password(),
-                "127.0.0.1",
-                0,
-                CIPHER,
-                kafkaBootstrap,
-                topic,
-                null)),
+                url, pg.user(), pg.password(), "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic, null),
+            explanations),
         url);
   }
 
   /** On an in-memory H2 database of its own, the local default. */
   static TestService onH2(String name, String kafkaBootstrap, String topic) {
+    return onH2(name, kafkaBootstrap, topic, null);
+  }
+
+  /** As {@link #onH2(String, String, String)}, with a decision explorer reading {@code reader}. */
+  static TestService onH2(
+      String name, String kafkaBootstrap, String topic, ExplanationsReader explanations) {
     String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
     return new TestService(
         ConfigService.start(
             new ConfigService.Options(
-                url, null, null, "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic, null)),
+                url, null, null, "127.0.0.1", 0, CIPHER, kafkaBootstrap, topic, null),
+            explanations),
         url);
   }
 

@@ -2,6 +2,7 @@ package com.sendflowr.local;
 
 import com.sendflowr.configservice.ConfigService;
 import com.sendflowr.configservice.CredentialCipher;
+import com.sendflowr.configservice.ExplanationsReader;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DispatchOutcome;
@@ -12,6 +13,7 @@ import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -126,9 +128,14 @@ public final class SendFlowrLocal {
                 CredentialCipher.ofBase64(randomKey()),
                 broker.bootstrapServers(),
                 topics.connectorConfig(),
-                credentialsFile));
+                credentialsFile),
+            // The UI's decision explorer reads the explanations the loader stores here.
+            explanationsReader(jdbcUrl));
     toClose.add(0, config::close);
     say("config service API at " + config.apiUrl("127.0.0.1"));
+    config
+        .uiUrl("127.0.0.1")
+        .ifPresent(url -> say("operator UI at " + url + " (sign in with the admin token)"));
     config.bootstrapAdminToken().ifPresent(token -> say("  admin token (shown once): " + token));
     DemoConfig.seed(
         config.store(), CREDENTIAL_REF, sandbox.baseUrl(), SANDBOX_KEY, this::announceInput);
@@ -331,6 +338,21 @@ public final class SendFlowrLocal {
   }
 
   /** A fresh credential encryption key: the local database lives only as long as the run. */
+  /**
+   * The embedded H2 store over JDBC (same JVM); ClickHouse over its HTTP interface, which is what
+   * the explorer reads on every server version: {@code jdbc:clickhouse://host:8123/db?...} becomes
+   * {@code http://host:8123} and {@code db}.
+   */
+  static ExplanationsReader explanationsReader(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:clickhouse:")) {
+      return ExplanationsReader.ofJdbc(jdbcUrl);
+    }
+    URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    return new ExplanationsReader(
+        "http://" + uri.getAuthority(), path.isEmpty() ? "default" : path);
+  }
+
   private static String randomKey() {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);

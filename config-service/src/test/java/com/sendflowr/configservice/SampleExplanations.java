@@ -1,0 +1,151 @@
+package com.sendflowr.configservice;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sendflowr.contract.Contracts;
+import com.sendflowr.testkit.ClickHouseExtension;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Rows of {@code timing_explanations} as the explanation loader writes them, for the decision
+ * explorer's tests. The table is the loader's ({@code ExplanationStore.CLICKHOUSE_DDL} in
+ * explanation-loader, a Flink module the service does not depend on); the explanation is shaped as
+ * the timing model's {@code Explanation.toMap()} writes it.
+ */
+final class SampleExplanations {
+  private SampleExplanations() {}
+
+  static final String DDL =
+      """
+      CREATE TABLE IF NOT EXISTS timing_explanations (
+        decision_id String, explanation_ref String, request_id String, intent_id String,
+        universal_id String, decision_version UInt32, status String, created_at DateTime,
+        created_at_ms UInt64, target_minute_utc UInt16, target_timestamp DateTime,
+        trigger_timestamp DateTime, trigger_timestamp_ms UInt64, latency_estimate_seconds Float64,
+        latency_source String, confidence_score Float64, model_version String,
+        context_weights String, suppressed UInt8, explanation String
+      ) ENGINE = ReplacingMergeTree(created_at_ms)
+      PARTITION BY toYYYYMM(created_at)
+      ORDER BY (decision_id)
+      """;
+
+  /** The loader's embedded (local runner) table, {@code ExplanationStore.H2_DDL}. */
+  static final String H2_DDL =
+      """
+      CREATE TABLE IF NOT EXISTS timing_explanations (
+        decision_id VARCHAR(256) PRIMARY KEY, explanation_ref VARCHAR(256),
+        request_id VARCHAR(256), intent_id VARCHAR(256), universal_id VARCHAR(256),
+        decision_version INT, status VARCHAR(32), created_at TIMESTAMP, created_at_ms BIGINT,
+        target_minute_utc INT, target_timestamp TIMESTAMP, trigger_timestamp TIMESTAMP,
+        trigger_timestamp_ms BIGINT, latency_estimate_seconds DOUBLE PRECISION,
+        latency_source VARCHAR(64), confidence_score DOUBLE PRECISION, model_version VARCHAR(64),
+        context_weights VARCHAR(65536), suppressed SMALLINT, explanation VARCHAR(1000000)
+      )
+      """;
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /** A fresh database with the table, and returns its name. */
+  static String createTable(ClickHouseExtension ch) {
+    String db = ch.freshDatabase();
+    ch.execute(db, DDL);
+    return db;
+  }
+
+  /**
+   * Inserts one version of a decision for {@code universalId}: target minute {@code chosen} of the
+   * week (runners-up 30 and 60 minutes around it), trigger 42 s before the target.
+   */
+  static void insert(
+      ClickHouseExtension ch,
+      String db,
+      String decisionId,
+      int version,
+      String universalId,
+      String intentId,
+      Instant createdAt,
+      Instant target,
+      int chosen,
+      double confidence) {
+    Instant trigger = target.minusSeconds(42);
+    ObjectNode e = Contracts.mapper().createObjectNode();
+    e.put("recipient_id", universalId);
+    e.put("intent_id", intentId);
+    e.put("model_version", "curve-v3");
+    e.put("decided_at", createdAt.toString());
+    e.put("outcome", "scheduled");
+    e.put("policy", "personal");
+    e.put("policy_reason", "confidence 0.64 >= threshold 0.2");
+    ObjectNode inputs = e.putObject("inputs");
+    inputs.put("has_history", true);
+    inputs.put("signal_count", 37);
+    inputs.put("decayed_evidence", 12.5);
+    e.put("base_curve_peak_minute", chosen - 15);
+    e.put("base_curve_peak_lift", 3.1);
+    e.set("best", minute(target, chosen, 2.4));
+    e.set("chosen", minute(target, chosen, 2.4));
+    ArrayNode ru = e.putArray("runners_up");
+    ru.add(minute(target.plusSeconds(1800), chosen + 30, 2.1));
+    ru.add(minute(target.minusSeconds(3600), chosen - 60, 1.7));
+    ArrayNode weights = e.putArray("applied_weights");
+    ObjectNode w = weights.addObject();
+    w.put("signal", "site_visit");
+    w.put("role", "hot_path");
+    w.put("weight", 2.0);
+    w.put("from", createdAt.minusSeconds(60).toString());
+    w.put("until", createdAt.plusSeconds(7200).toString());
+    ObjectNode sup = e.putObject("suppression");
+    sup.put("suppressed", false);
+    sup.putNull("suppressed_until");
+    sup.putArray("breakers_in_window");
+    ObjectNode lat = e.putObject("latency");
+    lat.put("seconds", 42.0);
+    lat.put("source", "learned");
+    lat.put("detail", "klaviyo p50 over 120 deliveries");
+    lat.put("trigger_clamped_to_now", false);
+    ObjectNode c = e.putObject("confidence");
+    c.put("score", confidence);
+    c.put("evidence", 0.8);
+    c.put("sharpness", 0.7);
+    c.put("decayed_evidence", 12.5);
+    c.put("peak_lift", 3.1);
+    c.put("threshold", 0.2);
+
+    ObjectNode row = Contracts.mapper().createObjectNode();
+    row.put("decision_id", decisionId);
+    row.put("explanation_ref", "expl:" + decisionId);
+    row.put("request_id", "req-" + decisionId);
+    row.put("intent_id", intentId);
+    row.put("universal_id", universalId);
+    row.put("decision_version", version);
+    row.put("status", "scheduled");
+    row.put("created_at", SECONDS.format(createdAt));
+    row.put("created_at_ms", createdAt.toEpochMilli());
+    row.put("target_minute_utc", chosen);
+    row.put("target_timestamp", SECONDS.format(target));
+    row.put("trigger_timestamp", SECONDS.format(trigger));
+    row.put("trigger_timestamp_ms", trigger.toEpochMilli());
+    row.put("latency_estimate_seconds", 42.0);
+    row.put("latency_source", "learned");
+    row.put("confidence_score", confidence);
+    row.put("model_version", "curve-v3");
+    row.put("context_weights", "[{\"signal\":\"site_visit\",\"weight\":2.0}]");
+    row.put("suppressed", 0);
+    row.put("explanation", Contracts.toJson(e));
+    ch.execute(db, "INSERT INTO timing_explanations FORMAT JSONEachRow " + row);
+  }
+
+  private static ObjectNode minute(Instant at, int minuteOfWeek, double score) {
+    ObjectNode m = Contracts.mapper().createObjectNode();
+    m.put("instant", at.toString());
+    m.put("minute_of_week", minuteOfWeek);
+    m.put("activity_lift", score / 1.2);
+    m.put("base_lift", score / 1.5);
+    m.put("context_factor", 1.2);
+    m.put("score", score);
+    return m;
+  }
+}
