@@ -17,9 +17,9 @@ public record RateLimits(Integer perSecond, Integer perMinute) implements Serial
   public static final RateLimits NONE = new RateLimits(null, null);
 
   /** Far above any ESP's limit; a larger number is a typo, not a plan. */
-  public static final int MAX_PER_SECOND = 100_000;
+  public static final int MAX_PER_SECOND = 1_000_000;
 
-  public static final int MAX_PER_MINUTE = 6_000_000;
+  public static final int MAX_PER_MINUTE = 60_000_000;
 
   static final String PER_SECOND = "rate_limit_per_second";
   static final String PER_MINUTE = "rate_limit_per_minute";

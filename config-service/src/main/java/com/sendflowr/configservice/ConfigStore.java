@@ -5,6 +5,7 @@ import com.sendflowr.config.BindingRules;
 import com.sendflowr.config.FieldError;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.config.IntentSettings;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.configservice.Entities.ApiToken;
 import com.sendflowr.configservice.Entities.AuditEntry;
 import com.sendflowr.configservice.Entities.Binding;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -664,8 +666,9 @@ public final class ConfigStore {
           "credential",
           "must be at most " + MAX_CREDENTIAL_LENGTH + " printable ASCII characters, no spaces");
     }
-    k.range("rate_limit_per_second", in.rateLimitPerSecond(), 1, 1_000_000);
-    k.range("rate_limit_per_minute", in.rateLimitPerMinute(), 1, 60_000_000);
+    // The bounds the dispatch job checks when these limits reach it with a binding.
+    k.range("rate_limit_per_second", in.rateLimitPerSecond(), 1, RateLimits.MAX_PER_SECOND);
+    k.range("rate_limit_per_minute", in.rateLimitPerMinute(), 1, RateLimits.MAX_PER_MINUTE);
     if (before.isPresent()
         && in.esp() != null
         && !in.esp().equals(before.get().esp())
@@ -727,7 +730,15 @@ public final class ConfigStore {
         before.isEmpty() ? "create" : credentialChanged ? "update_credential" : "update",
         before.orElse(null),
         after);
-    // Accounts are not published: the jobs only see them through bindings, by reference.
+    // Accounts are not published: the jobs see them only through bindings, by reference, with
+    // the account's rate limits copied in; a change of limits republishes the bindings using it.
+    if (before.isPresent()
+        && !(Objects.equals(before.get().rateLimitPerSecond(), after.rateLimitPerSecond())
+            && Objects.equals(before.get().rateLimitPerMinute(), after.rateLimitPerMinute()))) {
+      for (Binding b : queryBindings(ch.c, "WHERE b.account_id = ? AND b.active", id)) {
+        republishBinding(ch, b.intentId(), true);
+      }
+    }
     return after;
   }
 
@@ -818,6 +829,12 @@ public final class ConfigStore {
           }
           return out;
         });
+  }
+
+  private RateLimits accountLimits(Connection c, String accountId) throws SQLException {
+    return findAccount(c, accountId)
+        .map(a -> new RateLimits(a.rateLimitPerSecond(), a.rateLimitPerMinute()))
+        .orElse(RateLimits.NONE);
   }
 
   private Optional<EspAccount> findAccount(Connection c, String id) throws SQLException {
@@ -921,7 +938,11 @@ public final class ConfigStore {
     // The dispatch job's own rules, on exactly the snapshot it would receive.
     for (FieldError e :
         BindingRules.check(
-            Snapshots.binding(after, after.esp(), intent.get().maxLatenessSeconds()))) {
+            Snapshots.binding(
+                after,
+                after.esp(),
+                intent.get().maxLatenessSeconds(),
+                accountLimits(ch.c, after.accountId())))) {
       String field =
           switch (e.field()) {
             case "account", "credential_ref" -> "account_id";
@@ -1042,7 +1063,8 @@ public final class ConfigStore {
       ch.publish(
           IntentBinding.ENTITY_TYPE,
           intentId,
-          Snapshots.binding(b, b.esp(), intent.get().maxLatenessSeconds()));
+          Snapshots.binding(
+              b, b.esp(), intent.get().maxLatenessSeconds(), accountLimits(ch.c, b.accountId())));
     } else if (wasPublished) {
       ch.publish(IntentBinding.ENTITY_TYPE, intentId, null);
     }

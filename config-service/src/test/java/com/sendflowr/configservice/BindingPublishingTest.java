@@ -3,6 +3,7 @@ package com.sendflowr.configservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import java.sql.Connection;
@@ -94,6 +95,45 @@ class BindingPublishingTest {
           .isEqualTo(409);
       assertThat(a.delete("/esp-accounts/acct-b", a.get("/esp-accounts/acct-b").etag()).status())
           .isEqualTo(204);
+    }
+  }
+
+  @Test
+  void theAccountsRateLimitsTravelWithItsBindingsAndAChangeRepublishesThem() throws Exception {
+    try (TestService svc = TestService.onH2("binding-rate-limits", null, null)) {
+      ApiClient a = svc.admin;
+      a.post("/intents", "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-k\",\"name\":\"K\",\"esp\":\"klaviyo\",\"credential\":\"k\","
+              + "\"rate_limit_per_second\":50}");
+      a.post(
+          "/bindings",
+          "{\"binding_id\":\"promo-k\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-k\","
+              + "\"metric_name\":\"Promo\"}");
+      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(0)).rateLimits())
+          .isEqualTo(new RateLimits(50, null));
+
+      String etag = a.get("/esp-accounts/acct-k").etag();
+      ApiClient.Response updated =
+          a.put(
+              "/esp-accounts/acct-k",
+              "{\"name\":\"K\",\"esp\":\"klaviyo\",\"rate_limit_per_second\":20,"
+                  + "\"rate_limit_per_minute\":600}",
+              etag);
+      assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+      List<ConfigChange> records = bindingRecords(svc);
+      assertThat(records).hasSize(2);
+      assertThat(IntentBinding.fromChange(records.get(1)).rateLimits())
+          .isEqualTo(new RateLimits(20, 600));
+
+      // A rename alone does not republish.
+      a.put(
+          "/esp-accounts/acct-k",
+          "{\"name\":\"Klaviyo main\",\"esp\":\"klaviyo\",\"rate_limit_per_second\":20,"
+              + "\"rate_limit_per_minute\":600}",
+          a.get("/esp-accounts/acct-k").etag());
+      assertThat(bindingRecords(svc)).hasSize(2);
     }
   }
 
