@@ -21,6 +21,7 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -308,7 +309,13 @@ public final class ConfigApi {
         BASE + "/import",
         as(
             Role.ADMIN,
-            ctx -> json(ctx, store.importConfig(principal(ctx), body(ctx, ConfigExport.class)))));
+            ctx ->
+                json(
+                    ctx,
+                    store.importConfig(
+                        principal(ctx),
+                        body(ctx, ConfigExport.class),
+                        booleanParam(ctx, "prune")))));
 
     // The decision explorer: the timing job's explanations, read only.
     r.get(
@@ -348,7 +355,8 @@ public final class ConfigApi {
               }
               json(
                   ctx.status(201),
-                  store.createToken(principal(ctx), in.name(), Role.fromWire(in.role())));
+                  store.createToken(
+                      principal(ctx), in.name(), Role.fromWire(in.role()), in.expiresAt()));
             }));
     r.delete(
         BASE + "/tokens/{id}",
@@ -369,7 +377,10 @@ public final class ConfigApi {
   }
 
   /** Body of {@code POST /tokens}. */
-  public record TokenRequest(String name, String role) {}
+  /**
+   * @param expiresAt when the token stops authenticating; absent for never
+   */
+  public record TokenRequest(String name, String role, Instant expiresAt) {}
 
   private void authenticate(Context ctx) {
     if (OperatorUi.isUiPath(ctx.path())) {
@@ -488,6 +499,18 @@ public final class ConfigApi {
         428,
         "precondition_required",
         "name the version the change is based on: If-Match: \"<version>\" or \"version\" in the body");
+  }
+
+  /** {@code true} or {@code false}; absent is false; anything else is a field error. */
+  private static boolean booleanParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.equals("false")) {
+      return false;
+    }
+    if (v.equals("true")) {
+      return true;
+    }
+    throw ApiException.invalid(name, "must be true or false");
   }
 
   private static long longParam(Context ctx, String name, long fallback) {

@@ -25,16 +25,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The config database behind the API: every entity's reads and changes, the audit trail, the outbox
@@ -283,23 +286,30 @@ public final class ConfigStore {
     change(
         who,
         ch -> {
-          Intent before =
-              findIntent(ch.c, id).orElseThrow(() -> ApiException.notFound("intent", id));
-          requireUpdatable(Mode.UPDATE, "intent", id, expected, before.version());
-          List<String> users = new ArrayList<>();
-          queryBindings(ch.c, "WHERE b.intent_id = ?", id)
-              .forEach(b -> users.add("binding " + b.bindingId()));
-          queryMappings(ch.c, "WHERE intent_id = ?", id)
-              .forEach(m -> users.add("signal mapping " + m.mappingId()));
-          if (!users.isEmpty()) {
-            throw ApiException.conflict(
-                "intent '" + id + "' is still used by " + String.join(", ", users));
-          }
-          update(ch.c, "DELETE FROM intents WHERE intent_id = ?", id);
-          ch.audit(INTENT, id, "delete", before, null);
-          ch.publish(INTENT, id, null);
+          removeIntent(ch, id, expected, Mode.UPDATE);
           return null;
         });
+  }
+
+  /**
+   * Deletes the intent inside a change: {@code Mode.UPDATE} checks {@code expected} against its
+   * version, {@code Mode.UPSERT} (an import's prune) does not.
+   */
+  private void removeIntent(Change ch, String id, Long expected, Mode mode) throws SQLException {
+    Intent before = findIntent(ch.c, id).orElseThrow(() -> ApiException.notFound("intent", id));
+    requireUpdatable(mode, "intent", id, expected, before.version());
+    List<String> users = new ArrayList<>();
+    queryBindings(ch.c, "WHERE b.intent_id = ?", id)
+        .forEach(b -> users.add("binding " + b.bindingId()));
+    queryMappings(ch.c, "WHERE intent_id = ?", id)
+        .forEach(m -> users.add("signal mapping " + m.mappingId()));
+    if (!users.isEmpty()) {
+      throw ApiException.conflict(
+          "intent '" + id + "' is still used by " + String.join(", ", users));
+    }
+    update(ch.c, "DELETE FROM intents WHERE intent_id = ?", id);
+    ch.audit(INTENT, id, "delete", before, null);
+    ch.publish(INTENT, id, null);
   }
 
   private Intent validIntent(String id, Intent in) {
@@ -483,16 +493,25 @@ public final class ConfigStore {
     change(
         who,
         ch -> {
-          SignalMapping before =
-              queryMappings(ch.c, "WHERE mapping_id = ?", id).stream()
-                  .findFirst()
-                  .orElseThrow(() -> ApiException.notFound("signal mapping", id));
-          requireUpdatable(Mode.UPDATE, "signal mapping", id, expected, before.version());
-          update(ch.c, "DELETE FROM signal_mappings WHERE mapping_id = ?", id);
-          ch.audit(SIGNAL_MAPPING, id, "delete", before, null);
-          ch.publish(SIGNAL_MAPPING, id, null);
+          removeSignalMapping(ch, id, expected, Mode.UPDATE);
           return null;
         });
+  }
+
+  /**
+   * Deletes the signal mapping inside a change: {@code Mode.UPDATE} checks {@code expected} against
+   * its version, {@code Mode.UPSERT} (an import's prune) does not.
+   */
+  private void removeSignalMapping(Change ch, String id, Long expected, Mode mode)
+      throws SQLException {
+    SignalMapping before =
+        queryMappings(ch.c, "WHERE mapping_id = ?", id).stream()
+            .findFirst()
+            .orElseThrow(() -> ApiException.notFound("signal mapping", id));
+    requireUpdatable(mode, "signal mapping", id, expected, before.version());
+    update(ch.c, "DELETE FROM signal_mappings WHERE mapping_id = ?", id);
+    ch.audit(SIGNAL_MAPPING, id, "delete", before, null);
+    ch.publish(SIGNAL_MAPPING, id, null);
   }
 
   private SignalMapping validMapping(Connection c, String id, SignalMapping in)
@@ -783,21 +802,28 @@ public final class ConfigStore {
     change(
         who,
         ch -> {
-          EspAccount before =
-              findAccount(ch.c, id).orElseThrow(() -> ApiException.notFound("ESP account", id));
-          requireUpdatable(Mode.UPDATE, "ESP account", id, expected, before.version());
-          List<String> users =
-              queryBindings(ch.c, "WHERE b.account_id = ?", id).stream()
-                  .map(Binding::bindingId)
-                  .toList();
-          if (!users.isEmpty()) {
-            throw ApiException.conflict(
-                "ESP account '" + id + "' is still used by bindings " + String.join(", ", users));
-          }
-          update(ch.c, "DELETE FROM esp_accounts WHERE account_id = ?", id);
-          ch.audit(ESP_ACCOUNT, id, "delete", before, null);
+          removeEspAccount(ch, id, expected, Mode.UPDATE);
           return null;
         });
+  }
+
+  /**
+   * Deletes the ESP account inside a change: {@code Mode.UPDATE} checks {@code expected} against
+   * its version, {@code Mode.UPSERT} (an import's prune) does not.
+   */
+  private void removeEspAccount(Change ch, String id, Long expected, Mode mode)
+      throws SQLException {
+    EspAccount before =
+        findAccount(ch.c, id).orElseThrow(() -> ApiException.notFound("ESP account", id));
+    requireUpdatable(mode, "ESP account", id, expected, before.version());
+    List<String> users =
+        queryBindings(ch.c, "WHERE b.account_id = ?", id).stream().map(Binding::bindingId).toList();
+    if (!users.isEmpty()) {
+      throw ApiException.conflict(
+          "ESP account '" + id + "' is still used by bindings " + String.join(", ", users));
+    }
+    update(ch.c, "DELETE FROM esp_accounts WHERE account_id = ?", id);
+    ch.audit(ESP_ACCOUNT, id, "delete", before, null);
   }
 
   private String storedCiphertext(Connection c, String id) throws SQLException {
@@ -1037,16 +1063,23 @@ public final class ConfigStore {
     change(
         who,
         ch -> {
-          Binding before =
-              findBinding(ch.c, id).orElseThrow(() -> ApiException.notFound("binding", id));
-          requireUpdatable(Mode.UPDATE, "binding", id, expected, before.version());
-          update(ch.c, "DELETE FROM bindings WHERE binding_id = ?", id);
-          ch.audit(BINDING, id, "delete", before, null);
-          if (before.active()) {
-            republishBinding(ch, before.intentId(), true);
-          }
+          removeBinding(ch, id, expected, Mode.UPDATE);
           return null;
         });
+  }
+
+  /**
+   * Deletes the binding inside a change: {@code Mode.UPDATE} checks {@code expected} against its
+   * version, {@code Mode.UPSERT} (an import's prune) does not.
+   */
+  private void removeBinding(Change ch, String id, Long expected, Mode mode) throws SQLException {
+    Binding before = findBinding(ch.c, id).orElseThrow(() -> ApiException.notFound("binding", id));
+    requireUpdatable(mode, "binding", id, expected, before.version());
+    update(ch.c, "DELETE FROM bindings WHERE binding_id = ?", id);
+    ch.audit(BINDING, id, "delete", before, null);
+    if (before.active()) {
+      republishBinding(ch, before.intentId(), true);
+    }
   }
 
   /**
@@ -1140,12 +1173,21 @@ public final class ConfigStore {
         });
   }
 
+  /** An import that leaves entities missing from the file alone. */
+  public Status importConfig(Principal who, ConfigExport file) {
+    return importConfig(who, file, false);
+  }
+
   /**
    * Applies a whole config file in one change: every entity in it is created or replaced (its
-   * {@code version} is ignored: the file is the reviewed truth). Entities missing from the file are
-   * left alone. Accounts keep their stored credentials; new ones start without.
+   * {@code version} is ignored: the file is the reviewed truth). Accounts keep their stored
+   * credentials; new ones start without.
+   *
+   * @param prune also delete every entity missing from the file (bindings first, then mappings,
+   *     intents and accounts, so nothing is deleted from under what uses it), which makes the
+   *     stored config exactly the file's
    */
-  public Status importConfig(Principal who, ConfigExport file) {
+  public Status importConfig(Principal who, ConfigExport file, boolean prune) {
     if (file.formatVersion() != null && file.formatVersion() != ConfigExport.FORMAT) {
       throw ApiException.invalid("format_version", "must be " + ConfigExport.FORMAT);
     }
@@ -1177,6 +1219,36 @@ public final class ConfigStore {
           for (int i = 0; i < bindings.size(); i++) {
             Binding e = bindings.get(i);
             at("bindings", i, () -> putBinding(ch, Mode.UPSERT, e.bindingId(), null, e));
+          }
+          if (prune) {
+            Set<String> keep = new HashSet<>();
+            bindings.forEach(e -> keep.add(e.bindingId()));
+            for (Binding e : queryBindings(ch.c, "", null)) {
+              if (!keep.contains(e.bindingId())) {
+                removeBinding(ch, e.bindingId(), null, Mode.UPSERT);
+              }
+            }
+            keep.clear();
+            mappings.forEach(e -> keep.add(e.mappingId()));
+            for (SignalMapping e : queryMappings(ch.c, "", null)) {
+              if (!keep.contains(e.mappingId())) {
+                removeSignalMapping(ch, e.mappingId(), null, Mode.UPSERT);
+              }
+            }
+            keep.clear();
+            intents.forEach(e -> keep.add(e.intentId()));
+            for (Intent e : queryIntents(ch.c, "", null)) {
+              if (!keep.contains(e.intentId())) {
+                removeIntent(ch, e.intentId(), null, Mode.UPSERT);
+              }
+            }
+            keep.clear();
+            accounts.forEach(e -> keep.add(e.accountId()));
+            for (EspAccount e : queryAccounts(ch.c, "", null)) {
+              if (!keep.contains(e.accountId())) {
+                removeEspAccount(ch, e.accountId(), null, Mode.UPSERT);
+              }
+            }
           }
           return null;
         });
@@ -1282,8 +1354,9 @@ public final class ConfigStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT token_id, name, role FROM api_tokens WHERE token_hash = ?"
-                      + " AND revoked_at IS NULL")) {
+                      + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)")) {
             ps.setString(1, TokenHashes.hash(token));
+            ps.setObject(2, ts(clock.instant()));
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
                   ? Optional.of(
@@ -1295,10 +1368,31 @@ public final class ConfigStore {
         });
   }
 
-  /** Creates a token; the returned record is the only place its value ever appears. */
+  /** The longest a token may be issued for: long-lived secrets are rotated, not kept. */
+  static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(730);
+
+  /**
+   * Creates a token that never expires; see {@link #createToken(Principal, String, Role, Instant)}.
+   */
   public ApiToken createToken(Principal who, String name, Role role) {
+    return createToken(who, name, role, null);
+  }
+
+  /**
+   * Creates a token; the returned record is the only place its value ever appears.
+   *
+   * @param expiresAt after this it authenticates no more; null for never
+   */
+  public ApiToken createToken(Principal who, String name, Role role, Instant expiresAt) {
     Checks k = new Checks();
     k.text("name", name, Checks.MAX_ID, true, false);
+    Instant now = clock.instant();
+    if (expiresAt != null
+        && (!expiresAt.isAfter(now) || expiresAt.isAfter(now.plus(MAX_TOKEN_LIFETIME)))) {
+      k.add(
+          "expires_at",
+          "must be in the future and at most " + MAX_TOKEN_LIFETIME.toDays() + " days away");
+    }
     k.throwIfAny();
     String token = TokenHashes.newToken();
     String id = TokenHashes.newId();
@@ -1308,18 +1402,20 @@ public final class ConfigStore {
           try (PreparedStatement ps =
               ch.c.prepareStatement(
                   "INSERT INTO api_tokens (token_id, name, role, token_hash, created_at,"
-                      + " created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                      + " created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, name);
             ps.setString(3, role.wire());
             ps.setString(4, TokenHashes.hash(token));
             ps.setObject(5, ts(ch.now));
             ps.setString(6, ch.actor);
+            ps.setObject(7, expiresAt == null ? null : ts(expiresAt));
             ps.executeUpdate();
           }
-          ApiToken listed = new ApiToken(id, name, role.wire(), ch.now, ch.actor, null, null);
+          ApiToken listed =
+              new ApiToken(id, name, role.wire(), ch.now, ch.actor, null, expiresAt, null);
           ch.audit(API_TOKEN, id, "create", null, listed);
-          return new ApiToken(id, name, role.wire(), ch.now, ch.actor, null, token);
+          return new ApiToken(id, name, role.wire(), ch.now, ch.actor, null, expiresAt, token);
         });
   }
 
@@ -1328,8 +1424,8 @@ public final class ConfigStore {
         c -> {
           try (PreparedStatement ps =
                   c.prepareStatement(
-                      "SELECT token_id, name, role, created_at, created_by, revoked_at"
-                          + " FROM api_tokens ORDER BY created_at, token_id");
+                      "SELECT token_id, name, role, created_at, created_by, revoked_at,"
+                          + " expires_at FROM api_tokens ORDER BY created_at, token_id");
               ResultSet rs = ps.executeQuery()) {
             List<ApiToken> out = new ArrayList<>();
             while (rs.next()) {
@@ -1341,6 +1437,7 @@ public final class ConfigStore {
                       instant(rs, 4),
                       rs.getString(5),
                       instant(rs, 6),
+                      instant(rs, 7),
                       null));
             }
             return out;
@@ -1379,8 +1476,10 @@ public final class ConfigStore {
             c -> {
               try (PreparedStatement ps =
                   c.prepareStatement(
-                      "SELECT COUNT(*) FROM api_tokens WHERE role = ? AND revoked_at IS NULL")) {
+                      "SELECT COUNT(*) FROM api_tokens WHERE role = ? AND revoked_at IS NULL"
+                          + " AND (expires_at IS NULL OR expires_at > ?)")) {
                 ps.setString(1, Role.ADMIN.wire());
+                ps.setObject(2, ts(clock.instant()));
                 try (ResultSet rs = ps.executeQuery()) {
                   rs.next();
                   return rs.getLong(1) > 0;

@@ -124,6 +124,7 @@ public final class Entities {
       Instant createdAt,
       String createdBy,
       Instant revokedAt,
+      Instant expiresAt,
       @JsonProperty(access = JsonProperty.Access.READ_ONLY) String token) {
 
     @Override

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +56,19 @@ public final class OutboxRelay implements AutoCloseable {
    *     rather than publish twice
    * @param kafkaTimeout how long one Kafka call may block before the relay backs off and retries
    */
+  /**
+   * @param retention how long a published outbox row is kept (for audit and debugging) before it is
+   *     deleted; unpublished rows are never deleted
+   */
   public record Options(
       String bootstrapServers,
       String topic,
       String transactionalId,
       Duration idleInterval,
-      Duration kafkaTimeout) {
+      Duration kafkaTimeout,
+      Duration retention) {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     public static Options defaults(String bootstrapServers, String topic) {
       return new Options(
@@ -66,9 +76,18 @@ public final class OutboxRelay implements AutoCloseable {
           topic,
           "sendflowr-config-relay",
           Duration.ofMillis(500),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          DEFAULT_RETENTION);
+    }
+
+    public Options withRetention(Duration retention) {
+      return new Options(
+          bootstrapServers, topic, transactionalId, idleInterval, kafkaTimeout, retention);
     }
   }
+
+  /** How often an idle relay deletes published rows past their retention. */
+  static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
   private final Database db;
   private final Options options;
@@ -78,6 +97,7 @@ public final class OutboxRelay implements AutoCloseable {
   private boolean woken;
   private KafkaProducer<String, String> producer;
   private volatile long published = -1;
+  private long lastPrunedNanos = System.nanoTime() - PRUNE_INTERVAL.toNanos();
 
   public OutboxRelay(Database db, Options options) {
     this.db = db;
@@ -107,6 +127,7 @@ public final class OutboxRelay implements AutoCloseable {
           connect();
         }
         if (publishBatch() == 0) {
+          pruneIfDue();
           idle(options.idleInterval().toMillis());
         }
         backoff = 200;
@@ -206,6 +227,34 @@ public final class OutboxRelay implements AutoCloseable {
     recordPublished(last);
     LOG.debug("published outbox positions up to {} ({} records)", last, rows.size());
     return rows.size();
+  }
+
+  /**
+   * Deletes published rows older than the retention. The published position is also recorded in
+   * Kafka, so a restart after a prune resumes after it and never republishes what is gone.
+   */
+  private void pruneIfDue() {
+    if (System.nanoTime() - lastPrunedNanos < PRUNE_INTERVAL.toNanos() || published < 0) {
+      return;
+    }
+    lastPrunedNanos = System.nanoTime();
+    long upTo = published;
+    int deleted =
+        db.inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("DELETE FROM outbox WHERE position <= ? AND created_at < ?")) {
+                ps.setLong(1, upTo);
+                ps.setObject(
+                    2,
+                    OffsetDateTime.ofInstant(
+                        Instant.now().minus(options.retention()), ZoneOffset.UTC));
+                return ps.executeUpdate();
+              }
+            });
+    if (deleted > 0) {
+      LOG.info("pruned {} published outbox rows older than {}", deleted, options.retention());
+    }
   }
 
   private long kafkaPosition() throws ExecutionException, TimeoutException, InterruptedException {

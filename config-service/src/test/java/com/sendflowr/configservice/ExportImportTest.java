@@ -53,6 +53,53 @@ class ExportImportTest {
   }
 
   @Test
+  void aPruningImportMakesTheStoredConfigExactlyTheFile() throws Exception {
+    try (TestService svc = TestService.onH2("import-prune", null, null)) {
+      ApiClient a = svc.admin;
+      a.post("/intents", "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-k\",\"name\":\"K\",\"esp\":\"klaviyo\",\"credential\":\"k1\"}");
+      a.post(
+          "/bindings",
+          "{\"binding_id\":\"promo_jan-k\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-k\","
+              + "\"metric_name\":\"Promo\"}");
+      String reviewed = a.get("/export").body(); // the file as reviewed: promo_jan only
+
+      a.post("/intents", "{\"intent_id\":\"promo_feb\",\"name\":\"Feb\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-b\",\"name\":\"B\",\"esp\":\"braze\",\"credential\":\"b1\"}");
+      a.post(
+          "/bindings",
+          "{\"binding_id\":\"promo_feb-b\",\"intent_id\":\"promo_feb\",\"account_id\":\"acct-b\","
+              + "\"campaign_id\":\"c-feb\"}");
+      a.post(
+          "/signal-mappings",
+          "{\"mapping_id\":\"sv-feb\",\"signal_type\":\"site_visit\",\"intent_id\":\"promo_feb\","
+              + "\"role\":\"hot_path\"}");
+
+      // Without prune, nothing is deleted.
+      assertThat(a.post("/import", reviewed).status()).isEqualTo(200);
+      assertThat(a.get("/intents/promo_feb").status()).isEqualTo(200);
+
+      assertThat(a.post("/import?prune=maybe", reviewed).status()).isEqualTo(400);
+      ApiClient.Response pruned = a.post("/import?prune=true", reviewed);
+      assertThat(pruned.status()).as(pruned.toString()).isEqualTo(200);
+      JsonNode now = a.get("/export").json();
+      JsonNode file = Contracts.mapper().readTree(reviewed);
+      for (String list : new String[] {"intents", "signal_mappings", "esp_accounts", "bindings"}) {
+        assertThat(strip(now.get(list))).as(list).isEqualTo(strip(file.get(list)));
+      }
+      assertThat(a.get("/intents/promo_feb").status()).isEqualTo(404);
+      assertThat(a.get("/esp-accounts/acct-b").status()).isEqualTo(404);
+      // The kept account keeps its credential; each deletion is in the audit trail.
+      assertThat(a.get("/esp-accounts/acct-k").json().get("credential_set").asBoolean()).isTrue();
+      assertThat(a.get("/audit?entity_type=binding").body()).contains("promo_feb-b");
+    }
+  }
+
+  @Test
   void anInvalidFileChangesNothingAndNamesTheEntity() throws Exception {
     try (TestService svc = TestService.onH2("import-invalid", null, null)) {
       ApiClient.Response r =

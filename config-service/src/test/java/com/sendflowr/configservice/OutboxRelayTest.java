@@ -26,6 +26,64 @@ class OutboxRelayTest {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
+  void publishedRowsArePrunedAfterTheirRetentionAndUnpublishedOnesNever() throws Exception {
+    String topic = KAFKA.uniqueTopic(Topics.CONNECTOR_CONFIG);
+    KAFKA.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));
+    // No Kafka for the service itself: its changes stay in the outbox until our relay runs.
+    try (TestService svc = TestService.onPostgres(POSTGRES, null, null)) {
+      ApiClient api = svc.admin;
+      for (String id : List.of("p1", "p2", "p3")) {
+        assertThat(api.post("/intents", intent(id, "Promo " + id)).status()).isEqualTo(201);
+      }
+      Database db = Database.open(svc.jdbcUrl, POSTGRES.user(), POSTGRES.password());
+      assertThat(outboxRows(db)).isEqualTo(3);
+
+      OutboxRelay relay =
+          new OutboxRelay(
+                  db,
+                  OutboxRelay.Options.defaults(KAFKA.bootstrapServers(), topic)
+                      .withRetention(Duration.ZERO))
+              .start();
+      try {
+        assertThat(KAFKA.consumeAtLeast(topic, 3, Duration.ofSeconds(60))).hasSize(3);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (outboxRows(db) > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(outboxRows(db)).as("published and past retention: pruned").isZero();
+        assertThat(api.get("/status").json().get("published_position").asLong()).isEqualTo(3);
+      } finally {
+        relay.close();
+      }
+      // A change after the prune is published after the pruned positions, not instead of them.
+      assertThat(api.post("/intents", intent("p4", "Promo p4")).status()).isEqualTo(201);
+      assertThat(outboxRows(db)).isEqualTo(1);
+      relay =
+          new OutboxRelay(db, OutboxRelay.Options.defaults(KAFKA.bootstrapServers(), topic))
+              .start();
+      try {
+        List<ConsumerRecord<String, String>> all =
+            KAFKA.consumeAtLeast(topic, 4, Duration.ofSeconds(60));
+        assertThat(all).hasSize(4);
+        assertThat(all.get(3).key()).isEqualTo("intent:p4");
+      } finally {
+        relay.close();
+      }
+    }
+  }
+
+  private static long outboxRows(Database db) {
+    return db.read(
+        c -> {
+          try (var ps = c.prepareStatement("SELECT COUNT(*) FROM outbox");
+              var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  @Test
   void changesMadeWhileKafkaIsDownArePublishedOnceEachInOrder() throws Exception {
     String topic = KAFKA.uniqueTopic(Topics.CONNECTOR_CONFIG);
     KAFKA.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));

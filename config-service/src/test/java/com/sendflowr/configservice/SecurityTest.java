@@ -96,6 +96,29 @@ class SecurityTest {
   }
 
   @Test
+  void aTokenStopsAuthenticatingWhenItExpires() throws Exception {
+    java.time.Instant soon = java.time.Instant.now().plusSeconds(2);
+    ApiClient.Response created =
+        svc.admin.post(
+            "/tokens",
+            "{\"name\":\"short-lived\",\"role\":\"viewer\",\"expires_at\":\"" + soon + "\"}");
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    ApiClient shortLived = svc.admin.as(created.json().get("token").asText());
+    assertThat(shortLived.get("/intents").status()).isEqualTo(200);
+    assertThat(svc.admin.get("/tokens").body()).contains("short-lived").contains("expires_at");
+
+    Thread.sleep(java.time.Duration.between(java.time.Instant.now(), soon).toMillis() + 300);
+    assertThat(shortLived.get("/intents").status()).isEqualTo(401);
+
+    ApiClient.Response past =
+        svc.admin.post(
+            "/tokens",
+            "{\"name\":\"stale\",\"role\":\"viewer\",\"expires_at\":\"2020-01-01T00:00:00Z\"}");
+    assertThat(past.status()).isEqualTo(400);
+    assertThat(past.body()).contains("expires_at");
+  }
+
+  @Test
   void tokensAreStoredAsHashesOnly() throws Exception {
     ApiClient.Response created = svc.admin.post("/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}");
     String token = created.json().get("token").asText();

@@ -19,13 +19,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * the given environments point at (a MiniCluster in tests, local runtimes in the runner).
  *
  * @param explanationsJdbcUrl the explanation loader's store: ClickHouse or H2
- * @param klaviyoBaseUrl the Klaviyo API root to call (the sandbox locally)
+ * @param espBaseUrls per ESP name, the API root to call (the sandboxes locally)
  */
 public record LocalPipeline(
     String kafkaBootstrap,
     PipelineTopics topics,
     String explanationsJdbcUrl,
-    String klaviyoBaseUrl,
+    Map<String, String> espBaseUrls,
     CredentialStore credentials,
     Duration checkpointInterval,
     String groupPrefix) {
@@ -58,17 +58,33 @@ public record LocalPipeline(
     return env.executeAsync("sendflowr-explanation-loader");
   }
 
+  public LocalPipeline {
+    espBaseUrls = Map.copyOf(espBaseUrls);
+  }
+
   public JobClient startDispatch(StreamExecutionEnvironment env) throws Exception {
+    List<String> baseUrlFlags = new ArrayList<>();
+    espBaseUrls.forEach(
+        (esp, url) -> {
+          baseUrlFlags.add("--" + esp + "-base-url");
+          baseUrlFlags.add(url);
+        });
     DispatchJob.wire(
         env,
         args(
-            "decisions-topic", topics.decisions(),
-            "connector-config-topic", topics.connectorConfig(),
-            "outcomes-topic", topics.outcomes(),
-            "dead-letters-topic", topics.deadLetters(),
-            "klaviyo-base-url", klaviyoBaseUrl,
-            "group-id", groupPrefix + "-dispatch",
-            "transactional-id-prefix", groupPrefix + "-dispatch"),
+            baseUrlFlags,
+            "decisions-topic",
+            topics.decisions(),
+            "connector-config-topic",
+            topics.connectorConfig(),
+            "outcomes-topic",
+            topics.outcomes(),
+            "dead-letters-topic",
+            topics.deadLetters(),
+            "group-id",
+            groupPrefix + "-dispatch",
+            "transactional-id-prefix",
+            groupPrefix + "-dispatch"),
         credentials);
     return env.executeAsync("sendflowr-dispatch");
   }

@@ -151,7 +151,7 @@ public final class SendFlowrLocal {
             broker.bootstrapServers(),
             topics,
             jdbcUrl,
-            sandbox.baseUrl(),
+            Map.of("klaviyo", sandbox.baseUrl()),
             CredentialStore.fromFile(credentialsFile),
             Duration.ofSeconds(1),
             "sendflowr-local");

@@ -1,6 +1,7 @@
 package com.sendflowr.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sendflowr.configservice.ConfigService;
@@ -9,6 +10,7 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
+import com.sendflowr.sandbox.esp.BrazeSandbox;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
 import com.sendflowr.testkit.PostgresExtension;
@@ -23,7 +25,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator's story, end to end on real components: through the config service's API (on
  * PostgreSQL) create intent promo_jan, bind it to Klaviyo metric/campaign abc123 with template
  * promo-drip, make Shopify site visits its hot path; the service publishes that to the config
- * topic, and a send request then becomes a call to the sandbox Klaviyo carrying those ids.
+ * topic, and a send request then becomes a call to the sandbox Klaviyo carrying those ids. Then
+ * rebind the intent to a Braze campaign through the API: the next decision goes to Braze, with
+ * neither job restarted and the recipient's learned timing state still there.
  */
 class ConfigServiceUserStoryTest {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -44,11 +50,13 @@ class ConfigServiceUserStoryTest {
   @RegisterExtension static final MiniClusterExtension FLINK = SendFlowrMiniCluster.extension();
 
   static final String API_KEY = "pk_sandbox_story_5678";
+  static final String BRAZE_KEY = "braze-rest-story-4321";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
 
   private SandboxEsp klaviyo;
+  private SandboxEsp braze;
   private ConfigService service;
   private JobClient timing;
   private JobClient dispatch;
@@ -63,15 +71,19 @@ class ConfigServiceUserStoryTest {
     if (service != null) {
       service.close();
     }
-    if (klaviyo != null) {
-      klaviyo.close();
+    for (SandboxEsp esp : new SandboxEsp[] {klaviyo, braze}) {
+      if (esp != null) {
+        esp.close();
+      }
     }
   }
 
   @Test
-  void anIntentConfiguredThroughTheApiReachesKlaviyoWithItsIds() throws Exception {
+  void anIntentConfiguredThroughTheApiReachesKlaviyoThenFollowsARebindingToBraze()
+      throws Exception {
     PipelineTopics topics = PipelineTopics.createdOn(KAFKA);
     klaviyo = SandboxEsp.start(0, Set.of(API_KEY));
+    braze = SandboxEsp.start(new BrazeSandbox(Set.of(BRAZE_KEY)));
 
     Path credentials = dir.resolve("credentials.properties");
     byte[] key = new byte[32];
@@ -120,7 +132,7 @@ class ConfigServiceUserStoryTest {
             KAFKA.bootstrapServers(),
             topics,
             "jdbc:h2:mem:story;DB_CLOSE_DELAY=-1",
-            klaviyo.baseUrl(),
+            Map.of("klaviyo", klaviyo.baseUrl(), "braze", braze.baseUrl()),
             CredentialStore.fromFile(credentials),
             Duration.ofMillis(500),
             "story");
@@ -163,6 +175,63 @@ class ConfigServiceUserStoryTest {
     assertThat(properties.path("campaign_id").asText()).isEqualTo("abc123");
     assertThat(properties.path("template").asText()).isEqualTo("promo-drip");
     assertThat(event.profileEmail()).isEqualTo("sarah@example.com");
+
+    // The rebinding: a Braze account and a Braze binding made active through the API, which
+    // retires the Klaviyo binding in the same change.
+    post(
+        api,
+        token,
+        "/esp-accounts",
+        "{\"account_id\":\"brand-a-braze\",\"name\":\"Brand A Braze\",\"esp\":\"braze\","
+            + "\"credential\":\""
+            + BRAZE_KEY
+            + "\"}");
+    post(
+        api,
+        token,
+        "/bindings",
+        "{\"binding_id\":\"promo_jan-braze\",\"intent_id\":\"promo_jan\","
+            + "\"account_id\":\"brand-a-braze\",\"campaign_id\":\"braze-promo-jan\"}");
+    awaitPublished(api, token);
+    // The dispatch job reads the key of the new account from the same credentials file, which the
+    // service rewrites; the running job resolves credentials when it calls.
+    Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(8);
+    KAFKA.produce(
+        topics.sendRequests(),
+        "u-1",
+        "{\"request_id\":\"req-2\",\"universal_id\":\"u-1\",\"intent_id\":\"promo_jan\","
+            + "\"not_before\":\""
+            + second
+            + "\",\"not_after\":\""
+            + second.plus(Duration.ofSeconds(70))
+            + "\"}");
+
+    TimingDecision next =
+        KAFKA
+            .consumeAtLeast(topics.decisions(), decisions.size() + 1, Duration.ofSeconds(60))
+            .stream()
+            .map(r -> Contracts.parseDecision(r.value()).value())
+            .filter(d -> d.requestId().equals("req-2"))
+            .findFirst()
+            .orElseThrow();
+    // The same learned state decides (only time has moved on, by seconds).
+    assertThat(next.confidenceScore())
+        .as("the recipient's learned state survived the rebinding")
+        .isCloseTo(decision.confidenceScore(), within(0.01));
+    assertThat(next.modelVersion()).isEqualTo(decision.modelVersion());
+    Duration untilNext = Duration.between(Instant.now(), next.triggerTimestampUtc());
+    List<AcceptedEvent> atBraze =
+        braze.awaitEvents(1, (untilNext.isNegative() ? Duration.ZERO : untilNext).plusSeconds(30));
+    assertThat(atBraze)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.metricName()).isEqualTo("braze-promo-jan");
+              assertThat(e.properties().path("sendflowr_request_id").asText()).isEqualTo("req-2");
+            });
+    assertThat(klaviyo.events()).as("nothing more at Klaviyo").hasSize(1);
+    assertThat(timing.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    assertThat(dispatch.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
   }
 
   private static void post(String api, String token, String path, String json) throws Exception {

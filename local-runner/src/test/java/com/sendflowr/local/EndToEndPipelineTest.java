@@ -100,7 +100,7 @@ class EndToEndPipelineTest {
             KAFKA.bootstrapServers(),
             topics,
             CLICKHOUSE.jdbcUrl(database),
-            klaviyo.baseUrl(),
+            Map.of("klaviyo", klaviyo.baseUrl()),
             CredentialStore.of(Map.of("brand-a-klaviyo", API_KEY)),
             Duration.ofMillis(500),
             "e2e");
