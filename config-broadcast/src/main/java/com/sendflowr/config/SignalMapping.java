@@ -10,6 +10,7 @@ import java.util.Locale;
  * breakers of another type. The timing job reads these from the config topic; nothing about roles
  * is hard-coded in it.
  *
+ * @param source the signal source it applies to (e.g. {@code shopify}), or null for every source
  * @param intentId the intent it applies to, or {@link #ALL_INTENTS}
  * @param weight hot-path weight {@code w} at the moment of the signal ({@code P * (1 + w)})
  * @param decay hot-path e-folding time of the weight
@@ -19,6 +20,7 @@ import java.util.Locale;
 public record SignalMapping(
     String mappingId,
     String signalType,
+    String source,
     String intentId,
     Role role,
     double weight,
@@ -62,6 +64,19 @@ public record SignalMapping(
     return ALL_INTENTS.equals(intentId) || intentId.equals(intent);
   }
 
+  /** Whether a signal from {@code signalSource} is one this mapping covers. */
+  public boolean coversSource(String signalSource) {
+    return source == null || source.equals(signalSource);
+  }
+
+  /**
+   * What its rule is keyed by in the timing model: the type, or {@code type@source} for a mapping
+   * of one source (the model applies a type's rule to every source that has none of its own).
+   */
+  public String contextKey() {
+    return source == null ? signalType : signalType + "@" + source;
+  }
+
   /**
    * @throws IllegalArgumentException naming the missing or invalid field
    */
@@ -76,9 +91,14 @@ public record SignalMapping(
             "duration",
             role == Role.HOT_PATH ? DEFAULT_HOT_PATH_DURATION : DEFAULT_BREAKER_DURATION,
             MAX_DURATION);
+    String source = s.optional("source", null);
+    if (source != null && (source.isEmpty() || source.indexOf('@') >= 0)) {
+      throw s.invalid("source", "must be a non-empty source name without '@'");
+    }
     return new SignalMapping(
         change.entityId(),
         s.required("signal_type"),
+        source,
         s.optional("intent_id", ALL_INTENTS),
         role,
         role == Role.HOT_PATH ? s.decimal("weight", DEFAULT_HOT_PATH_WEIGHT, 0, 1_000) : -1,

@@ -22,6 +22,7 @@ import com.sendflowr.timing.job.state.ContextHistoryCodec;
 import com.sendflowr.timing.job.state.LatencyTrackerCodec;
 import com.sendflowr.timing.job.state.PendingRequestCodec;
 import com.sendflowr.timing.job.state.RecipientStateCodec;
+import com.sendflowr.timing.model.ContextRules;
 import com.sendflowr.timing.model.DecisionRequest;
 import com.sendflowr.timing.model.LatencyModel;
 import com.sendflowr.timing.model.LatencyTracker;
@@ -341,10 +342,13 @@ public final class DecideFunction
     if (history == null) {
       history = ContextHistory.empty();
     }
-    context.update(history.with(type, signal.occurredAt(), now, d.view.longestContext()));
+    // Kept with its source, so a mapping of one source (Shopify site visits) applies to it alone.
+    String key = ContextRules.key(type, signal.source());
+    context.update(history.with(key, signal.occurredAt(), now, d.view.longestContext()));
     touch(now, d.ctx);
     for (PendingRequest p : snapshotOfPending()) {
-      SignalMapping m = d.view.mappingFor(type, p.request().intentId()).orElse(null);
+      SignalMapping m =
+          d.view.mappingFor(type, signal.source(), p.request().intentId()).orElse(null);
       if (m != null) {
         onContextSignal(p, m, signal, now, d);
       }

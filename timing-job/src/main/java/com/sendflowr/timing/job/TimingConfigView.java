@@ -86,21 +86,32 @@ public final class TimingConfigView {
     return mappedTypes.contains(signalType);
   }
 
-  /** The mapping of a signal type for an intent; one naming the intent beats one for all. */
+  /** The mapping of a signal type (from any source) for an intent. */
   public Optional<SignalMapping> mappingFor(String signalType, String intentId) {
-    SignalMapping forAll = null;
+    return mappingFor(signalType, null, intentId);
+  }
+
+  /**
+   * The mapping that applies to a signal of this type and source for an intent: one naming the
+   * intent beats one for all intents, and within either, one naming the source beats one for every
+   * source.
+   */
+  public Optional<SignalMapping> mappingFor(String signalType, String source, String intentId) {
+    SignalMapping best = null;
+    int bestRank = -1;
     for (SignalMapping m : mappings) {
-      if (!m.signalType().equals(signalType)) {
+      if (!m.signalType().equals(signalType)
+          || !m.appliesTo(intentId)
+          || !(m.source() == null || m.source().equals(source))) {
         continue;
       }
-      if (m.intentId().equals(intentId)) {
-        return Optional.of(m);
-      }
-      if (SignalMapping.ALL_INTENTS.equals(m.intentId())) {
-        forAll = m;
+      int rank = (m.intentId().equals(intentId) ? 2 : 0) + (m.source() != null ? 1 : 0);
+      if (rank > bestRank) {
+        best = m;
+        bestRank = rank;
       }
     }
-    return Optional.ofNullable(forAll);
+    return Optional.ofNullable(best);
   }
 
   /** The context rules a decision for this intent applies. */
@@ -108,10 +119,22 @@ public final class TimingConfigView {
     return rulesByIntent.computeIfAbsent(intentId, this::buildRules);
   }
 
+  /**
+   * Keyed by {@link SignalMapping#contextKey()}: a source's own rule where a mapping names the
+   * source, the type's rule (which the model applies to every other source) where one does not.
+   */
   private ContextRules buildRules(String intentId) {
     Map<String, ContextRules.Rule> rules = new HashMap<>();
-    for (String type : mappedTypes) {
-      mappingFor(type, intentId).ifPresent(m -> rules.put(type, toRule(m)));
+    Map<String, Integer> ranks = new HashMap<>();
+    for (SignalMapping m : mappings) {
+      if (!m.appliesTo(intentId)) {
+        continue;
+      }
+      int rank = m.intentId().equals(intentId) ? 1 : 0;
+      if (ranks.getOrDefault(m.contextKey(), -1) < rank) {
+        ranks.put(m.contextKey(), rank);
+        rules.put(m.contextKey(), toRule(m));
+      }
     }
     return new ContextRules(rules);
   }

@@ -3,6 +3,8 @@ package com.sendflowr.timing.job;
 import static com.sendflowr.timing.job.TimingFixtures.INTENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sendflowr.config.SignalMapping;
+import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.DeadLetter;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.DispatchOutcome;
@@ -21,6 +23,7 @@ import com.sendflowr.timing.model.RecipientState;
 import com.sendflowr.timing.model.TimingChoice;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -310,10 +313,40 @@ class DecideFunctionTest {
         .isLessThanOrEqualTo(Duration.ofMinutes(15));
     assertThat(second.debug().appliedWeights())
         .extracting(TimingDecision.AppliedWeight::signal)
-        .contains("site_visit");
+        .contains("site_visit@test"); // the type with its source, the mapping's for every source
     assertThat(explanations().get(1).explanationJson())
         .contains("\"cause\":\"hot_path\"")
         .contains("\"signal_type\":\"site_visit\"");
+  }
+
+  @Test
+  void aHotPathOfOneSourceIgnoresTheSameSignalFromAnother() throws Exception {
+    Map<String, Object> s = new HashMap<>();
+    s.put("signal_type", "site_visit");
+    s.put("source", "shopify");
+    s.put("intent_id", TimingFixtures.INTENT);
+    s.put("role", "hot_path");
+    s.put("weight", 50.0);
+    config(
+        new ConfigChange(
+            SignalMapping.ENTITY_TYPE, "shopify-site_visit", 1, T0.minusSeconds(60), false, s));
+    annaHasHistory();
+    send(TimingFixtures.request("req-1", ANNA, T0, T0.plus(Duration.ofHours(24))));
+    assertThat(decisions()).hasSize(1);
+
+    Instant visit = T0.plus(Duration.ofMinutes(30));
+    advanceTo(visit);
+    send(new Signal("visit-web", "site_visit", visit, ANNA, Map.of(), "web", Map.of()));
+    assertThat(decisions()).as("a site visit reported by the web tracker").hasSize(1);
+
+    send(new Signal("visit-shop", "site_visit", visit, ANNA, Map.of(), "shopify", Map.of()));
+    assertThat(decisions()).hasSize(2);
+    TimingDecision second = decisions().get(1);
+    assertThat(Duration.between(visit, second.targetTimestampUtc()))
+        .isLessThanOrEqualTo(Duration.ofMinutes(15));
+    assertThat(second.debug().appliedWeights())
+        .extracting(TimingDecision.AppliedWeight::signal)
+        .containsExactly("site_visit@shopify");
   }
 
   @Test

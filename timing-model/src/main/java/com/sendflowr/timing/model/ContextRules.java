@@ -97,17 +97,43 @@ public record ContextRules(Map<String, Rule> rules) {
     return new ContextRules(r);
   }
 
-  public Optional<Rule> ruleFor(String wireType) {
-    return Optional.ofNullable(rules.get(wireType));
+  /**
+   * Separates a signal type from its source in a context key: {@code site_visit@shopify} is a site
+   * visit reported by Shopify. A rule for the key itself wins; a rule for the bare type applies to
+   * every source.
+   */
+  public static final char SOURCE_SEPARATOR = '@';
+
+  /** The context key of a signal: its type, qualified by its source when it has one. */
+  public static String key(String wireType, String source) {
+    return source == null || source.isEmpty() ? wireType : wireType + SOURCE_SEPARATOR + source;
   }
 
-  /** The context signal a signal of {@code wireType} at {@code at} creates, if it has a role. */
-  public Optional<ContextSignal> toSignal(String wireType, Instant at) {
-    Rule r = rules.get(wireType);
+  /** The signal type of a context key. */
+  public static String typeOf(String key) {
+    int at = key.indexOf(SOURCE_SEPARATOR);
+    return at < 0 ? key : key.substring(0, at);
+  }
+
+  /**
+   * @param key a signal type, or a context key ({@link #key}): its source-specific rule if there is
+   *     one, else its type's
+   */
+  public Optional<Rule> ruleFor(String key) {
+    Rule r = rules.get(key);
+    if (r == null && key.indexOf(SOURCE_SEPARATOR) >= 0) {
+      r = rules.get(typeOf(key));
+    }
+    return Optional.ofNullable(r);
+  }
+
+  /** The context signal a signal of {@code key} at {@code at} creates, if it has a role. */
+  public Optional<ContextSignal> toSignal(String key, Instant at) {
+    Rule r = ruleFor(key).orElse(null);
     if (r == null || r.role() == ContextRole.CLEAR) {
       return Optional.empty();
     }
     return Optional.of(
-        new ContextSignal(wireType, r.role(), at, at.plus(r.duration()), r.amplitude(), r.decay()));
+        new ContextSignal(key, r.role(), at, at.plus(r.duration()), r.amplitude(), r.decay()));
   }
 }

@@ -54,7 +54,8 @@ public final class ContextWeights {
     if (rule.get().role() == ContextRole.CLEAR) {
       String cleared = rule.get().clears();
       for (ContextSignal s : signals) {
-        next.add(s.type().equals(cleared) ? s.endingAt(at) : s);
+        // A clear names a type: it ends that type's breakers from every source.
+        next.add(ContextRules.typeOf(s.type()).equals(cleared) ? s.endingAt(at) : s);
       }
     } else {
       next.addAll(signals);

@@ -37,6 +37,43 @@ class ContextWeightsTest {
   }
 
   @Test
+  void aTypesRuleAppliesToEverySourceAndASourcesOwnRuleOnlyToIt() {
+    ContextRules rules =
+        ContextRules.none()
+            .with(
+                "site_visit",
+                ContextRules.Rule.hotPath(1.0, Duration.ofMinutes(30), Duration.ofHours(6)))
+            .with(
+                "site_visit@shopify",
+                ContextRules.Rule.hotPath(3.0, Duration.ofMinutes(30), Duration.ofHours(6)))
+            .with(
+                "sms_click@twilio",
+                ContextRules.Rule.hotPath(2.0, Duration.ofMinutes(30), Duration.ofHours(6)));
+    assertThat(ContextRules.key("site_visit", "shopify")).isEqualTo("site_visit@shopify");
+    assertThat(ContextRules.key("site_visit", null)).isEqualTo("site_visit");
+    assertThat(ContextRules.typeOf("site_visit@shopify")).isEqualTo("site_visit");
+    assertThat(rules.ruleFor("site_visit@shopify").orElseThrow().amplitude()).isEqualTo(3.0);
+    assertThat(rules.ruleFor("site_visit@web").orElseThrow().amplitude()).isEqualTo(1.0);
+    assertThat(rules.ruleFor("site_visit").orElseThrow().amplitude()).isEqualTo(1.0);
+    assertThat(rules.ruleFor("sms_click@other")).isEmpty();
+    assertThat(rules.ruleFor("sms_click")).isEmpty();
+    assertThat(rules.toSignal("site_visit@web", T0).orElseThrow().type())
+        .isEqualTo("site_visit@web");
+  }
+
+  @Test
+  void aClearEndsItsTypesBreakersFromEverySource() {
+    ContextWeights w =
+        ContextWeights.none()
+            .apply("ticket_opened@zendesk", T0, RULES)
+            .apply("ticket_opened", T0.plusSeconds(60), RULES);
+    assertThat(w.suppressedAt(T0.plus(Duration.ofMinutes(5)).getEpochSecond())).isTrue();
+    ContextWeights cleared =
+        w.apply("ticket_closed@zendesk", T0.plus(Duration.ofMinutes(10)), RULES);
+    assertThat(cleared.suppressedAt(T0.plus(Duration.ofMinutes(11)).getEpochSecond())).isFalse();
+  }
+
+  @Test
   void circuitBreakerForcesZeroThroughoutItsWindowWhateverElseApplies() {
     Random rnd = new Random(20);
     for (int c = 0; c < 500; c++) {
