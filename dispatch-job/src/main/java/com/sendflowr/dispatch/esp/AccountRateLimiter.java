@@ -37,7 +37,8 @@ public final class AccountRateLimiter {
         name,
         RateLimiterConfig.custom()
             .limitForPeriod(1)
-            .limitRefreshPeriod(per.dividedBy(permits))
+            // rounded up, so the pace never exceeds the limit
+            .limitRefreshPeriod(Duration.ofNanos(-Math.floorDiv(-per.toNanos(), permits)))
             .timeoutDuration(HORIZON)
             .build());
   }
