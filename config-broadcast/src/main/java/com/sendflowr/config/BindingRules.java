@@ -114,7 +114,7 @@ public final class BindingRules {
               "max_lateness_seconds",
               "must be a number from 0 to " + IntentBinding.MAX_LATENESS_SECONDS));
     }
-    errors.addAll(RateLimits.check(snapshot));
+    errors.addAll(AccountSettings.check(snapshot));
     Object dryRun = snapshot.get("dry_run");
     if (dryRun != null && !(dryRun instanceof Boolean)) {
       errors.add(new FieldError("dry_run", "must be true or false"));
@@ -190,6 +190,16 @@ public final class BindingRules {
    * published on the config topic and shown to operators, the signing secret is the credential.
    */
   static String webhookUrlProblem(String url) {
+    return httpsUrlProblem(url, true);
+  }
+
+  /**
+   * Why a URL an ESP call goes to (a webhook, an account's API root) is unusable, or null: absolute
+   * https (plain http only to this machine: a local receiver or a sandbox), no credentials in it
+   * (it is published and shown; the secret comes from {@code credential_ref}), no fragment, and a
+   * query only where {@code queryAllowed}. The one check of such URLs, for the config service too.
+   */
+  public static String httpsUrlProblem(String url, boolean queryAllowed) {
     URI uri;
     try {
       uri = new URI(url);
@@ -201,10 +211,13 @@ public final class BindingRules {
       return "must be an absolute https URL";
     }
     if (uri.getRawUserInfo() != null) {
-      return "must not carry credentials: the signing secret comes from credential_ref";
+      return "must not carry credentials: the secret comes from credential_ref";
     }
     if (uri.getRawFragment() != null) {
       return "must not have a fragment";
+    }
+    if (!queryAllowed && uri.getRawQuery() != null) {
+      return "must not have a query";
     }
     boolean loopback = LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT));
     if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {

@@ -22,8 +22,8 @@ import com.sendflowr.contract.ConfigChange;
  * @param fromEmail SendGrid sender address
  * @param maxLatenessSeconds a trigger firing later than this after its time is expired, not sent
  * @param dryRun record what would be sent without calling the ESP
- * @param rateLimits the account's limits as configured; {@link RateLimits#NONE} for the ESP's
- *     published ones
+ * @param accountSettings the account's API root and rate limits as configured ({@link
+ *     AccountSettings#NONE}: the defaults)
  */
 public record IntentBinding(
     String bindingId,
@@ -44,13 +44,13 @@ public record IntentBinding(
     long maxLatenessSeconds,
     boolean dryRun,
     long version,
-    RateLimits rateLimits) {
+    AccountSettings accountSettings) {
 
   public IntentBinding {
-    rateLimits = rateLimits == null ? RateLimits.NONE : rateLimits;
+    accountSettings = accountSettings == null ? AccountSettings.NONE : accountSettings;
   }
 
-  /** A binding with the ESP's published rate limits. */
+  /** A binding without account settings: the deployment's or ESP's API root and limits. */
   public IntentBinding(
       String bindingId,
       String intentId,
@@ -89,7 +89,7 @@ public record IntentBinding(
         maxLatenessSeconds,
         dryRun,
         version,
-        RateLimits.NONE);
+        AccountSettings.NONE);
   }
 
   public static final String ENTITY_TYPE = "intent_binding";
@@ -137,6 +137,6 @@ public record IntentBinding(
         s.nonNegativeLong("max_lateness_seconds", DEFAULT_MAX_LATENESS_SECONDS),
         s.flag("dry_run", false),
         change.version(),
-        RateLimits.fromSnapshot(change.snapshot()));
+        AccountSettings.fromSnapshot(change.snapshot()));
   }
 }

@@ -136,6 +136,29 @@ class BindingRulesTest {
   }
 
   @Test
+  void anAccountsApiRootIsHttpsWithoutCredentialsOrQuery() {
+    assertThat(
+            fields(
+                binding(
+                    "braze", "campaign_id", "c", "api_base_url", "https://rest.iad-05.braze.com")))
+        .isEmpty();
+    assertThat(
+            fields(binding("braze", "campaign_id", "c", "api_base_url", "http://127.0.0.1:8080")))
+        .isEmpty();
+    for (String bad :
+        new String[] {
+          "http://rest.iad-05.braze.com",
+          "https://user:pw@rest.iad-05.braze.com",
+          "https://rest.iad-05.braze.com/?api_key=x",
+          "rest.iad-05.braze.com"
+        }) {
+      assertThat(fields(binding("braze", "campaign_id", "c", "api_base_url", bad)))
+          .as(bad)
+          .containsExactly("api_base_url");
+    }
+  }
+
+  @Test
   void theDispatcherAppliesTheSameRules() {
     ConfigChange braze =
         new ConfigChange(

@@ -1,6 +1,7 @@
 package com.sendflowr.configservice;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.BindingRules;
 import com.sendflowr.config.FieldError;
 import com.sendflowr.config.IntentBinding;
@@ -17,8 +18,6 @@ import com.sendflowr.configservice.Entities.SignalMapping;
 import com.sendflowr.configservice.Entities.Status;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -750,10 +749,11 @@ public final class ConfigStore {
         before.orElse(null),
         after);
     // Accounts are not published: the jobs see them only through bindings, by reference, with
-    // the account's rate limits copied in; a change of limits republishes the bindings using it.
+    // the account's API root and rate limits copied in; changing those republishes its bindings.
     if (before.isPresent()
         && !(Objects.equals(before.get().rateLimitPerSecond(), after.rateLimitPerSecond())
-            && Objects.equals(before.get().rateLimitPerMinute(), after.rateLimitPerMinute()))) {
+            && Objects.equals(before.get().rateLimitPerMinute(), after.rateLimitPerMinute())
+            && Objects.equals(before.get().apiBaseUrl(), after.apiBaseUrl()))) {
       for (Binding b : queryBindings(ch.c, "WHERE b.account_id = ? AND b.active", id)) {
         republishBinding(ch, b.intentId(), true);
       }
@@ -780,21 +780,10 @@ public final class ConfigStore {
     if (!k.ok()) {
       return;
     }
-    try {
-      URI u = new URI(url);
-      String host = u.getHost();
-      boolean local = "localhost".equals(host) || "127.0.0.1".equals(host);
-      if (host == null
-          || !("https".equals(u.getScheme()) || ("http".equals(u.getScheme()) && local))
-          || u.getRawUserInfo() != null
-          || u.getRawQuery() != null
-          || u.getRawFragment() != null) {
-        k.add(
-            "api_base_url",
-            "must be an https URL without credentials, query or fragment (http only for localhost)");
-      }
-    } catch (URISyntaxException e) {
-      k.add("api_base_url", "is not a valid URL");
+    // The dispatch job checks the same when the URL reaches it with a binding.
+    String problem = BindingRules.httpsUrlProblem(url, false);
+    if (problem != null) {
+      k.add("api_base_url", problem);
     }
   }
 
@@ -857,10 +846,14 @@ public final class ConfigStore {
         });
   }
 
-  private RateLimits accountLimits(Connection c, String accountId) throws SQLException {
+  private AccountSettings accountSettings(Connection c, String accountId) throws SQLException {
     return findAccount(c, accountId)
-        .map(a -> new RateLimits(a.rateLimitPerSecond(), a.rateLimitPerMinute()))
-        .orElse(RateLimits.NONE);
+        .map(
+            a ->
+                new AccountSettings(
+                    a.apiBaseUrl() == null || a.apiBaseUrl().isEmpty() ? null : a.apiBaseUrl(),
+                    new RateLimits(a.rateLimitPerSecond(), a.rateLimitPerMinute())))
+        .orElse(AccountSettings.NONE);
   }
 
   private Optional<EspAccount> findAccount(Connection c, String id) throws SQLException {
@@ -968,7 +961,7 @@ public final class ConfigStore {
                 after,
                 after.esp(),
                 intent.get().maxLatenessSeconds(),
-                accountLimits(ch.c, after.accountId())))) {
+                accountSettings(ch.c, after.accountId())))) {
       String field =
           switch (e.field()) {
             case "account", "credential_ref" -> "account_id";
@@ -1097,7 +1090,7 @@ public final class ConfigStore {
           IntentBinding.ENTITY_TYPE,
           intentId,
           Snapshots.binding(
-              b, b.esp(), intent.get().maxLatenessSeconds(), accountLimits(ch.c, b.accountId())));
+              b, b.esp(), intent.get().maxLatenessSeconds(), accountSettings(ch.c, b.accountId())));
     } else if (wasPublished) {
       ch.publish(IntentBinding.ENTITY_TYPE, intentId, null);
     }

@@ -1,6 +1,6 @@
 package com.sendflowr.configservice;
 
-import com.sendflowr.config.RateLimits;
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.configservice.Entities.Binding;
 import com.sendflowr.configservice.Entities.Intent;
 import com.sendflowr.configservice.Entities.SignalMapping;
@@ -45,10 +45,11 @@ final class Snapshots {
    * itself reaches the dispatch job from a secret, never through Kafka.
    *
    * @param maxLatenessSeconds the intent's
-   * @param limits the account's configured rate limits, which the dispatch job paces its calls by
+   * @param account the account's API root and rate limits, which the dispatch job calls and paces
+   *     its calls by
    */
   static Map<String, Object> binding(
-      Binding b, String esp, Long maxLatenessSeconds, RateLimits limits) {
+      Binding b, String esp, Long maxLatenessSeconds, AccountSettings account) {
     Map<String, Object> s = new LinkedHashMap<>();
     put(s, "binding_id", b.bindingId());
     put(s, "esp", esp);
@@ -65,7 +66,7 @@ final class Snapshots {
     put(s, "channel", b.channel());
     put(s, "max_lateness_seconds", maxLatenessSeconds);
     put(s, "dry_run", b.dryRun());
-    s.putAll(limits.toSnapshot());
+    s.putAll(account.toSnapshot());
     return s;
   }
 

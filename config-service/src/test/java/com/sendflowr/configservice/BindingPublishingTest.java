@@ -2,6 +2,7 @@ package com.sendflowr.configservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.ConfigChange;
@@ -99,20 +100,21 @@ class BindingPublishingTest {
   }
 
   @Test
-  void theAccountsRateLimitsTravelWithItsBindingsAndAChangeRepublishesThem() throws Exception {
+  void theAccountsApiRootAndRateLimitsTravelWithItsBindingsAndAChangeRepublishesThem()
+      throws Exception {
     try (TestService svc = TestService.onH2("binding-rate-limits", null, null)) {
       ApiClient a = svc.admin;
       a.post("/intents", "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\"}");
       a.post(
           "/esp-accounts",
           "{\"account_id\":\"acct-k\",\"name\":\"K\",\"esp\":\"klaviyo\",\"credential\":\"k\","
-              + "\"rate_limit_per_second\":50}");
+              + "\"api_base_url\":\"https://a.klaviyo.com\",\"rate_limit_per_second\":50}");
       a.post(
           "/bindings",
           "{\"binding_id\":\"promo-k\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-k\","
               + "\"metric_name\":\"Promo\"}");
-      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(0)).rateLimits())
-          .isEqualTo(new RateLimits(50, null));
+      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(0)).accountSettings())
+          .isEqualTo(new AccountSettings("https://a.klaviyo.com", new RateLimits(50, null)));
 
       String etag = a.get("/esp-accounts/acct-k").etag();
       ApiClient.Response updated =
@@ -124,7 +126,7 @@ class BindingPublishingTest {
       assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
       List<ConfigChange> records = bindingRecords(svc);
       assertThat(records).hasSize(2);
-      assertThat(IntentBinding.fromChange(records.get(1)).rateLimits())
+      assertThat(IntentBinding.fromChange(records.get(1)).accountSettings().rateLimits())
           .isEqualTo(new RateLimits(20, 600));
 
       // A rename alone does not republish.

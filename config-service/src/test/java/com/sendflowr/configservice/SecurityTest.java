@@ -145,11 +145,15 @@ class SecurityTest {
             {"binding_id":"promo_sec-klaviyo","intent_id":"promo_sec","account_id":"brand-a-klaviyo",
              "metric_name":"Promo","campaign_id":"abc123","template_id":"promo-drip"}""");
     assertThat(binding.status()).as(binding.toString()).isEqualTo(201);
-    // A rotation, and a rejected update whose message must not echo the value either.
+    // A rotation (which changes nothing a binding carries, so nothing is republished), and a
+    // rejected update whose message must not echo the value either.
     String etag = svc.admin.get("/esp-accounts/brand-a-klaviyo").etag();
     svc.admin.put(
         "/esp-accounts/brand-a-klaviyo",
-        "{\"name\":\"Brand A\",\"esp\":\"klaviyo\",\"credential\":\"" + CREDENTIAL + "2\"}",
+        "{\"name\":\"Brand A\",\"esp\":\"klaviyo\",\"api_base_url\":\"https://a.klaviyo.com\","
+            + "\"credential\":\""
+            + CREDENTIAL
+            + "2\"}",
         etag);
     ApiClient.Response rejected =
         svc.admin.put(

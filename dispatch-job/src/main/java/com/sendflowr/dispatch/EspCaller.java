@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch;
 
+import com.sendflowr.config.IntentBinding;
 import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
@@ -221,7 +222,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
       request =
           adapter.build(
               command,
-              baseUrls.getOrDefault(adapter.name(), adapter.defaultBaseUrl()),
+              baseUrl(adapter, command.binding()),
               credentials.apiKey(command.binding().credentialRef()));
     } catch (RuntimeException e) {
       complete(result, command, 0, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
@@ -268,12 +269,19 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     if (!open.containsKey(result)) {
       return; // the async timeout already wrote this call's outcome
     }
-    if (call.rateLimiter != null && !call.slotReserved) {
-      Duration wait = call.rateLimiter.reserve();
-      call.slotReserved = true;
-      if (!wait.isZero()) {
-        rateLimited.inc();
-        retryOrGiveUp(call, result, wait);
+    if (call.rateLimiter != null) {
+      if (!call.slotReserved) {
+        call.slotReserved = true;
+        Duration wait = call.rateLimiter.reserve();
+        if (!wait.isZero()) {
+          rateLimited.inc();
+          retryOrGiveUp(call, result, wait);
+          return;
+        }
+      }
+      Duration late = call.rateLimiter.gate(); // timers that fired late must not go out together
+      if (!late.isZero()) {
+        retryOrGiveUp(call, result, late);
         return;
       }
     }
@@ -344,11 +352,25 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   }
 
   /**
+   * Where the call goes: the deployment's override for the ESP (a sandbox, a proxy), else the
+   * account's own API root (a brand's Braze instance, a region), else the ESP's production root.
+   */
+  private String baseUrl(EspAdapter adapter, IntentBinding binding) {
+    String deployment = baseUrls.get(adapter.name());
+    if (deployment != null) {
+      return deployment;
+    }
+    String account = binding.accountSettings().apiBaseUrl();
+    return account != null ? account : adapter.defaultBaseUrl();
+  }
+
+  /**
    * The account's pacer: its configured limits, else the ESP's published ones. Rebuilt when a
    * binding brings other limits for the account.
    */
   private AccountRateLimiter rateLimiter(EspAdapter adapter, DispatchCommand command) {
-    RateLimits limits = command.binding().rateLimits().orElse(adapter.publishedLimits());
+    RateLimits limits =
+        command.binding().accountSettings().rateLimits().orElse(adapter.publishedLimits());
     if (limits.isNone()) {
       return null;
     }

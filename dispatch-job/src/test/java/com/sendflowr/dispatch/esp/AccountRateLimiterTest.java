@@ -35,6 +35,40 @@ class AccountRateLimiterTest {
   }
 
   @Test
+  void theGateSpacesSendsHoweverManyArriveAtOnce() throws Exception {
+    AccountRateLimiter limiter =
+        new AccountRateLimiter("klaviyo/brand-a", new RateLimits(50, null));
+    // Four threads ask as fast as they can for 1.5 s, as a burst of late timers would.
+    java.util.List<Long> sends =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    long end = System.nanoTime() + Duration.ofMillis(1_500).toNanos();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] =
+          new Thread(
+              () -> {
+                while (System.nanoTime() < end) {
+                  if (limiter.gate().isZero()) {
+                    sends.add(System.nanoTime());
+                  }
+                }
+              });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    java.util.List<Long> at = new java.util.ArrayList<>(sends);
+    java.util.Collections.sort(at);
+    assertThat(at.size()).as("1.5 s at 50/s").isBetween(70, 77);
+    for (int i = 51; i < at.size(); i++) {
+      assertThat(at.get(i) - at.get(i - 51))
+          .as("51 sends span at least a second")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+    }
+  }
+
+  @Test
   void theTighterOfTwoLimitsGoverns() {
     // 350/s but only 600 a minute: one slot every 100 ms
     AccountRateLimiter limiter = new AccountRateLimiter("braze/brand-a", new RateLimits(350, 600));
