@@ -1,6 +1,8 @@
 package com.sendflowr.timing.job;
 
+import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
+import java.util.Map;
 
 /**
  * The broadcast side of the decide operator: a connector-config change (signal roles, intent
@@ -14,9 +16,31 @@ public record ControlInput(ConfigChange config, LatencyUpdate latency) {
     }
   }
 
+  /**
+   * A config change as the timing job keeps it. Of a binding only its id is kept, the opaque
+   * execution-channel key: the ESP, its ids and the credential reference never enter the timing
+   * job's state (a malformed binding keeps no channel; the dispatcher dead-letters it).
+   */
   public static ControlInput of(ConfigChange c) {
-    return new ControlInput(c, null);
+    return new ControlInput(espAgnostic(c), null);
   }
+
+  static ConfigChange espAgnostic(ConfigChange c) {
+    if (!IntentBinding.ENTITY_TYPE.equals(c.entityType()) || c.tombstone()) {
+      return c;
+    }
+    Map<String, Object> channel;
+    try {
+      channel = Map.of(CHANNEL, IntentBinding.fromChange(c).bindingId());
+    } catch (IllegalArgumentException malformed) {
+      channel = Map.of();
+    }
+    return new ConfigChange(
+        c.entityType(), c.entityId(), c.version(), c.changedAt(), false, channel);
+  }
+
+  /** The one field of a binding the timing job keeps. */
+  static final String CHANNEL = "binding_id";
 
   public static ControlInput of(LatencyUpdate l) {
     return new ControlInput(null, l);

@@ -64,11 +64,12 @@ public final class TimingConfigView {
         case SignalMapping.ENTITY_TYPE -> mappings.add(SignalMapping.fromChange(c));
         case IntentSettings.ENTITY_TYPE -> intents.put(c.entityId(), IntentSettings.fromChange(c));
         case IntentBinding.ENTITY_TYPE -> {
-          // Only the binding's id is read here (as the opaque channel key); a malformed binding
-          // is the dispatcher's to dead-letter, and this intent keeps the default latency.
-          try {
-            channels.put(c.entityId(), IntentBinding.fromChange(c).bindingId());
-          } catch (IllegalArgumentException malformed) {
+          // Only the binding's id arrives here (ControlInput keeps nothing else), as the opaque
+          // channel key; without one (a malformed binding, which the dispatcher dead-letters) the
+          // intent keeps the default latency.
+          if (c.snapshot().get(ControlInput.CHANNEL) instanceof String channel) {
+            channels.put(c.entityId(), channel);
+          } else {
             channels.remove(c.entityId());
           }
         }
