@@ -35,9 +35,14 @@ public final class ExplanationLoader {
         env,
         new LoaderTopology.Sources(
             KafkaIO.rawSource(
-                options.kafkaBootstrap(), options.explanationsTopic(), options.groupId())),
+                options.kafkaBootstrap(), options.explanationsTopic(), options.groupId()),
+            options.outcomesTopic() == null
+                ? null
+                : KafkaIO.rawSource(
+                    options.kafkaBootstrap(), options.outcomesTopic(), options.groupId())),
         new LoaderTopology.Sinks(
             ExplanationStore.sink(options.store()),
+            options.outcomesTopic() == null ? null : DispatchLog.DEFINITION.sink(options.store()),
             KafkaIO.<DeadLetter>jsonSink(
                 options.kafkaBootstrap(),
                 options.deadLettersTopic(),

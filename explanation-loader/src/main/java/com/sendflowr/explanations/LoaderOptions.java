@@ -8,12 +8,15 @@ import java.time.Duration;
 /**
  * Everything the explanation loader is configured with, read once from flags and environment.
  *
+ * @param outcomesTopic the dispatch outcomes to load into {@code dispatch_log}, or null to load
+ *     explanations only
  * @param groupId Kafka consumer group; offsets are committed on checkpoints
  * @param checkpointInterval also bounds how long a dead-lettered row waits to be committed
  */
 public record LoaderOptions(
     String kafkaBootstrap,
     String explanationsTopic,
+    String outcomesTopic,
     String deadLettersTopic,
     String groupId,
     Duration checkpointInterval,
@@ -24,11 +27,13 @@ public record LoaderOptions(
   /**
    * Flags ({@code --name value}, or env {@code SENDFLOWR_NAME}): {@code kafka-bootstrap}
    * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
-   * explanations-jdbc-user}, {@code explanations-topic}, {@code dead-letters-topic}, {@code
-   * group-id}, {@code checkpoint-interval} (10s), {@code batch-size} (1000), {@code flush-interval}
-   * (500ms), {@code retry-backoff} (200ms), {@code retry-backoff-max} (10s). The store's password
-   * is a secret: only the environment variable {@code SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD} or a
-   * file named by {@code --explanations-jdbc-password-file} (see {@link JobArgs#secret}).
+   * explanations-jdbc-user}, {@code explanations-topic}, {@code outcomes-topic} ({@code
+   * sendflowr.dispatch-outcomes}; {@code none} to load explanations only), {@code
+   * dead-letters-topic}, {@code group-id}, {@code checkpoint-interval} (10s), {@code batch-size}
+   * (1000), {@code flush-interval} (500ms), {@code retry-backoff} (200ms), {@code
+   * retry-backoff-max} (10s). The store's password is a secret: only the environment variable
+   * {@code SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD} or a file named by {@code
+   * --explanations-jdbc-password-file} (see {@link JobArgs#secret}).
    */
   public static LoaderOptions from(JobArgs args) {
     StoreOptions defaults =
@@ -54,9 +59,14 @@ public record LoaderOptions(
     return new LoaderOptions(
         args.require("kafka-bootstrap"),
         args.get("explanations-topic", Topics.EXPLANATIONS),
+        outcomesTopic(args.get("outcomes-topic", Topics.DISPATCH_OUTCOMES)),
         args.get("dead-letters-topic", Topics.DEAD_LETTERS),
         args.get("group-id", DEFAULT_GROUP_ID),
         args.duration("checkpoint-interval", Duration.ofSeconds(10)),
         store);
+  }
+
+  private static String outcomesTopic(String flag) {
+    return flag == null || flag.isBlank() || flag.equals("none") ? null : flag;
   }
 }

@@ -2,6 +2,7 @@ package com.sendflowr.explanations;
 
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DeadLetter;
+import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.ExplanationRow;
 import com.sendflowr.flink.DeadLetters;
 import com.sendflowr.flink.JsonRecordTypeInfo;
@@ -10,16 +11,18 @@ import com.sendflowr.flink.RawRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The explanation loader's dataflow, defined from injected source and sinks so tests run exactly
- * what production runs.
+ * The audit loader's dataflow, defined from injected sources and sinks so tests run exactly what
+ * production runs.
  *
  * <pre>
- * explanations (Kafka, read_committed) ──parse──> store (JdbcSink, retried without end)
- *                                          └────> dead letters (Kafka)
+ * explanations (Kafka, read_committed) ──parse──> timing_explanations (JdbcSink, retried without end)
+ * dispatch outcomes (Kafka, read_committed) ─parse─> dispatch_log (the same)
+ *                                      both ────> dead letters (Kafka)
  * </pre>
  */
 public final class LoaderTopology {
@@ -28,15 +31,29 @@ public final class LoaderTopology {
   public static final String UID_PARSE = "explanation-loader-parse";
   public static final String UID_STORE_SINK = "explanation-loader-store-sink";
   public static final String UID_DEAD_LETTERS_SINK = "explanation-loader-dead-letters-sink";
+  public static final String UID_OUTCOMES_SOURCE = "explanation-loader-outcomes-source";
+  public static final String UID_PARSE_OUTCOMES = "explanation-loader-parse-outcomes";
+  public static final String UID_DISPATCH_LOG_SINK = "explanation-loader-dispatch-log-sink";
 
   /** Names the loader in the dead letters it writes. */
   public static final String STAGE = "explanation-loader/explanations";
 
+  public static final String OUTCOMES_STAGE = "explanation-loader/dispatch-outcomes";
+
   private LoaderTopology() {}
 
-  public record Sources(Source<RawRecord, ?, ?> explanations) {}
+  /**
+   * @param outcomes the dispatch outcomes, or null to load explanations only
+   */
+  public record Sources(Source<RawRecord, ?, ?> explanations, Source<RawRecord, ?, ?> outcomes) {}
 
-  public record Sinks(Sink<ExplanationRow> store, Sink<DeadLetter> deadLetters) {}
+  /**
+   * @param dispatchLog where outcomes go; null when there is no outcomes source
+   */
+  public record Sinks(
+      Sink<ExplanationRow> store,
+      Sink<DispatchOutcome> dispatchLog,
+      Sink<DeadLetter> deadLetters) {}
 
   public static void define(StreamExecutionEnvironment env, Sources sources, Sinks sinks) {
     SingleOutputStreamOperator<ExplanationRow> rows =
@@ -47,9 +64,18 @@ public final class LoaderTopology {
             .name("parse explanation rows")
             .uid(UID_PARSE);
     rows.sinkTo(sinks.store()).name("timing_explanations").uid(UID_STORE_SINK);
-    rows.getSideOutput(DeadLetters.TAG)
-        .sinkTo(sinks.deadLetters())
-        .name("dead letters")
-        .uid(UID_DEAD_LETTERS_SINK);
+    DataStream<DeadLetter> deadLetters = rows.getSideOutput(DeadLetters.TAG);
+    if (sources.outcomes() != null) {
+      SingleOutputStreamOperator<DispatchOutcome> outcomes =
+          env.fromSource(sources.outcomes(), WatermarkStrategy.noWatermarks(), "dispatch outcomes")
+              .uid(UID_OUTCOMES_SOURCE)
+              .process(new ParseOrDeadLetter<>(OUTCOMES_STAGE, Contracts::parseDispatchOutcome))
+              .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+              .name("parse dispatch outcomes")
+              .uid(UID_PARSE_OUTCOMES);
+      outcomes.sinkTo(sinks.dispatchLog()).name("dispatch_log").uid(UID_DISPATCH_LOG_SINK);
+      deadLetters = deadLetters.union(outcomes.getSideOutput(DeadLetters.TAG));
+    }
+    deadLetters.sinkTo(sinks.deadLetters()).name("dead letters").uid(UID_DEAD_LETTERS_SINK);
   }
 }

@@ -26,7 +26,7 @@ public record StoreOptions(
       new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
 
   public StoreOptions {
-    ExplanationStore.driverFor(jdbcUrl); // fails at submission on an unsupported store
+    StoreTable.driverFor(jdbcUrl); // fails at submission on an unsupported store
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1 but was " + batchSize);
     }

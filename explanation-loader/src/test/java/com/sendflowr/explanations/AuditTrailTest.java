@@ -290,6 +290,7 @@ class AuditTrailTest {
         new LoaderOptions(
             KAFKA.bootstrapServers(),
             topics.explanations(),
+            null, // explanations only: dispatch_log is covered end to end in the local runner
             topics.deadLetters(),
             "audit-loader-" + UUID.randomUUID(),
             Duration.ofSeconds(1),

@@ -99,10 +99,10 @@ class ExplanationStoreTest {
         .isEqualTo(ExplanationStore.CLICKHOUSE_DDL)
         .contains("ReplacingMergeTree")
         .contains("ORDER BY (decision_id)");
-    assertThat(ExplanationStore.driverFor("jdbc:ch://h/db"))
+    assertThat(StoreTable.driverFor("jdbc:ch://h/db"))
         .isEqualTo("com.clickhouse.jdbc.ClickHouseDriver");
-    assertThat(ExplanationStore.driverFor("jdbc:h2:mem:x")).isEqualTo("org.h2.Driver");
-    assertThatThrownBy(() -> ExplanationStore.driverFor("jdbc:postgresql://h/db"))
+    assertThat(StoreTable.driverFor("jdbc:h2:mem:x")).isEqualTo("org.h2.Driver");
+    assertThatThrownBy(() -> StoreTable.driverFor("jdbc:postgresql://h/db"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ClickHouse")
         .hasMessageContaining("H2");
@@ -110,7 +110,7 @@ class ExplanationStoreTest {
 
   @Test
   void dateTimesAreBoundAsUtcSecondsText() {
-    assertThat(ExplanationStore.seconds(Instant.parse("2026-01-05T09:30:59.999Z")))
+    assertThat(StoreTable.seconds(Instant.parse("2026-01-05T09:30:59.999Z")))
         .isEqualTo("2026-01-05 09:30:59");
   }
 }

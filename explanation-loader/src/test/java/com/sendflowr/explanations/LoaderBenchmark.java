@@ -59,6 +59,7 @@ public final class LoaderBenchmark {
           new LoaderOptions(
               kafka.bootstrapServers(),
               topic,
+              null,
               deadLetters,
               "loader-benchmark",
               Duration.ofSeconds(10),

@@ -51,6 +51,7 @@ public record LocalPipeline(
         new LoaderOptions(
             kafkaBootstrap,
             topics.explanations(),
+            topics.outcomes(),
             topics.deadLetters(),
             groupPrefix + "-explanation-loader",
             checkpointInterval,

@@ -12,6 +12,7 @@ import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.explanations.DispatchLog;
 import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.RecordedCall;
@@ -68,6 +69,7 @@ class EndToEndPipelineTest {
 
     String database = CLICKHOUSE.freshDatabase();
     CLICKHOUSE.execute(database, ExplanationStore.CLICKHOUSE_DDL);
+    CLICKHOUSE.execute(database, DispatchLog.CLICKHOUSE_DDL);
 
     klaviyo = SandboxEsp.start(0, java.util.Set.of(API_KEY));
     ConfigChange binding =
@@ -196,6 +198,28 @@ class EndToEndPipelineTest {
         .containsEntry("explanation_ref", decision.explanationRef());
     assertThat(((Number) rows.get(0).get("target_minute_utc")).intValue())
         .isEqualTo(decision.targetMinuteUtc());
+
+    // ... and the dispatch outcome to dispatch_log: what fired when, where, and the ESP's answer.
+    String outcomeByDecision =
+        "SELECT state, esp, binding_id, esp_status, idempotency_key, fired_at_ms"
+            + " FROM dispatch_log FINAL WHERE decision_id = '"
+            + decision.decisionId()
+            + "'";
+    List<Map<String, Object>> logged = CLICKHOUSE.query(database, outcomeByDecision);
+    for (Instant deadline = Instant.now().plusSeconds(30);
+        logged.isEmpty() && Instant.now().isBefore(deadline); ) {
+      Thread.sleep(200);
+      logged = CLICKHOUSE.query(database, outcomeByDecision);
+    }
+    assertThat(logged).hasSize(1);
+    assertThat(logged.get(0))
+        .containsEntry("state", "accepted")
+        .containsEntry("esp", "klaviyo")
+        .containsEntry("idempotency_key", outcome.idempotencyKey());
+    assertThat(Integer.parseInt(String.valueOf(logged.get(0).get("esp_status")))).isEqualTo(202);
+    // ClickHouse quotes 64-bit integers in JSON
+    assertThat(Long.parseLong(String.valueOf(logged.get(0).get("fired_at_ms"))))
+        .isEqualTo(outcome.firedAt().toEpochMilli());
 
     Map<String, DeadLetter> deadByStage =
         KAFKA.consumeAtLeast(topics.deadLetters(), 2, Duration.ofSeconds(30)).stream()
