@@ -2,7 +2,7 @@ import type { Api } from "../api";
 import { ESP_ID_FIELDS } from "../signalTypes";
 import type { Binding } from "../types";
 import { CheckField, TextField } from "./Field";
-import { FormFrame, unplaced } from "./FormFrame";
+import { FormFrame, frameState } from "./FormFrame";
 import { useEntityForm } from "./useEntityForm";
 
 const COMMON = ["binding_id", "intent_id", "account_id", "active", "template_id", "notification_id", "channel", "dry_run"];
@@ -38,16 +38,7 @@ export function BindingForm(props: {
         </>
       }
       readOnly={props.readOnly}
-      error={f.error}
-      unplacedErrors={unplaced(e, placed)}
-      conflict={f.conflict}
-      busy={f.busy}
-      saved={f.saved}
-      isNew={f.isNew}
-      version={v.version}
-      onSave={f.save}
-      onDelete={f.remove}
-      onReload={f.reload}
+      {...frameState(f, placed)}
     >
       {f.isNew ? (
         <TextField

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { EntityForm } from "./useEntityForm";
 
 /**
  * What every entity form shares: title, the read-only note, the API's message (field errors that
@@ -91,4 +92,23 @@ export function FormFrame(props: {
 /** Field errors whose field is not one of `placed` (shown in the form's banner instead). */
 export function unplaced(errors: Record<string, string>, placed: string[]): [string, string][] {
   return Object.entries(errors).filter(([f]) => !placed.includes(f));
+}
+
+/**
+ * The frame's props that come straight from an entity form's state: spread them into the frame,
+ * beside its title and read-only flag.
+ */
+export function frameState<T extends { version?: number }>(f: EntityForm<T>, placed: string[]) {
+  return {
+    error: f.error,
+    unplacedErrors: unplaced(f.fieldErrors, placed),
+    conflict: f.conflict,
+    busy: f.busy,
+    saved: f.saved,
+    isNew: f.isNew,
+    version: f.value.version,
+    onSave: f.save,
+    onDelete: f.remove,
+    onReload: f.reload,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Api } from "../api";
 import type { Intent } from "../types";
 import { CheckField, NumberField, SelectField, TextField } from "./Field";
-import { FormFrame, unplaced } from "./FormFrame";
+import { FormFrame, frameState } from "./FormFrame";
 import { useEntityForm } from "./useEntityForm";
 
 const FIELDS = [
@@ -36,16 +36,7 @@ export function IntentForm(props: {
     <FormFrame
       title={f.isNew ? "New intent" : <>Intent <code>{v.intent_id}</code></>}
       readOnly={props.readOnly}
-      error={f.error}
-      unplacedErrors={unplaced(e, FIELDS)}
-      conflict={f.conflict}
-      busy={f.busy}
-      saved={f.saved}
-      isNew={f.isNew}
-      version={v.version}
-      onSave={f.save}
-      onDelete={f.remove}
-      onReload={f.reload}
+      {...frameState(f, FIELDS)}
     >
       {f.isNew && (
         <TextField

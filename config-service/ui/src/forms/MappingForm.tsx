@@ -1,7 +1,7 @@
 import type { Api } from "../api";
 import type { MappingRole, SignalMapping } from "../types";
 import { NumberField, SelectField, TextField } from "./Field";
-import { FormFrame, unplaced } from "./FormFrame";
+import { FormFrame, frameState } from "./FormFrame";
 import { useEntityForm } from "./useEntityForm";
 
 const FIELDS = ["mapping_id", "signal_type", "intent_id", "source", "role", "weight", "decay", "duration", "clears"];
@@ -50,16 +50,7 @@ export function MappingForm(props: {
         </>
       }
       readOnly={props.readOnly}
-      error={f.error}
-      unplacedErrors={unplaced(e, FIELDS)}
-      conflict={f.conflict}
-      busy={f.busy}
-      saved={f.saved}
-      isNew={f.isNew}
-      version={v.version}
-      onSave={f.save}
-      onDelete={f.remove}
-      onReload={f.reload}
+      {...frameState(f, FIELDS)}
     >
       {f.isNew ? (
         <TextField

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { Api } from "../api";
 import { NumberField, SelectField, TextField } from "../forms/Field";
-import { FormFrame, unplaced } from "../forms/FormFrame";
+import { FormFrame, frameState } from "../forms/FormFrame";
 import { useEntityForm } from "../forms/useEntityForm";
 import { ESPS } from "../signalTypes";
 import type { Config, EspAccount } from "../types";
@@ -113,16 +113,7 @@ function AccountForm(props: {
       title={f.isNew ? "New ESP account" : <>ESP account <code>{v.account_id}</code></>}
       readOnly={props.readOnly}
       readOnlyReason="Read only: ESP accounts need the admin role."
-      error={f.error}
-      unplacedErrors={unplaced(e, FIELDS)}
-      conflict={f.conflict}
-      busy={f.busy}
-      saved={f.saved}
-      isNew={f.isNew}
-      version={v.version}
-      onSave={f.save}
-      onDelete={f.remove}
-      onReload={f.reload}
+      {...frameState(f, FIELDS)}
     >
       {f.isNew && (
         <TextField

@@ -50,48 +50,6 @@ public record IntentBinding(
     accountSettings = accountSettings == null ? AccountSettings.NONE : accountSettings;
   }
 
-  /** A binding without account settings: the deployment's or ESP's API root and limits. */
-  public IntentBinding(
-      String bindingId,
-      String intentId,
-      String esp,
-      String account,
-      String credentialRef,
-      String metricName,
-      String campaignId,
-      String canvasId,
-      String workflowId,
-      String eventName,
-      String transactionalMessageId,
-      String templateId,
-      String notificationId,
-      String webhookUrl,
-      String fromEmail,
-      long maxLatenessSeconds,
-      boolean dryRun,
-      long version) {
-    this(
-        bindingId,
-        intentId,
-        esp,
-        account,
-        credentialRef,
-        metricName,
-        campaignId,
-        canvasId,
-        workflowId,
-        eventName,
-        transactionalMessageId,
-        templateId,
-        notificationId,
-        webhookUrl,
-        fromEmail,
-        maxLatenessSeconds,
-        dryRun,
-        version,
-        AccountSettings.NONE);
-  }
-
   public static final String ENTITY_TYPE = "intent_binding";
   public static final long DEFAULT_MAX_LATENESS_SECONDS = 300;
 

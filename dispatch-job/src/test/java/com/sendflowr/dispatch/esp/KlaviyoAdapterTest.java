@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
@@ -46,7 +47,8 @@ class KlaviyoAdapterTest {
         null,
         300,
         false,
-        4);
+        4,
+        AccountSettings.NONE);
   }
 
   static DispatchCommand command(TimingDecision d, IntentBinding b) {
