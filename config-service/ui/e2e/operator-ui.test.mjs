@@ -275,6 +275,11 @@ test("the decision explorer shows a recipient's decisions and why the minute was
     assert.equal(await detail.getByTestId(chart).locator('[data-kind="runner-up"]').count(), 2);
   }
   assert.match(await detail.getByTestId("timeline").textContent(), /trigger, the target minus 42 s/);
+  // ... and what dispatch did with it: accepted at Braze 0.3 s after the trigger.
+  assert.match(
+    await detail.getByTestId("dispatch").textContent(),
+    /accepted at braze \(binding promo_jan@braze\), version 2, 0\.3 s after its trigger, HTTP 201/,
+  );
   await shot("decisions");
 });
 

@@ -161,7 +161,27 @@ export interface Explanation {
   confidence?: Record<string, number>;
 }
 
+/** One dispatch outcome of the decision's request, as dispatch_log holds it. */
+export interface DispatchOutcome {
+  outcome_id: string;
+  decision_id: string;
+  decision_version: number;
+  binding_id: string;
+  esp: string;
+  esp_campaign_id: string;
+  esp_response_id: string;
+  attempts: number;
+  esp_status: number | null;
+  trigger_timestamp_utc: string;
+  fired_at: string;
+  lateness_millis: number;
+  state: string;
+  detail: string;
+}
+
 export interface Decision extends DecisionSummary {
   context_weights: unknown;
   explanation: Explanation | null;
+  /** Null when the store keeps no dispatch log. */
+  dispatch: DispatchOutcome[] | null;
 }

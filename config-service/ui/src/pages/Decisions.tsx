@@ -168,7 +168,32 @@ function DecisionDetail({ d }: { d: Decision }) {
             </li>
             {e.chosen && <li>{utc(e.chosen.instant)}: target minute</li>}
           </ol>
-          <p className="muted">Dispatch outcomes (fired at, ESP status) are not shown here yet.</p>
+          <h3>Dispatch</h3>
+          {d.dispatch === null ? (
+            <p className="muted">The store keeps no dispatch log.</p>
+          ) : d.dispatch.length === 0 ? (
+            <p className="muted" data-testid="dispatch">
+              Not fired yet.
+            </p>
+          ) : (
+            <ol className="timeline" data-testid="dispatch">
+              {d.dispatch.map((o) => (
+                <li key={o.outcome_id}>
+                  {utc(o.fired_at)}: <strong>{o.state.replace("_", " ")}</strong> at {o.esp || "no ESP"}
+                  {o.binding_id && (
+                    <>
+                      {" "}
+                      (binding <code>{o.binding_id}</code>)
+                    </>
+                  )}
+                  , version {o.decision_version}, {(o.lateness_millis / 1000).toFixed(1)} s after its trigger
+                  {o.esp_status !== null && <>, HTTP {o.esp_status}</>}
+                  {o.attempts > 1 && <>, {o.attempts} attempts</>}
+                  {o.detail && <span className="muted"> ({o.detail})</span>}
+                </li>
+              ))}
+            </ol>
+          )}
           <h3>Applied weights</h3>
           {(e.applied_weights ?? []).length === 0 ? (
             <p className="muted">none</p>

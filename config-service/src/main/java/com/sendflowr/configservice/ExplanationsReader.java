@@ -2,6 +2,7 @@ package com.sendflowr.configservice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sendflowr.contract.AuditTables;
 import com.sendflowr.contract.Contracts;
 import java.io.IOException;
 import java.net.URI;
@@ -26,18 +27,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the timing job's decision explanations ({@code timing_explanations}, written by the
- * explanation loader) for the operator UI's decision explorer. Production stores are ClickHouse,
- * read over its HTTP interface ({@code FORMAT JSON}), which every ClickHouse version answers (the
- * JDBC driver cannot read from the old servers some machines run); the local runner's embedded H2
- * store is read over JDBC ({@link #ofJdbc}). Read only: it never writes.
+ * Reads the timing job's decision explanations ({@code timing_explanations}) and the dispatch job's
+ * outcomes ({@code dispatch_log}), both written by the explanation loader, for the operator UI's
+ * decision explorer. Production stores are ClickHouse, read over its HTTP interface ({@code FORMAT
+ * JSON}), which every ClickHouse version answers (the JDBC driver cannot read from the old servers
+ * some machines run); the local runner's embedded H2 store is read over JDBC ({@link #ofJdbc}).
+ * Read only: it never writes.
  *
  * <p>For ClickHouse, values are put into the SQL as escaped string literals, since old servers have
  * no query parameters; ids are length- and character-checked first. JDBC binds them.
  */
 public final class ExplanationsReader {
   private static final Logger LOG = LoggerFactory.getLogger(ExplanationsReader.class);
-  static final String TABLE = "timing_explanations";
+  static final String TABLE = AuditTables.TIMING_EXPLANATIONS;
+
+  /** What the dispatch timeline shows of each outcome. */
+  private static final String OUTCOME_COLUMNS =
+      "outcome_id, decision_id, decision_version, binding_id, esp, esp_campaign_id, attempts,"
+          + " esp_status, esp_response_id, trigger_timestamp_ms, fired_at_ms, lateness_millis,"
+          + " state, detail";
+
   static final int MAX_ID_LENGTH = 256;
 
   /** The columns a list shows; the detail adds the explanation and context weights. */
@@ -105,7 +114,58 @@ public final class ExplanationsReader {
     ObjectNode out = summary(row);
     out.set("context_weights", parseJson(row.path("context_weights").asText(null)));
     out.set("explanation", parseJson(row.path("explanation").asText(null)));
+    out.set("dispatch", dispatchOf(row.path("request_id").asText()));
     return Optional.of(out);
+  }
+
+  /**
+   * The request's dispatch outcomes, every decision version's, in the order they happened: fired
+   * when, to which ESP and binding, accepted or why not. Null when the store has no dispatch log
+   * (an older store): the explanation is still shown.
+   */
+  private JsonNode dispatchOf(String requestId) {
+    List<JsonNode> rows;
+    try {
+      rows =
+          select(
+              AuditTables.DISPATCH_LOG,
+              OUTCOME_COLUMNS,
+              "request_id",
+              requestId,
+              " ORDER BY fired_at_ms, decision_version");
+    } catch (ApiException unavailable) {
+      return null;
+    }
+    var out = Contracts.mapper().createArrayNode();
+    for (JsonNode r : rows) {
+      ObjectNode o = out.addObject();
+      for (String f :
+          List.of(
+              "outcome_id",
+              "decision_id",
+              "binding_id",
+              "esp",
+              "esp_campaign_id",
+              "esp_response_id",
+              "state",
+              "detail")) {
+        o.put(f, r.path(f).asText(""));
+      }
+      o.put("decision_version", r.path("decision_version").asLong());
+      o.put("attempts", r.path("attempts").asLong());
+      JsonNode status = r.path("esp_status");
+      if (status.isNull() || status.isMissingNode() || status.asText().isEmpty()) {
+        o.putNull("esp_status");
+      } else {
+        o.put("esp_status", status.asInt());
+      }
+      o.put(
+          "trigger_timestamp_utc",
+          Instant.ofEpochMilli(r.path("trigger_timestamp_ms").asLong()).toString());
+      o.put("fired_at", Instant.ofEpochMilli(r.path("fired_at_ms").asLong()).toString());
+      o.put("lateness_millis", r.path("lateness_millis").asLong());
+    }
+    return out;
   }
 
   private static String checkedId(String field, String id) {
@@ -162,20 +222,26 @@ public final class ExplanationsReader {
     }
   }
 
-  /** Rows where {@code column} equals {@code value}, as JSON objects keyed by column name. */
+  /** Rows of the explanations where {@code column} equals {@code value}. */
   private List<JsonNode> select(String columns, String column, String value, String tail) {
+    return select(TABLE, columns, column, value, tail);
+  }
+
+  /** Rows where {@code column} equals {@code value}, as JSON objects keyed by column name. */
+  private List<JsonNode> select(
+      String table, String columns, String column, String value, String tail) {
     if (jdbcUrl != null) {
       return selectJdbc(
-          "SELECT " + columns + " FROM " + TABLE + " WHERE " + column + " = ?" + tail, value);
+          "SELECT " + columns + " FROM " + table + " WHERE " + column + " = ?" + tail, value);
     }
-    // FINAL: one row per decision, its latest version (ReplacingMergeTree on created_at_ms).
+    // FINAL: one row per key, its latest version (the tables are ReplacingMergeTrees).
     return query(
         "SELECT "
             + columns
             + " FROM "
             + database
             + "."
-            + TABLE
+            + table
             + " FINAL WHERE "
             + column
             + " = "

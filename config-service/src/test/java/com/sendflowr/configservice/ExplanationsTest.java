@@ -48,6 +48,27 @@ class ExplanationsTest {
         0.3);
     SampleExplanations.insert(
         CLICKHOUSE, db, "d-3", 1, "u-2", "promo_jan", T0, T0.plusSeconds(3600), 100, 0.9);
+    // d-1's request: version 1 expired at Klaviyo (fired too late), version 2 accepted at Braze.
+    SampleExplanations.insertOutcome(
+        CLICKHOUSE,
+        db,
+        "d-1",
+        2,
+        "braze",
+        "accepted",
+        201,
+        T0.plusSeconds(7200 - 42),
+        T0.plusSeconds(7200 - 42).plusMillis(120));
+    SampleExplanations.insertOutcome(
+        CLICKHOUSE,
+        db,
+        "d-1",
+        1,
+        "klaviyo",
+        "expired",
+        null,
+        T0.plusSeconds(3600 - 42),
+        T0.plusSeconds(3600 - 42 + 190));
     svc =
         TestService.onH2(
             "explanations", null, null, new ExplanationsReader(CLICKHOUSE.httpUrl(), db));
@@ -86,6 +107,20 @@ class ExplanationsTest {
     assertThat(e.get("runners_up")).hasSize(2);
     assertThat(e.get("latency").get("source").asText()).isEqualTo("learned");
     assertThat(d.get("context_weights").get(0).get("signal").asText()).isEqualTo("site_visit");
+    // The dispatch timeline of the request, in the order it happened.
+    JsonNode dispatch = d.get("dispatch");
+    assertThat(dispatch).hasSize(2);
+    assertThat(dispatch.get(0).get("state").asText()).isEqualTo("expired");
+    assertThat(dispatch.get(0).get("esp").asText()).isEqualTo("klaviyo");
+    assertThat(dispatch.get(0).get("esp_status").isNull()).isTrue();
+    assertThat(dispatch.get(0).get("lateness_millis").asLong()).isEqualTo(190_000);
+    assertThat(dispatch.get(1).get("state").asText()).isEqualTo("accepted");
+    assertThat(dispatch.get(1).get("esp").asText()).isEqualTo("braze");
+    assertThat(dispatch.get(1).get("esp_status").asInt()).isEqualTo(201);
+    assertThat(dispatch.get(1).get("decision_version").asInt()).isEqualTo(2);
+    assertThat(dispatch.get(1).get("fired_at").asText())
+        .isEqualTo(T0.plusSeconds(7200 - 42).plusMillis(120).toString());
+    assertThat(svc.admin.get("/decisions/d-2").json().get("dispatch")).isEmpty();
     assertThat(svc.admin.get("/decisions/nope").status()).isEqualTo(404);
   }
 
@@ -131,6 +166,7 @@ class ExplanationsTest {
         JsonNode d = local.admin.get("/decisions/d-9").json();
         assertThat(d.get("explanation").get("chosen").get("minute_of_week").asInt())
             .isEqualTo(1260);
+        assertThat(d.get("dispatch").isNull()).as("a store without a dispatch log").isTrue();
         assertThat(
                 local.admin.get("/decisions?universal_id=u-9'%20OR%20'1'='1").json().get("items"))
             .isEmpty();

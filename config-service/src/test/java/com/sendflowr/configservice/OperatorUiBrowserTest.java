@@ -73,6 +73,10 @@ class OperatorUiBrowserTest {
         Instant.parse("2026-12-01T09:00:00Z"),
         1980,
         0.3);
+    // d-1's request was fired at Braze, accepted.
+    Instant trigger = Instant.parse("2026-11-30T21:00:00Z").minusSeconds(42);
+    SampleExplanations.insertOutcome(
+        CLICKHOUSE, db, "d-1", 2, "braze", "accepted", 201, trigger, trigger.plusMillis(300));
 
     try (TestService svc =
         TestService.onPostgres(

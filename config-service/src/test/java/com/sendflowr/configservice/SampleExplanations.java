@@ -2,6 +2,7 @@ package com.sendflowr.configservice;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sendflowr.contract.AuditTables;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.testkit.ClickHouseExtension;
 import java.time.Instant;
@@ -9,50 +10,67 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Rows of {@code timing_explanations} as the explanation loader writes them, for the decision
- * explorer's tests. The table is the loader's ({@code ExplanationStore.CLICKHOUSE_DDL} in
- * explanation-loader, a Flink module the service does not depend on); the explanation is shaped as
- * the timing model's {@code Explanation.toMap()} writes it.
+ * Rows of {@code timing_explanations} and {@code dispatch_log} as the explanation loader writes
+ * them, for the decision explorer's tests, in the loader's own tables ({@link AuditTables}); the
+ * explanation is shaped as the timing model's {@code Explanation.toMap()} writes it.
  */
 final class SampleExplanations {
   private SampleExplanations() {}
 
-  static final String DDL =
-      """
-      CREATE TABLE IF NOT EXISTS timing_explanations (
-        decision_id String, explanation_ref String, request_id String, intent_id String,
-        universal_id String, decision_version UInt32, status String, created_at DateTime,
-        created_at_ms UInt64, target_minute_utc UInt16, target_timestamp DateTime,
-        trigger_timestamp DateTime, trigger_timestamp_ms UInt64, latency_estimate_seconds Float64,
-        latency_source String, confidence_score Float64, model_version String,
-        context_weights String, suppressed UInt8, explanation String
-      ) ENGINE = ReplacingMergeTree(created_at_ms)
-      PARTITION BY toYYYYMM(created_at)
-      ORDER BY (decision_id)
-      """;
+  static final String DDL = AuditTables.TIMING_EXPLANATIONS_CLICKHOUSE;
 
-  /** The loader's embedded (local runner) table, {@code ExplanationStore.H2_DDL}. */
-  static final String H2_DDL =
-      """
-      CREATE TABLE IF NOT EXISTS timing_explanations (
-        decision_id VARCHAR(256) PRIMARY KEY, explanation_ref VARCHAR(256),
-        request_id VARCHAR(256), intent_id VARCHAR(256), universal_id VARCHAR(256),
-        decision_version INT, status VARCHAR(32), created_at TIMESTAMP, created_at_ms BIGINT,
-        target_minute_utc INT, target_timestamp TIMESTAMP, trigger_timestamp TIMESTAMP,
-        trigger_timestamp_ms BIGINT, latency_estimate_seconds DOUBLE PRECISION,
-        latency_source VARCHAR(64), confidence_score DOUBLE PRECISION, model_version VARCHAR(64),
-        context_weights VARCHAR(65536), suppressed SMALLINT, explanation VARCHAR(1000000)
-      )
-      """;
+  /** The loader's embedded (local runner) table. */
+  static final String H2_DDL = AuditTables.TIMING_EXPLANATIONS_H2;
 
   private static final DateTimeFormatter SECONDS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  /** A fresh database with the table, and returns its name. */
+  /** A fresh database with both audit tables, and returns its name. */
   static String createTable(ClickHouseExtension ch) {
     String db = ch.freshDatabase();
     ch.execute(db, DDL);
+    ch.execute(db, AuditTables.DISPATCH_LOG_CLICKHOUSE);
     return db;
+  }
+
+  /** One dispatch outcome of decision {@code decisionId}'s request, as the loader writes it. */
+  static void insertOutcome(
+      ClickHouseExtension ch,
+      String db,
+      String decisionId,
+      int version,
+      String esp,
+      String state,
+      Integer espStatus,
+      Instant trigger,
+      Instant firedAt) {
+    ObjectNode row = Contracts.mapper().createObjectNode();
+    row.put("outcome_id", "out-" + decisionId + "-" + version + "-" + state);
+    row.put("decision_id", decisionId);
+    row.put("decision_version", version);
+    row.put("request_id", "req-" + decisionId);
+    row.put("intent_id", "promo_jan");
+    row.put("universal_id", "u-1");
+    row.put("binding_id", "promo_jan@" + esp);
+    row.put("idempotency_key", "key-" + decisionId + "-" + version);
+    row.put("esp", esp);
+    row.put("esp_campaign_id", "abc123");
+    row.put("esp_template_id", "");
+    row.put("attempts", espStatus == null ? 0 : 1);
+    if (espStatus == null) {
+      row.putNull("esp_status");
+    } else {
+      row.put("esp_status", espStatus);
+    }
+    row.put("esp_response_id", "");
+    row.put("trigger_timestamp", SECONDS.format(trigger));
+    row.put("trigger_timestamp_ms", trigger.toEpochMilli());
+    row.put("fired_at", SECONDS.format(firedAt));
+    row.put("fired_at_ms", firedAt.toEpochMilli());
+    row.put("lateness_millis", firedAt.toEpochMilli() - trigger.toEpochMilli());
+    row.put("state", state);
+    row.put("detail", state.equals("accepted") ? "" : "fired 190000 ms after its trigger");
+    ch.execute(db, "INSERT INTO dispatch_log FORMAT JSONEachRow " + row);
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.sendflowr.explanations;
 
+import com.sendflowr.contract.AuditTables;
 import com.sendflowr.contract.DispatchOutcome;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,63 +14,11 @@ import java.time.Instant;
  * outcome id, which the dispatch job derives from decision and state, so a replay collapses.
  */
 public final class DispatchLog {
-  public static final String TABLE = "dispatch_log";
+  public static final String TABLE = AuditTables.DISPATCH_LOG;
 
-  public static final String CLICKHOUSE_DDL =
-      """
-      CREATE TABLE IF NOT EXISTS dispatch_log (
-        outcome_id String,
-        decision_id String,
-        decision_version UInt32,
-        request_id String,
-        intent_id String,
-        universal_id String,
-        binding_id String,
-        idempotency_key String,
-        esp String,
-        esp_campaign_id String,
-        esp_template_id String,
-        attempts UInt32,
-        esp_status Nullable(Int32),
-        esp_response_id String,
-        trigger_timestamp DateTime,
-        trigger_timestamp_ms UInt64,
-        fired_at DateTime,
-        fired_at_ms UInt64,
-        lateness_millis Int64,
-        state String,
-        detail String
-      ) ENGINE = ReplacingMergeTree(fired_at_ms)
-      PARTITION BY toYYYYMM(trigger_timestamp)
-      ORDER BY (outcome_id)
-      """;
+  public static final String CLICKHOUSE_DDL = AuditTables.DISPATCH_LOG_CLICKHOUSE;
 
-  public static final String H2_DDL =
-      """
-      CREATE TABLE IF NOT EXISTS dispatch_log (
-        outcome_id VARCHAR(256) PRIMARY KEY,
-        decision_id VARCHAR(256),
-        decision_version INT,
-        request_id VARCHAR(256),
-        intent_id VARCHAR(256),
-        universal_id VARCHAR(256),
-        binding_id VARCHAR(256),
-        idempotency_key VARCHAR(256),
-        esp VARCHAR(64),
-        esp_campaign_id VARCHAR(256),
-        esp_template_id VARCHAR(256),
-        attempts INT,
-        esp_status INT,
-        esp_response_id VARCHAR(512),
-        trigger_timestamp TIMESTAMP,
-        trigger_timestamp_ms BIGINT,
-        fired_at TIMESTAMP,
-        fired_at_ms BIGINT,
-        lateness_millis BIGINT,
-        state VARCHAR(32),
-        detail VARCHAR(1000000)
-      )
-      """;
+  public static final String H2_DDL = AuditTables.DISPATCH_LOG_H2;
 
   static final String COLUMNS =
       "outcome_id, decision_id, decision_version, request_id, intent_id, universal_id,"

@@ -1,5 +1,6 @@
 package com.sendflowr.explanations;
 
+import com.sendflowr.contract.AuditTables;
 import com.sendflowr.contract.ExplanationRow;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,61 +10,11 @@ import java.sql.SQLException;
  * rows the timing job emits (see {@link StoreTable} for how writes and replays go).
  */
 public final class ExplanationStore {
-  public static final String TABLE = "timing_explanations";
+  public static final String TABLE = AuditTables.TIMING_EXPLANATIONS;
 
-  public static final String CLICKHOUSE_DDL =
-      """
-      CREATE TABLE IF NOT EXISTS timing_explanations (
-        decision_id String,
-        explanation_ref String,
-        request_id String,
-        intent_id String,
-        universal_id String,
-        decision_version UInt32,
-        status String,
-        created_at DateTime,
-        created_at_ms UInt64,
-        target_minute_utc UInt16,
-        target_timestamp DateTime,
-        trigger_timestamp DateTime,
-        trigger_timestamp_ms UInt64,
-        latency_estimate_seconds Float64,
-        latency_source String,
-        confidence_score Float64,
-        model_version String,
-        context_weights String,
-        suppressed UInt8,
-        explanation String
-      ) ENGINE = ReplacingMergeTree(created_at_ms)
-      PARTITION BY toYYYYMM(created_at)
-      ORDER BY (decision_id)
-      """;
+  public static final String CLICKHOUSE_DDL = AuditTables.TIMING_EXPLANATIONS_CLICKHOUSE;
 
-  public static final String H2_DDL =
-      """
-      CREATE TABLE IF NOT EXISTS timing_explanations (
-        decision_id VARCHAR(256) PRIMARY KEY,
-        explanation_ref VARCHAR(256),
-        request_id VARCHAR(256),
-        intent_id VARCHAR(256),
-        universal_id VARCHAR(256),
-        decision_version INT,
-        status VARCHAR(32),
-        created_at TIMESTAMP,
-        created_at_ms BIGINT,
-        target_minute_utc INT,
-        target_timestamp TIMESTAMP,
-        trigger_timestamp TIMESTAMP,
-        trigger_timestamp_ms BIGINT,
-        latency_estimate_seconds DOUBLE PRECISION,
-        latency_source VARCHAR(64),
-        confidence_score DOUBLE PRECISION,
-        model_version VARCHAR(64),
-        context_weights VARCHAR(65536),
-        suppressed SMALLINT,
-        explanation VARCHAR(1000000)
-      )
-      """;
+  public static final String H2_DDL = AuditTables.TIMING_EXPLANATIONS_H2;
 
   static final String COLUMNS =
       "decision_id, explanation_ref, request_id, intent_id, universal_id, decision_version,"
