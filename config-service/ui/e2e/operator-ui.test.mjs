@@ -283,6 +283,17 @@ test("the decision explorer shows a recipient's decisions and why the minute was
   await shot("decisions");
 });
 
+test("the overview counts the last hours' decisions, sends and dead letters", async () => {
+  // OperatorUiBrowserTest stored one recent decision, its send and two dead letters.
+  await page.goto(UI + "#/overview");
+  const decisions = page.getByTestId("overview-decisions");
+  await decisions.waitFor();
+  assert.match(await decisions.textContent(), /promo_janscheduled1/);
+  assert.match(await page.getByTestId("overview-outcomes").textContent(), /promo_janklaviyoaccepted1/);
+  assert.match(await page.getByTestId("overview-dead-letters").textContent(), /timing-job\/signalsmalformed_json2/);
+  await shot("overview");
+});
+
 test("a viewer sees everything, every control is disabled, and the API refuses anyway", async () => {
   const viewer = await newPage();
   const previous = page;

@@ -4,6 +4,7 @@ import { MappingCanvas } from "./canvas/MappingCanvas";
 import { Accounts } from "./pages/Accounts";
 import { Audit } from "./pages/Audit";
 import { Decisions } from "./pages/Decisions";
+import { Overview } from "./pages/Overview";
 import { Transfer } from "./pages/Transfer";
 import { SignIn } from "./SignIn";
 import type { Config, Principal, Status } from "./types";
@@ -11,13 +12,14 @@ import type { Config, Principal, Status } from "./types";
 // The token lives for this browser tab only (sessionStorage), never in a cookie or the URL.
 const TOKEN_KEY = "sendflowr.token";
 
-type Page = "canvas" | "accounts" | "audit" | "transfer" | "decisions";
+type Page = "canvas" | "accounts" | "audit" | "transfer" | "decisions" | "overview";
 const PAGES: { page: Page; label: string }[] = [
   { page: "canvas", label: "Mapping" },
   { page: "accounts", label: "ESP accounts" },
   { page: "audit", label: "Audit" },
   { page: "transfer", label: "Export / import" },
   { page: "decisions", label: "Decisions" },
+  { page: "overview", label: "Overview" },
 ];
 
 function pageFromHash(): Page {
@@ -142,6 +144,8 @@ function Workspace(props: { token: string; me: Principal; page: Page; signOut: (
         <Audit api={api} />
       ) : page === "decisions" ? (
         <Decisions api={api} />
+      ) : page === "overview" ? (
+        <Overview api={api} />
       ) : (
         <Transfer api={api} admin={canAdmin(me)} reload={reload} />
       )}

@@ -1,19 +1,6 @@
 // A small typed client of the config service's public API (/api/v1, see its openapi.json). The UI
 // saves nothing any other way: every rule (roles, validation, versions) is the API's.
-import type {
-  AuditEntry,
-  Binding,
-  Config,
-  ConfigExport,
-  Decision,
-  DecisionSummary,
-  EspAccount,
-  FieldError,
-  Intent,
-  Principal,
-  SignalMapping,
-  Status,
-} from "./types";
+import type { AuditEntry, Binding, Config, ConfigExport, Decision, DecisionSummary, EspAccount, FieldError, Intent, Overview, Principal, SignalMapping, Status } from "./types";
 
 const BASE = "/api/v1";
 
@@ -128,6 +115,8 @@ export class Api {
       (p) => p.items,
     );
   decision = (id: string) => this.request<Decision>("GET", "/decisions/" + encodeURIComponent(id));
+
+  overview = (hours: number) => this.request<Overview>("GET", "/overview?hours=" + hours);
 
   exportConfig = () => this.request<ConfigExport>("GET", "/export");
   importConfig = (file: ConfigExport) => this.request<unknown>("POST", "/import", file);

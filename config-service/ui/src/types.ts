@@ -185,3 +185,11 @@ export interface Decision extends DecisionSummary {
   /** Null when the store keeps no dispatch log. */
   dispatch: DispatchOutcome[] | null;
 }
+
+/** Counts over the last hours; a section is null when the store lacks its table. */
+export interface Overview {
+  since: string;
+  decisions: { intent_id: string; status: string; count: number }[] | null;
+  outcomes: { intent_id: string; esp: string; state: string; count: number }[] | null;
+  dead_letters: { stage: string; reason: string; count: number }[] | null;
+}

@@ -317,6 +317,19 @@ public final class ConfigApi {
                         body(ctx, ConfigExport.class),
                         booleanParam(ctx, "prune")))));
 
+    // The live overview: decisions, sends and dead letters over the last hours, read only.
+    r.get(
+        BASE + "/overview",
+        as(
+            Role.VIEWER,
+            ctx -> {
+              long hours = longParam(ctx, "hours", 24);
+              if (hours < 1 || hours > 24 * 31) {
+                throw ApiException.invalid("hours", "must be between 1 and 744");
+              }
+              json(ctx, explanations().overview(java.time.Duration.ofHours(hours)));
+            }));
+
     // The decision explorer: the timing job's explanations, read only.
     r.get(
         BASE + "/decisions",

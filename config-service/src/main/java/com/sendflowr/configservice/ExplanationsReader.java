@@ -168,6 +168,76 @@ public final class ExplanationsReader {
     return out;
   }
 
+  /**
+   * What an operator checks first: over the window, decisions by intent and status, dispatch
+   * outcomes by intent, ESP and state, dead letters by stage and reason. A section is null when its
+   * table is missing from the store (an older store).
+   */
+  public JsonNode overview(Duration window) {
+    long since = Instant.now().minus(window).toEpochMilli();
+    ObjectNode out = Contracts.mapper().createObjectNode();
+    out.put("since", Instant.ofEpochMilli(since).toString());
+    out.set("decisions", counts(TABLE, List.of("intent_id", "status"), "created_at_ms", since));
+    out.set(
+        "outcomes",
+        counts(
+            AuditTables.DISPATCH_LOG, List.of("intent_id", "esp", "state"), "fired_at_ms", since));
+    out.set(
+        "dead_letters",
+        counts(AuditTables.DEAD_LETTERS, List.of("stage", "reason"), "rejected_at_ms", since));
+    return out;
+  }
+
+  /** Rows counted by {@code groups} since {@code sinceMs}, largest group first; null if absent. */
+  private JsonNode counts(String table, List<String> groups, String timeColumn, long sinceMs) {
+    String by = String.join(", ", groups);
+    List<JsonNode> rows;
+    try {
+      if (jdbcUrl != null) {
+        rows =
+            selectJdbc(
+                "SELECT "
+                    + by
+                    + ", COUNT(*) AS n FROM "
+                    + table
+                    + " WHERE "
+                    + timeColumn
+                    + " >= ? GROUP BY "
+                    + by
+                    + " ORDER BY n DESC, "
+                    + by,
+                ps -> ps.setLong(1, sinceMs));
+      } else {
+        rows =
+            query(
+                "SELECT "
+                    + by
+                    + ", count() AS n FROM "
+                    + database
+                    + "."
+                    + table
+                    + " FINAL WHERE "
+                    + timeColumn
+                    + " >= "
+                    + sinceMs
+                    + " GROUP BY "
+                    + by
+                    + " ORDER BY n DESC, "
+                    + by
+                    + " FORMAT JSON");
+      }
+    } catch (ApiException unavailable) {
+      return null;
+    }
+    var out = Contracts.mapper().createArrayNode();
+    for (JsonNode r : rows) {
+      ObjectNode o = out.addObject();
+      groups.forEach(g -> o.put(g, r.path(g).asText("")));
+      o.put("count", Long.parseLong(r.path("n").asText("0")));
+    }
+    return out;
+  }
+
   private static String checkedId(String field, String id) {
     if (id == null || id.isEmpty()) {
       throw ApiException.invalid(field, "is required");
@@ -251,9 +321,19 @@ public final class ExplanationsReader {
   }
 
   private List<JsonNode> selectJdbc(String sql, String value) {
+    return selectJdbc(sql, ps -> ps.setString(1, value));
+  }
+
+  /** Binds a query's parameters. */
+  @FunctionalInterface
+  private interface Params {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private List<JsonNode> selectJdbc(String sql, Params params) {
     try (Connection c = DriverManager.getConnection(jdbcUrl);
         PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, value);
+      params.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         ResultSetMetaData md = rs.getMetaData();
         List<JsonNode> rows = new ArrayList<>();

@@ -125,6 +125,71 @@ class ExplanationsTest {
   }
 
   @Test
+  void theOverviewCountsTheLastHours() {
+    // Recent activity, relative to now; the fixtures above are older than a day.
+    Instant now = Instant.now();
+    String recent = db;
+    SampleExplanations.insert(
+        CLICKHOUSE,
+        recent,
+        "r-1",
+        1,
+        "u-7",
+        "promo_jan",
+        now.minusSeconds(3600),
+        now.plusSeconds(3600),
+        1200,
+        0.5);
+    SampleExplanations.insert(
+        CLICKHOUSE,
+        recent,
+        "r-2",
+        1,
+        "u-8",
+        "promo_feb",
+        now.minusSeconds(1800),
+        now.plusSeconds(3600),
+        1300,
+        0.5);
+    SampleExplanations.insertOutcome(
+        CLICKHOUSE, recent, "r-1", 1, "braze", "accepted", 201, now.minusSeconds(60), now);
+    SampleExplanations.insertDeadLetter(
+        CLICKHOUSE, recent, "dl-1", "timing-job/signals", "malformed_json", now.minusSeconds(30));
+    SampleExplanations.insertDeadLetter(
+        CLICKHOUSE, recent, "dl-2", "timing-job/signals", "malformed_json", now.minusSeconds(20));
+
+    JsonNode o = svc.client("viewer").get("/overview?hours=6").json();
+    assertThat(o.get("decisions"))
+        .extracting(
+            d ->
+                d.get("intent_id").asText()
+                    + ":"
+                    + d.get("status").asText()
+                    + "="
+                    + d.get("count").asLong())
+        .containsExactly("promo_feb:scheduled=1", "promo_jan:scheduled=1");
+    assertThat(o.get("outcomes"))
+        .extracting(
+            d ->
+                d.get("esp").asText()
+                    + ":"
+                    + d.get("state").asText()
+                    + "="
+                    + d.get("count").asLong())
+        .containsExactly("braze:accepted=1");
+    assertThat(o.get("dead_letters"))
+        .extracting(
+            d ->
+                d.get("stage").asText()
+                    + ":"
+                    + d.get("reason").asText()
+                    + "="
+                    + d.get("count").asLong())
+        .containsExactly("timing-job/signals:malformed_json=2");
+    assertThat(svc.admin.get("/overview?hours=0").status()).isEqualTo(400);
+  }
+
+  @Test
   void idsAreValuesNeverSql() {
     for (String hostile :
         new String[] {"u-1' OR '1'='1", "u-1\\' OR 1=1 --", "x'; DROP TABLE timing_explanations"}) {
@@ -167,6 +232,9 @@ class ExplanationsTest {
         assertThat(d.get("explanation").get("chosen").get("minute_of_week").asInt())
             .isEqualTo(1260);
         assertThat(d.get("dispatch").isNull()).as("a store without a dispatch log").isTrue();
+        JsonNode overview = local.admin.get("/overview").json();
+        assertThat(overview.get("decisions")).isEmpty(); // d-9 was decided long ago
+        assertThat(overview.get("outcomes").isNull()).isTrue();
         assertThat(
                 local.admin.get("/decisions?universal_id=u-9'%20OR%20'1'='1").json().get("items"))
             .isEmpty();

@@ -77,6 +77,25 @@ class OperatorUiBrowserTest {
     Instant trigger = Instant.parse("2026-11-30T21:00:00Z").minusSeconds(42);
     SampleExplanations.insertOutcome(
         CLICKHOUSE, db, "d-1", 2, "braze", "accepted", 201, trigger, trigger.plusMillis(300));
+    // The last hours, for the overview: a decision, its send, two dead letters.
+    Instant now = Instant.now();
+    SampleExplanations.insert(
+        CLICKHOUSE,
+        db,
+        "d-now",
+        1,
+        "u-5",
+        "promo_jan",
+        now.minusSeconds(600),
+        now.plusSeconds(3600),
+        1500,
+        0.7);
+    SampleExplanations.insertOutcome(
+        CLICKHOUSE, db, "d-now", 1, "klaviyo", "accepted", 202, now.minusSeconds(300), now);
+    SampleExplanations.insertDeadLetter(
+        CLICKHOUSE, db, "dl-1", "timing-job/signals", "malformed_json", now.minusSeconds(60));
+    SampleExplanations.insertDeadLetter(
+        CLICKHOUSE, db, "dl-2", "timing-job/signals", "malformed_json", now.minusSeconds(30));
 
     try (TestService svc =
         TestService.onPostgres(

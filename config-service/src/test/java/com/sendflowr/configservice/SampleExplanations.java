@@ -30,7 +30,25 @@ final class SampleExplanations {
     String db = ch.freshDatabase();
     ch.execute(db, DDL);
     ch.execute(db, AuditTables.DISPATCH_LOG_CLICKHOUSE);
+    ch.execute(db, AuditTables.DEAD_LETTERS_CLICKHOUSE);
     return db;
+  }
+
+  /** One dead letter as the loader keeps it. */
+  static void insertDeadLetter(
+      ClickHouseExtension ch, String db, String id, String stage, String reason, Instant at) {
+    ObjectNode row = Contracts.mapper().createObjectNode();
+    row.put("dead_letter_id", id);
+    row.put("stage", stage);
+    row.put("source_topic", "sendflowr.signals");
+    row.put("record_key", "u-1");
+    row.put("reason", reason);
+    row.put("detail", "sample");
+    row.put("payload", "{\"event_id\": ");
+    row.put("payload_truncated", 0);
+    row.put("rejected_at", SECONDS.format(at));
+    row.put("rejected_at_ms", at.toEpochMilli());
+    ch.execute(db, "INSERT INTO dead_letters FORMAT JSONEachRow " + row);
   }
 
   /** One dispatch outcome of decision {@code decisionId}'s request, as the loader writes it. */

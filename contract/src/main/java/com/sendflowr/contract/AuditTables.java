@@ -12,6 +12,8 @@ public final class AuditTables {
 
   public static final String DISPATCH_LOG = "dispatch_log";
 
+  public static final String DEAD_LETTERS = "dead_letters";
+
   /** One row per decision version; replays collapse on the decision id. */
   public static final String TIMING_EXPLANATIONS_CLICKHOUSE =
       """
@@ -123,6 +125,42 @@ public final class AuditTables {
         lateness_millis BIGINT,
         state VARCHAR(32),
         detail VARCHAR(1000000)
+      )
+      """;
+
+  /** One row per dead letter, so operators can count them by stage and reason. */
+  public static final String DEAD_LETTERS_CLICKHOUSE =
+      """
+      CREATE TABLE IF NOT EXISTS dead_letters (
+        dead_letter_id String,
+        stage String,
+        source_topic String,
+        record_key String,
+        reason String,
+        detail String,
+        payload String,
+        payload_truncated UInt8,
+        rejected_at DateTime,
+        rejected_at_ms UInt64
+      ) ENGINE = ReplacingMergeTree(rejected_at_ms)
+      PARTITION BY toYYYYMM(rejected_at)
+      ORDER BY (dead_letter_id)
+      """;
+
+  /** The same on H2. */
+  public static final String DEAD_LETTERS_H2 =
+      """
+      CREATE TABLE IF NOT EXISTS dead_letters (
+        dead_letter_id VARCHAR(256) PRIMARY KEY,
+        stage VARCHAR(256),
+        source_topic VARCHAR(256),
+        record_key VARCHAR(1024),
+        reason VARCHAR(64),
+        detail VARCHAR(65536),
+        payload VARCHAR(1000000),
+        payload_truncated SMALLINT,
+        rejected_at TIMESTAMP,
+        rejected_at_ms BIGINT
       )
       """;
 }

@@ -42,28 +42,24 @@ public final class DispatchLog {
     ps.setString(++i, o.requestId());
     ps.setString(++i, o.intentId());
     ps.setString(++i, o.universalId());
-    ps.setString(++i, orEmpty(o.bindingId()));
-    ps.setString(++i, orEmpty(o.idempotencyKey()));
-    ps.setString(++i, orEmpty(o.esp()));
-    ps.setString(++i, orEmpty(o.espCampaignId()));
-    ps.setString(++i, orEmpty(o.espTemplateId()));
+    ps.setString(++i, StoreTable.text(o.bindingId()));
+    ps.setString(++i, StoreTable.text(o.idempotencyKey()));
+    ps.setString(++i, StoreTable.text(o.esp()));
+    ps.setString(++i, StoreTable.text(o.espCampaignId()));
+    ps.setString(++i, StoreTable.text(o.espTemplateId()));
     ps.setInt(++i, o.attempts());
     if (o.espStatus() == null) {
       ps.setNull(++i, Types.INTEGER);
     } else {
       ps.setInt(++i, o.espStatus());
     }
-    ps.setString(++i, orEmpty(o.espResponseId()));
+    ps.setString(++i, StoreTable.text(o.espResponseId()));
     ps.setString(++i, StoreTable.seconds(o.triggerTimestampUtc()));
     ps.setLong(++i, o.triggerTimestampUtc().toEpochMilli());
     ps.setString(++i, StoreTable.seconds(fired));
     ps.setLong(++i, fired.toEpochMilli());
     ps.setLong(++i, o.latenessMillis());
     ps.setString(++i, o.state().wire());
-    ps.setString(++i, orEmpty(o.detail()));
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
+    ps.setString(++i, StoreTable.text(o.detail()));
   }
 }

@@ -39,10 +39,15 @@ public final class ExplanationLoader {
             options.outcomesTopic() == null
                 ? null
                 : KafkaIO.rawSource(
-                    options.kafkaBootstrap(), options.outcomesTopic(), options.groupId())),
+                    options.kafkaBootstrap(), options.outcomesTopic(), options.groupId()),
+            options.loadDeadLetters()
+                ? KafkaIO.rawSource(
+                    options.kafkaBootstrap(), options.deadLettersTopic(), options.groupId())
+                : null),
         new LoaderTopology.Sinks(
             ExplanationStore.sink(options.store()),
             options.outcomesTopic() == null ? null : DispatchLog.DEFINITION.sink(options.store()),
+            options.loadDeadLetters() ? DeadLetterLog.DEFINITION.sink(options.store()) : null,
             KafkaIO.<DeadLetter>jsonSink(
                 options.kafkaBootstrap(),
                 options.deadLettersTopic(),

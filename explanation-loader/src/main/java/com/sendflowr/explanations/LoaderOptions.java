@@ -8,8 +8,8 @@ import java.time.Duration;
 /**
  * Everything the explanation loader is configured with, read once from flags and environment.
  *
- * @param outcomesTopic the dispatch outcomes to load into {@code dispatch_log}, or null to load
- *     explanations only
+ * @param outcomesTopic the dispatch outcomes to load into {@code dispatch_log}, or null not to
+ * @param loadDeadLetters whether to load the dead-letter topic into {@code dead_letters}
  * @param groupId Kafka consumer group; offsets are committed on checkpoints
  * @param checkpointInterval also bounds how long a dead-lettered row waits to be committed
  */
@@ -18,6 +18,7 @@ public record LoaderOptions(
     String explanationsTopic,
     String outcomesTopic,
     String deadLettersTopic,
+    boolean loadDeadLetters,
     String groupId,
     Duration checkpointInterval,
     StoreOptions store) {
@@ -29,11 +30,11 @@ public record LoaderOptions(
    * (required), {@code explanations-jdbc-url} (required, ClickHouse or H2), {@code
    * explanations-jdbc-user}, {@code explanations-topic}, {@code outcomes-topic} ({@code
    * sendflowr.dispatch-outcomes}; {@code none} to load explanations only), {@code
-   * dead-letters-topic}, {@code group-id}, {@code checkpoint-interval} (10s), {@code batch-size}
-   * (1000), {@code flush-interval} (500ms), {@code retry-backoff} (200ms), {@code
-   * retry-backoff-max} (10s). The store's password is a secret: only the environment variable
-   * {@code SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD} or a file named by {@code
-   * --explanations-jdbc-password-file} (see {@link JobArgs#secret}).
+   * dead-letters-topic}, {@code load-dead-letters} (true: into {@code dead_letters}), {@code
+   * group-id}, {@code checkpoint-interval} (10s), {@code batch-size} (1000), {@code flush-interval}
+   * (500ms), {@code retry-backoff} (200ms), {@code retry-backoff-max} (10s). The store's password
+   * is a secret: only the environment variable {@code SENDFLOWR_EXPLANATIONS_JDBC_PASSWORD} or a
+   * file named by {@code --explanations-jdbc-password-file} (see {@link JobArgs#secret}).
    */
   public static LoaderOptions from(JobArgs args) {
     StoreOptions defaults =
@@ -61,6 +62,7 @@ public record LoaderOptions(
         args.get("explanations-topic", Topics.EXPLANATIONS),
         outcomesTopic(args.get("outcomes-topic", Topics.DISPATCH_OUTCOMES)),
         args.get("dead-letters-topic", Topics.DEAD_LETTERS),
+        flag(args.get("load-dead-letters", "true")),
         args.get("group-id", DEFAULT_GROUP_ID),
         args.duration("checkpoint-interval", Duration.ofSeconds(10)),
         store);
@@ -68,5 +70,15 @@ public record LoaderOptions(
 
   private static String outcomesTopic(String flag) {
     return flag == null || flag.isBlank() || flag.equals("none") ? null : flag;
+  }
+
+  private static boolean flag(String v) {
+    return switch (v.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--load-dead-letters must be true or false but was '" + v + "'");
+    };
   }
 }

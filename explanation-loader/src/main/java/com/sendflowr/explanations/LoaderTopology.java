@@ -23,6 +23,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * explanations (Kafka, read_committed) ──parse──> timing_explanations (JdbcSink, retried without end)
  * dispatch outcomes (Kafka, read_committed) ─parse─> dispatch_log (the same)
  *                                      both ────> dead letters (Kafka)
+ * dead letters (Kafka) ──parse──> dead_letters (the same); an unreadable one is not
+ *                                 dead-lettered again (it would loop)
  * </pre>
  */
 public final class LoaderTopology {
@@ -34,25 +36,37 @@ public final class LoaderTopology {
   public static final String UID_OUTCOMES_SOURCE = "explanation-loader-outcomes-source";
   public static final String UID_PARSE_OUTCOMES = "explanation-loader-parse-outcomes";
   public static final String UID_DISPATCH_LOG_SINK = "explanation-loader-dispatch-log-sink";
+  public static final String UID_DEAD_LETTERS_SOURCE = "explanation-loader-dead-letters-source";
+  public static final String UID_PARSE_DEAD_LETTERS = "explanation-loader-parse-dead-letters";
+  public static final String UID_DEAD_LETTER_LOG_SINK = "explanation-loader-dead-letter-log-sink";
 
   /** Names the loader in the dead letters it writes. */
   public static final String STAGE = "explanation-loader/explanations";
 
   public static final String OUTCOMES_STAGE = "explanation-loader/dispatch-outcomes";
 
+  public static final String DEAD_LETTERS_STAGE = "explanation-loader/dead-letters";
+
   private LoaderTopology() {}
 
   /**
-   * @param outcomes the dispatch outcomes, or null to load explanations only
+   * @param outcomes the dispatch outcomes, or null not to load them
+   * @param deadLetters the dead-letter topic, or null not to load it
    */
-  public record Sources(Source<RawRecord, ?, ?> explanations, Source<RawRecord, ?, ?> outcomes) {}
+  public record Sources(
+      Source<RawRecord, ?, ?> explanations,
+      Source<RawRecord, ?, ?> outcomes,
+      Source<RawRecord, ?, ?> deadLetters) {}
 
   /**
    * @param dispatchLog where outcomes go; null when there is no outcomes source
+   * @param deadLetterLog where loaded dead letters go; null when there is no dead-letter source
+   * @param deadLetters where this job's own rejects go (Kafka)
    */
   public record Sinks(
       Sink<ExplanationRow> store,
       Sink<DispatchOutcome> dispatchLog,
+      Sink<DeadLetter> deadLetterLog,
       Sink<DeadLetter> deadLetters) {}
 
   public static void define(StreamExecutionEnvironment env, Sources sources, Sinks sinks) {
@@ -77,5 +91,19 @@ public final class LoaderTopology {
       deadLetters = deadLetters.union(outcomes.getSideOutput(DeadLetters.TAG));
     }
     deadLetters.sinkTo(sinks.deadLetters()).name("dead letters").uid(UID_DEAD_LETTERS_SINK);
+    if (sources.deadLetters() != null) {
+      // Its side output goes nowhere: a dead letter that cannot be read would be dead-lettered
+      // into the topic it came from, again and again. It stays in the topic, only not in the
+      // table (the jobs write this topic through the same contract, so it does not happen).
+      env.fromSource(sources.deadLetters(), WatermarkStrategy.noWatermarks(), "dead letters in")
+          .uid(UID_DEAD_LETTERS_SOURCE)
+          .process(new ParseOrDeadLetter<>(DEAD_LETTERS_STAGE, Contracts::parseDeadLetter))
+          .returns(JsonRecordTypeInfo.of(DeadLetter.class))
+          .name("parse dead letters")
+          .uid(UID_PARSE_DEAD_LETTERS)
+          .sinkTo(sinks.deadLetterLog())
+          .name("dead_letters")
+          .uid(UID_DEAD_LETTER_LOG_SINK);
+    }
   }
 }

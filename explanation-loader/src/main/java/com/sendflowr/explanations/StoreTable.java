@@ -48,6 +48,11 @@ public record StoreTable<T>(
     return isH2(jdbcUrl) ? h2Ddl : clickHouseDdl;
   }
 
+  /** A text column's value: ClickHouse's String is not nullable, an absent value is empty. */
+  static String text(String s) {
+    return s == null ? "" : s;
+  }
+
   /** DateTime as the ClickHouse driver needs it bound: a UTC string, second precision. */
   static String seconds(Instant t) {
     return SECONDS.format(t);

@@ -292,6 +292,7 @@ class AuditTrailTest {
             topics.explanations(),
             null, // explanations only: dispatch_log is covered end to end in the local runner
             topics.deadLetters(),
+            false,
             "audit-loader-" + UUID.randomUUID(),
             Duration.ofSeconds(1),
             new StoreOptions(

@@ -61,6 +61,7 @@ public final class LoaderBenchmark {
               topic,
               null,
               deadLetters,
+              false,
               "loader-benchmark",
               Duration.ofSeconds(10),
               new StoreOptions(

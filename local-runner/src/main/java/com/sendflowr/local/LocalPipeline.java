@@ -53,6 +53,7 @@ public record LocalPipeline(
             topics.explanations(),
             topics.outcomes(),
             topics.deadLetters(),
+            true,
             groupPrefix + "-explanation-loader",
             checkpointInterval,
             StoreOptions.of(explanationsJdbcUrl, null, null)));

@@ -9,6 +9,7 @@ import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.explanations.DeadLetterLog;
 import com.sendflowr.explanations.DispatchLog;
 import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.flink.JobArgs;
@@ -113,6 +114,7 @@ public final class SendFlowrLocal {
     try (Statement st = store.createStatement()) {
       st.execute(ExplanationStore.ddlFor(jdbcUrl));
       st.execute(DispatchLog.DEFINITION.ddlFor(jdbcUrl));
+      st.execute(DeadLetterLog.DEFINITION.ddlFor(jdbcUrl));
     }
     say("explanation store: " + (jdbcUrl.startsWith("jdbc:h2:") ? "embedded H2" : jdbcUrl));
 

@@ -12,6 +12,7 @@ import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
+import com.sendflowr.explanations.DeadLetterLog;
 import com.sendflowr.explanations.DispatchLog;
 import com.sendflowr.explanations.ExplanationStore;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
@@ -70,6 +71,7 @@ class EndToEndPipelineTest {
     String database = CLICKHOUSE.freshDatabase();
     CLICKHOUSE.execute(database, ExplanationStore.CLICKHOUSE_DDL);
     CLICKHOUSE.execute(database, DispatchLog.CLICKHOUSE_DDL);
+    CLICKHOUSE.execute(database, DeadLetterLog.DEFINITION.clickHouseDdl());
 
     klaviyo = SandboxEsp.start(0, java.util.Set.of(API_KEY));
     ConfigChange binding =
@@ -233,6 +235,19 @@ class EndToEndPipelineTest {
     assertThat(badBinding.reason()).isEqualTo(RejectReason.INVALID_FIELD);
     assertThat(badBinding.detail()).contains("credential_ref");
     assertThat(badBinding.payload()).contains("promo_feb");
+
+    // The loader also keeps the dead letters in ClickHouse, countable by stage and reason.
+    String byStage = "SELECT stage, reason FROM dead_letters FINAL ORDER BY stage";
+    List<Map<String, Object>> dead = CLICKHOUSE.query(database, byStage);
+    for (Instant deadline = Instant.now().plusSeconds(30);
+        dead.size() < 2 && Instant.now().isBefore(deadline); ) {
+      Thread.sleep(200);
+      dead = CLICKHOUSE.query(database, byStage);
+    }
+    assertThat(dead)
+        .extracting(r -> r.get("stage") + "/" + r.get("reason"))
+        .containsExactly(
+            "dispatch-job/connector-config/invalid_field", "timing-job/signals/malformed_json");
 
     // Exactly one call: nothing else arrives once the pipeline has settled.
     Thread.sleep(3_000);
