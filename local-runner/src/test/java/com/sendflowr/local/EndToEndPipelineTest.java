@@ -238,13 +238,13 @@ class EndToEndPipelineTest {
 
     // The loader also keeps the dead letters in ClickHouse, countable by stage and reason.
     String byStage = "SELECT stage, reason FROM dead_letters FINAL ORDER BY stage";
-    List<Map<String, Object>> dead = CLICKHOUSE.query(database, byStage);
+    List<Map<String, Object>> stored = CLICKHOUSE.query(database, byStage);
     for (Instant deadline = Instant.now().plusSeconds(30);
-        dead.size() < 2 && Instant.now().isBefore(deadline); ) {
+        stored.size() < 2 && Instant.now().isBefore(deadline); ) {
       Thread.sleep(200);
-      dead = CLICKHOUSE.query(database, byStage);
+      stored = CLICKHOUSE.query(database, byStage);
     }
-    assertThat(dead)
+    assertThat(stored)
         .extracting(r -> r.get("stage") + "/" + r.get("reason"))
         .containsExactly(
             "dispatch-job/connector-config/invalid_field", "timing-job/signals/malformed_json");
