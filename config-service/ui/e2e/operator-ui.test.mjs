@@ -281,6 +281,10 @@ test("the decision explorer shows a recipient's decisions and why the minute was
     /accepted at braze \(binding promo_jan@braze\), version 2, 0\.3 s after its trigger, HTTP 201/,
   );
   await shot("decisions");
+  // The same box finds a decision by the explanation reference an ESP call carries.
+  await page.getByLabel("Universal id").fill("expl:d-2");
+  await page.getByRole("button", { name: "Show decisions" }).click();
+  await page.getByTestId("decision-detail").getByText("d-2", { exact: true }).first().waitFor();
 });
 
 test("the overview counts the last hours' decisions, sends and dead letters", async () => {

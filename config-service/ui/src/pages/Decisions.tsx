@@ -24,11 +24,22 @@ export function Decisions(props: { api: Api }) {
   const [detail, setDetail] = useState<Decision | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // One box for a recipient's universal id, a decision id or an explanation reference: a
+  // recipient's decisions if there are any, else the one decision the text names.
   const search = async () => {
     setError(null);
     setDetail(null);
+    const text = uid.trim();
     try {
-      setItems(await api.decisions(uid.trim()));
+      const found = await api.decisions(text);
+      setItems(found);
+      if (found.length === 0) {
+        try {
+          setDetail(await api.decision(text));
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 404)) throw e;
+        }
+      }
     } catch (e) {
       setItems(null);
       setError(e instanceof ApiError ? e.message : String(e));
@@ -52,7 +63,7 @@ export function Decisions(props: { api: Api }) {
         }}
       >
         <h1>Decisions</h1>
-        <input aria-label="Universal id" placeholder="recipient's universal id" value={uid} onChange={(e) => setUid(e.target.value)} />
+        <input aria-label="Universal id" placeholder="universal id, decision id or explanation ref" value={uid} onChange={(e) => setUid(e.target.value)} />
         <button type="submit" disabled={uid.trim() === ""}>
           Show decisions
         </button>

@@ -99,14 +99,17 @@ public final class ExplanationsReader {
     return out;
   }
 
-  /** One decision with its full explanation, if stored. */
+  /**
+   * One decision with its full explanation, if stored: by its decision id, or by the explanation
+   * reference the decision record and the ESP call carry ({@code sendflowr_explanation_ref}).
+   */
   public Optional<JsonNode> decision(String decisionId) {
-    List<JsonNode> rows =
-        select(
-            SUMMARY_COLUMNS + ", context_weights, explanation",
-            "decision_id",
-            checkedId("decision_id", decisionId),
-            " LIMIT 1");
+    String id = checkedId("decision_id", decisionId);
+    String columns = SUMMARY_COLUMNS + ", context_weights, explanation";
+    List<JsonNode> rows = select(columns, "decision_id", id, " LIMIT 1");
+    if (rows.isEmpty()) {
+      rows = select(columns, "explanation_ref", id, " LIMIT 1");
+    }
     if (rows.isEmpty()) {
       return Optional.empty();
     }

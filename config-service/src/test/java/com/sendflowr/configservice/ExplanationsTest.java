@@ -121,6 +121,9 @@ class ExplanationsTest {
     assertThat(dispatch.get(1).get("fired_at").asText())
         .isEqualTo(T0.plusSeconds(7200 - 42).plusMillis(120).toString());
     assertThat(svc.admin.get("/decisions/d-2").json().get("dispatch")).isEmpty();
+    // The explanation reference the ESP call carries finds the same decision.
+    assertThat(svc.admin.get("/decisions/expl:d-1").json().get("decision_id").asText())
+        .isEqualTo("d-1");
     assertThat(svc.admin.get("/decisions/nope").status()).isEqualTo(404);
   }
 
