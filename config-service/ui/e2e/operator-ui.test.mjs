@@ -270,6 +270,9 @@ test("the decision explorer shows a recipient's decisions and why the minute was
   assert.equal(await detail.getByTestId("chosen-minute").textContent(), "Mon 21:00 UTC");
   assert.match(await detail.getByTestId("confidence").textContent(), /^0\.64 \(threshold 0\.2\)/);
   assert.match(await detail.getByTestId("latency").textContent(), /^42 s, learned/);
+  // The recipient's curve by hour: all 168 hours over the week.
+  const points = await detail.getByTestId("week-chart").getByTestId("curve").getAttribute("points");
+  assert.equal(points.trim().split(" ").length, 168);
   for (const chart of ["week-chart", "zoom-chart"]) {
     assert.equal(await detail.getByTestId(chart).locator('[data-kind="chosen"]').count(), 1);
     assert.equal(await detail.getByTestId(chart).locator('[data-kind="runner-up"]').count(), 2);

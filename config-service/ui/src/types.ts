@@ -151,6 +151,8 @@ export interface Explanation {
   policy?: string;
   policy_reason?: string;
   base_curve_peak_minute?: number;
+  /** The scored curve by hour of the week (168 lifts, hour 0 = Monday 00:00 UTC). */
+  weekly_curve?: number[];
   base_curve_peak_lift?: number;
   best?: ScoredMinute | null;
   chosen?: ScoredMinute | null;

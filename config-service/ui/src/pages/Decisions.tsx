@@ -131,8 +131,8 @@ function DecisionDetail({ d }: { d: Decision }) {
       </h2>
       <WeekChart e={e} target={d.target_minute_utc} />
       <p className="muted">
-        Orange: the chosen minute; grey: the runners-up (bar height is the score); dashed: the base curve's peak. The
-        explanation keeps the curve's peak and the scored candidates, not the whole curve, so the charts show those.
+        Blue line: the recipient's curve the decision scored, by hour (lift over a flat week, on its own scale);
+        orange: the chosen minute; grey: the runners-up (bar height is the score); dashed: the curve's peak.
       </p>
       <div className="detail-grid">
         <dl className="facts">
@@ -283,6 +283,12 @@ function MinuteChart(props: {
   const x = (m: number) => ((m - from) / (to - from)) * W;
   const max = Math.max(1e-9, ...candidates.map((c) => c.score));
   const h = (s: number) => ((base - top) * s) / max;
+  // The scored curve, one point per hour (mid-hour) within the chart's range, on its own scale.
+  const curve = (e.weekly_curve ?? [])
+    .map((lift, hour) => ({ m: hour * 60 + 30, lift }))
+    .filter((p) => p.m >= from && p.m <= to);
+  const curveMax = Math.max(1e-9, ...curve.map((p) => p.lift));
+  const curveY = (lift: number) => ((base - top) * lift) / curveMax;
   return (
     <svg className="week-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.label} data-testid={props.testId}>
       {ticks.map((t) => (
@@ -294,6 +300,11 @@ function MinuteChart(props: {
         </g>
       ))}
       <line x1={0} x2={W} y1={base} y2={base} className="axis" />
+      {curve.length > 0 && (
+        <polyline points={curve.map((p) => `${x(p.m).toFixed(1)},${(base - curveY(p.lift)).toFixed(1)}`).join(" ")} className="curve-line" data-testid="curve">
+          <title>the scored curve by hour: lift over a flat week</title>
+        </polyline>
+      )}
       {e.base_curve_peak_minute !== undefined && (
         <line x1={x(e.base_curve_peak_minute)} x2={x(e.base_curve_peak_minute)} y1={top} y2={base} className="peak-line">
           <title>base curve peak {minuteLabel(e.base_curve_peak_minute)}</title>

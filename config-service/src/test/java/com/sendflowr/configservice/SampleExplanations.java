@@ -121,6 +121,11 @@ final class SampleExplanations {
     inputs.put("decayed_evidence", 12.5);
     e.put("base_curve_peak_minute", chosen - 15);
     e.put("base_curve_peak_lift", 3.1);
+    // The scored curve by hour: flat at 0.8, with the recipient's habit in the chosen hour.
+    ArrayNode curve = e.putArray("weekly_curve");
+    for (int h = 0; h < 168; h++) {
+      curve.add(h == chosen / 60 ? 3.1 : h % 24 == (chosen / 60) % 24 ? 1.9 : 0.8);
+    }
     e.set("best", minute(target, chosen, 2.4));
     e.set("chosen", minute(target, chosen, 2.4));
     ArrayNode ru = e.putArray("runners_up");

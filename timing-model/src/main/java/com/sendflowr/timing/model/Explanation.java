@@ -15,6 +15,8 @@ import java.util.Map;
  * @param policyReason why that policy was used
  * @param basePeakMinute minute-of-week where the curve the decision scored (the lead-adjusted
  *     response curve for a curve policy) peaks, over the week
+ * @param weeklyCurve that curve by hour of the week (168 values, hour 0 = Monday 00:00 UTC), as
+ *     lift over a flat week, rounded to 3 decimals: what the explorer charts
  * @param best the best minute before shadow segmentation; null unless scheduled
  * @param chosen the minute actually chosen; null unless scheduled
  * @param suppressedUntil for a suppressed decision, when the last covering breaker ends
@@ -33,6 +35,7 @@ public record Explanation(
     InputSummary inputs,
     int basePeakMinute,
     double basePeakLift,
+    List<Double> weeklyCurve,
     ScoredMinute best,
     ScoredMinute chosen,
     List<ScoredMinute> runnersUp,
@@ -47,6 +50,7 @@ public record Explanation(
 
   public Explanation {
     runnersUp = List.copyOf(runnersUp);
+    weeklyCurve = weeklyCurve == null ? List.of() : List.copyOf(weeklyCurve);
     appliedWeights = List.copyOf(appliedWeights);
     breakersInWindow = List.copyOf(breakersInWindow);
   }
@@ -88,6 +92,7 @@ public record Explanation(
     m.put("inputs", in);
     m.put("base_curve_peak_minute", basePeakMinute);
     m.put("base_curve_peak_lift", basePeakLift);
+    m.put("weekly_curve", weeklyCurve);
     m.put("best", minute(best));
     m.put("chosen", minute(chosen));
     List<Object> ru = new ArrayList<>();

@@ -303,6 +303,7 @@ public final class TimingEngine {
         b.inputs(),
         b.basePeak(),
         b.basePeakLift(),
+        weeklyCurve(b.scorer()),
         choice == null ? null : choice.best(),
         choice == null ? null : choice.chosen(),
         choice == null ? List.of() : choice.runnersUp(),
@@ -314,6 +315,22 @@ public final class TimingEngine {
         clamped,
         b.confidence(),
         r.policy().confidenceThreshold());
+  }
+
+  /**
+   * The scored curve by hour of the week, for the explanation: the mean of four grid points per
+   * hour (cheap: the grid is already computed), rounded so 168 numbers stay short in JSON.
+   */
+  private static List<Double> weeklyCurve(Scorer scorer) {
+    List<Double> hourly = new ArrayList<>(168);
+    for (int h = 0; h < 168; h++) {
+      double sum = 0;
+      for (int q = 0; q < 4; q++) {
+        sum += scorer.coarseLift(h * 60 + q * 15);
+      }
+      hourly.add(Math.round(sum / 4 * 1000) / 1000.0);
+    }
+    return hourly;
   }
 
   /** Distinct local optima of P_final, best first (ties: earliest), at most 1 + runnersUp. */

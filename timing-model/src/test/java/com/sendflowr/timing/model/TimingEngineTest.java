@@ -105,6 +105,21 @@ class TimingEngineTest {
     assertThat(minuteOfDay).isBetween(habit - 20, habit + 20);
     assertThat(Math.abs(c.explanation().best().minuteOfWeek() % 1440 - habit)).isLessThan(8);
     assertThat(c.explanation().best().baseLift()).isEqualTo(c.explanation().best().activityLift());
+
+    // The explanation carries the scored curve by hour of the week: a lift over a flat week
+    // (averaging 1), highest in the habit's hour on some day.
+    java.util.List<Double> curve = c.explanation().weeklyCurve();
+    assertThat(curve).hasSize(168);
+    assertThat(curve.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+        .isCloseTo(1.0, within(0.05));
+    int peakHour = 0;
+    for (int h = 1; h < 168; h++) {
+      if (curve.get(h) > curve.get(peakHour)) {
+        peakHour = h;
+      }
+    }
+    assertThat(peakHour % 24).isEqualTo(habit / 60);
+    assertThat(c.explanation().toMap()).containsKey("weekly_curve");
   }
 
   @Test
