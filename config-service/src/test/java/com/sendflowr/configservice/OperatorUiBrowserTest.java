@@ -3,15 +3,13 @@ package com.sendflowr.configservice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sendflowr.testkit.BrowserScripts;
 import com.sendflowr.testkit.ClickHouseExtension;
 import com.sendflowr.testkit.PostgresExtension;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,13 +33,7 @@ class OperatorUiBrowserTest {
 
   @Test
   void anOperatorMapsAndBindsPromoJanInTheBrowser() throws Exception {
-    String chromium = System.getenv().getOrDefault("SENDFLOWR_CHROMIUM", "/usr/bin/chromium");
-    assertThat(new File(chromium).canExecute())
-        .as("a headless Chromium for the UI tests: run scripts/chromium.sh (scripts/test.sh does)")
-        .isTrue();
-    assertThat(UI_DIR.resolve("node_modules/playwright-core"))
-        .as("the UI's npm packages (the Maven build runs npm ci in ui/)")
-        .isDirectory();
+    BrowserScripts.chromium(); // fails early, with how to get one
     assertThat(OperatorUi.class.getResource("/ui/index.html"))
         .as("the UI built into the classes (not with -Dui.skip)")
         .isNotNull();
@@ -107,36 +99,18 @@ class OperatorUiBrowserTest {
               .get("token")
               .asText();
       String base = "http://127.0.0.1:" + svc.service.port();
-      Path log = Path.of("target", "ui-e2e.log").toAbsolutePath();
-      Files.createDirectories(log.getParent());
-
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  List.of("node", "--test", "--test-reporter=spec", "e2e/operator-ui.test.mjs"))
-              .directory(UI_DIR.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      pb.environment().put("SENDFLOWR_UI_URL", base + "/ui/");
-      pb.environment().put("SENDFLOWR_API_URL", svc.service.apiUrl("127.0.0.1"));
-      pb.environment().put("SENDFLOWR_ADMIN_TOKEN", svc.service.bootstrapAdminToken().get());
-      pb.environment().put("SENDFLOWR_VIEWER_TOKEN", viewerToken);
-      pb.environment().put("SENDFLOWR_CHROMIUM", chromium);
-      pb.environment()
-          .put(
+      BrowserScripts.run(
+          UI_DIR,
+          "e2e/operator-ui.test.mjs",
+          Map.of(
+              "SENDFLOWR_UI_URL", base + "/ui/",
+              "SENDFLOWR_API_URL", svc.service.apiUrl("127.0.0.1"),
+              "SENDFLOWR_ADMIN_TOKEN", svc.service.bootstrapAdminToken().get(),
+              "SENDFLOWR_VIEWER_TOKEN", viewerToken,
               "SENDFLOWR_SCREENSHOT_DIR",
-              Path.of("target", "ui-screenshots").toAbsolutePath().toString());
-      Process node = pb.start();
-      boolean done = node.waitFor(5, TimeUnit.MINUTES);
-      if (!done) {
-        node.destroyForcibly().waitFor();
-      }
-      String output = Files.readString(log, StandardCharsets.UTF_8);
-      assertThat(done).as("the browser tests finished in time:%n%s", output).isTrue();
-      assertThat(node.exitValue()).as("the browser tests (%s):%n%s", log, output).isZero();
-      // The spec reporter's summary: something ran, nothing failed.
-      assertThat(output)
-          .containsPattern("(?m)^\\S+ pass [1-9]")
-          .containsPattern("(?m)^\\S+ fail 0$");
+                  Path.of("target", "ui-screenshots").toAbsolutePath().toString()),
+          Path.of("target", "ui-e2e.log"),
+          Duration.ofMinutes(5));
 
       // What the browser created is what the API (and so the jobs) see.
       JsonNode mapping = svc.admin.get("/signal-mappings/site_visit.promo_jan").json();

@@ -247,7 +247,7 @@ class ConfigServiceUserStoryTest {
   }
 
   /** Until every committed change is on the config topic. */
-  private static void awaitPublished(String api, String token) throws Exception {
+  static void awaitPublished(String api, String token) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);
     while (true) {
       JsonNode status =
