@@ -10,21 +10,13 @@
 // Also: SENDFLOWR_UI_URL, SENDFLOWR_API_URL, SENDFLOWR_ADMIN_TOKEN, SENDFLOWR_CHROMIUM,
 // SENDFLOWR_SCREENSHOT_DIR (optional).
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { connect as drag, env, launch, newPage, node as canvasNode, panel as sidePanel, shot, signIn } from "./browser.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through OperatorStoryBrowserTest`);
-  return v;
-};
 const UI = env("SENDFLOWR_UI_URL");
 const API = env("SENDFLOWR_API_URL");
 const ADMIN = env("SENDFLOWR_ADMIN_TOKEN");
 const STEP = env("SENDFLOWR_STORY_STEP");
-const SHOTS = process.env.SENDFLOWR_SCREENSHOT_DIR;
 
 let browser;
 let page;
@@ -34,19 +26,9 @@ async function api(path) {
   return { status: res.status, json: await res.json() };
 }
 
-const panel = () => page.getByTestId("side-panel");
-const node = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
-
-/** Drags a connection from one node's source handle to another's target handle, as a mouse would. */
-async function connect(from, to) {
-  const a = await node(from).locator(".react-flow__handle.source").boundingBox();
-  const b = await node(to).locator(".react-flow__handle.target").boundingBox();
-  assert.ok(a && b, `handles of ${from} and ${to} are on screen`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
+const panel = () => sidePanel(page);
+const node = (id) => canvasNode(page, id);
+const connect = (from, to) => drag(page, from, to);
 
 async function account(id, esp, credential) {
   await page.goto(UI + "#/accounts");
@@ -61,19 +43,9 @@ async function account(id, esp, credential) {
 }
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: env("SENDFLOWR_CHROMIUM"),
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("dialog", (d) => d.accept());
-  await page.goto(UI);
-  await page.locator('input[name="token"]').fill(ADMIN);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("who").waitFor();
+  browser = await launch();
+  page = await newPage(browser, 15_000);
+  await signIn(page, UI, ADMIN);
 });
 
 after(async () => {
@@ -129,10 +101,7 @@ if (STEP === "rebind") {
     assert.equal(active.length, 1, "one binding in force");
     assert.equal(active[0].account_id, "brand-a-braze");
     assert.equal(active[0].campaign_id, "braze-promo-jan");
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, "story-rebound.png") });
-    }
+    await shot(page, "story-rebound");
   });
 }
 
@@ -150,9 +119,6 @@ if (STEP === "explore") {
     assert.equal(points.trim().split(" ").length, 168, "the recipient's curve, hour by hour");
     assert.equal(await detail.getByTestId("week-chart").locator('[data-kind="chosen"]').count(), 1);
     assert.match(await detail.getByTestId("dispatch").textContent(), /accepted at braze \(binding [^)]+\), version \d+, .* HTTP 201/);
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, "story-explorer.png"), fullPage: true });
-    }
+    await shot(page, "story-explorer", { fullPage: true });
   });
 }

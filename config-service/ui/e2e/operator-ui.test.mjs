@@ -5,21 +5,13 @@
 //   SENDFLOWR_CHROMIUM (browser binary), SENDFLOWR_SCREENSHOT_DIR (optional).
 // The steps build on each other (sign in, create, bind, read back), so they run in order.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
+import { connect as drag, env, launch, newPage as openPage, node as canvasNode, panel as sidePanel, shot as screenshot, signIn } from "./browser.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through OperatorUiBrowserTest`);
-  return v;
-};
 const UI = env("SENDFLOWR_UI_URL");
 const API = env("SENDFLOWR_API_URL");
 const ADMIN = env("SENDFLOWR_ADMIN_TOKEN");
 const VIEWER = env("SENDFLOWR_VIEWER_TOKEN");
-const SHOTS = process.env.SENDFLOWR_SCREENSHOT_DIR;
 const CREDENTIAL = "pk_live_UiSecret0815abc";
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
 
@@ -35,54 +27,14 @@ async function api(method, path, body, token = ADMIN, ifMatch) {
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-async function shot(name) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, name + ".png") });
-}
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(10_000);
-  p.on("dialog", (d) => d.accept());
-  return p;
-}
-
-async function signIn(p, token) {
-  await p.goto(UI);
-  await p.locator('input[name="token"]').fill(token);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.getByTestId("who").waitFor();
-}
-
-const panel = () => page.getByTestId("side-panel");
-const node = (id) => page.locator(`.react-flow__node[data-id="${id}"]`);
-
-/** Drags a connection from one node's source handle to another's target handle, as a mouse would. */
-async function connect(from, to) {
-  const a = await node(from).locator(".react-flow__handle.source").boundingBox();
-  const b = await node(to).locator(".react-flow__handle.target").boundingBox();
-  assert.ok(a && b, `handles of ${from} and ${to} are on screen`);
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
+const shot = (name) => screenshot(page, name);
+const newPage = () => openPage(browser);
+const panel = () => sidePanel(page);
+const node = (id) => canvasNode(page, id);
+const connect = (from, to) => drag(page, from, to);
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.SENDFLOWR_CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launch();
   page = await newPage();
 });
 
@@ -104,7 +56,7 @@ test("signing in: a bad token is refused, the admin token shows its name and rol
   await page.locator('input[name="token"]').fill("sfc_not-a-token");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("This token is not valid").waitFor();
-  await signIn(page, ADMIN);
+  await signIn(page, UI, ADMIN);
   assert.match(await page.getByTestId("who").textContent(), /admin/);
 });
 
@@ -306,7 +258,7 @@ test("a viewer sees everything, every control is disabled, and the API refuses a
   const previous = page;
   page = viewer;
   try {
-    await signIn(page, VIEWER);
+    await signIn(page, UI, VIEWER);
     assert.match(await page.getByTestId("who").textContent(), /viewer/);
     await node("intent:promo_jan").waitFor();
     await page.locator('.react-flow__edge[data-id="binding:promo_jan-brand-a-klaviyo"]').waitFor();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sendflowr.configservice.ConfigService;
 import com.sendflowr.configservice.CredentialCipher;
+import com.sendflowr.configservice.ExplanationsReader;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.CredentialStore;
@@ -86,20 +87,7 @@ class ConfigServiceUserStoryTest {
     braze = SandboxEsp.start(new BrazeSandbox(Set.of(BRAZE_KEY)));
 
     Path credentials = dir.resolve("credentials.properties");
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    service =
-        ConfigService.start(
-            new ConfigService.Options(
-                POSTGRES.freshDatabase(),
-                POSTGRES.user(),
-                POSTGRES.password(),
-                "127.0.0.1",
-                0,
-                CredentialCipher.ofBase64(Base64.getEncoder().encodeToString(key)),
-                KAFKA.bootstrapServers(),
-                topics.connectorConfig(),
-                credentials));
+    service = startService(POSTGRES, KAFKA, topics, credentials, null);
     String api = service.apiUrl("127.0.0.1");
     String token = service.bootstrapAdminToken().orElseThrow();
 
@@ -232,6 +220,34 @@ class ConfigServiceUserStoryTest {
     assertThat(klaviyo.events()).as("nothing more at Klaviyo").hasSize(1);
     assertThat(timing.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     assertThat(dispatch.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+  }
+
+  /**
+   * The config service on a fresh database of {@code postgres}, publishing to {@code kafka}'s
+   * config topic and keeping the dispatch job's credentials in {@code credentials}.
+   *
+   * @param explanations the explorer's store; null for none
+   */
+  static ConfigService startService(
+      PostgresExtension postgres,
+      KafkaBrokerExtension kafka,
+      PipelineTopics topics,
+      Path credentials,
+      ExplanationsReader explanations) {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return ConfigService.start(
+        new ConfigService.Options(
+            postgres.freshDatabase(),
+            postgres.user(),
+            postgres.password(),
+            "127.0.0.1",
+            0,
+            CredentialCipher.ofBase64(Base64.getEncoder().encodeToString(key)),
+            kafka.bootstrapServers(),
+            topics.connectorConfig(),
+            credentials),
+        explanations);
   }
 
   private static void post(String api, String token, String path, String json) throws Exception {

@@ -3,7 +3,6 @@ package com.sendflowr.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sendflowr.configservice.ConfigService;
-import com.sendflowr.configservice.CredentialCipher;
 import com.sendflowr.configservice.ExplanationsReader;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.TimingDecision;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,21 +88,9 @@ class OperatorStoryBrowserTest {
     }
 
     Path credentials = dir.resolve("credentials.properties");
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
     ConfigService service =
-        ConfigService.start(
-            new ConfigService.Options(
-                POSTGRES.freshDatabase(),
-                POSTGRES.user(),
-                POSTGRES.password(),
-                "127.0.0.1",
-                0,
-                CredentialCipher.ofBase64(Base64.getEncoder().encodeToString(key)),
-                KAFKA.bootstrapServers(),
-                topics.connectorConfig(),
-                credentials),
-            ExplanationsReader.ofJdbc(store));
+        ConfigServiceUserStoryTest.startService(
+            POSTGRES, KAFKA, topics, credentials, ExplanationsReader.ofJdbc(store));
     toClose.add(service);
     String api = service.apiUrl("127.0.0.1");
     String token = service.bootstrapAdminToken().orElseThrow();
