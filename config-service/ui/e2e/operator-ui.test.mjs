@@ -230,6 +230,7 @@ test("the decision explorer shows a recipient's decisions and why the minute was
     assert.equal(await detail.getByTestId(chart).locator('[data-kind="runner-up"]').count(), 2);
   }
   assert.match(await detail.getByTestId("timeline").textContent(), /trigger, the target minus 42 s/);
+  assert.match(await detail.getByTestId("suppression-windows").textContent(), /ticket_opened@zendesk: no send from .* to /);
   // ... and what dispatch did with it: accepted at Braze 0.3 s after the trigger.
   assert.match(
     await detail.getByTestId("dispatch").textContent(),

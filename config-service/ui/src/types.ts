@@ -158,7 +158,12 @@ export interface Explanation {
   chosen?: ScoredMinute | null;
   runners_up?: ScoredMinute[];
   applied_weights?: { signal: string; role: string; weight: number; from: string; until: string }[];
-  suppression?: { suppressed: boolean; suppressed_until: string | null };
+  suppression?: {
+    suppressed: boolean;
+    suppressed_until: string | null;
+    /** The circuit breakers that covered part of the request's window. */
+    breakers_in_window?: { signal: string; role: string; weight: number; from: string; until: string }[];
+  };
   latency?: { seconds: number | null; source: string | null; detail: string | null; trigger_clamped_to_now?: boolean };
   confidence?: Record<string, number>;
 }

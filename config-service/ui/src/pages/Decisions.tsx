@@ -217,6 +217,18 @@ function DecisionDetail({ d }: { d: Decision }) {
               ))}
             </ul>
           )}
+          <h3>Suppression windows</h3>
+          {(e.suppression?.breakers_in_window ?? []).length === 0 ? (
+            <p className="muted">none in the request's window</p>
+          ) : (
+            <ul className="plain" data-testid="suppression-windows">
+              {(e.suppression?.breakers_in_window ?? []).map((w, i) => (
+                <li key={i}>
+                  {w.signal}: no send from {utc(w.from)} to {utc(w.until)}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       </div>
     </section>

@@ -141,7 +141,13 @@ final class SampleExplanations {
     ObjectNode sup = e.putObject("suppression");
     sup.put("suppressed", false);
     sup.putNull("suppressed_until");
-    sup.putArray("breakers_in_window");
+    // A support ticket kept sends away for two hours the day before the target.
+    ObjectNode breaker = sup.putArray("breakers_in_window").addObject();
+    breaker.put("signal", "ticket_opened@zendesk");
+    breaker.put("role", "circuit_breaker");
+    breaker.put("weight", 0.0);
+    breaker.put("from", target.minusSeconds(86_400).toString());
+    breaker.put("until", target.minusSeconds(86_400 - 7_200).toString());
     ObjectNode lat = e.putObject("latency");
     lat.put("seconds", 42.0);
     lat.put("source", "learned");
