@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,14 @@ import java.util.regex.Pattern;
  *
  * <p>Endpoints: {@value #CREATE_EVENT_PATH} (202, empty body) and {@value #BULK_CREATE_EVENTS_PATH}
  * (202, at most {@value #MAX_BULK_EVENTS} events). Errors use Klaviyo's JSON:API error document.
- * Every accepted event's {@code unique_id} is its key; repeats are recorded, not dropped, so tests
- * can assert that no event was sent twice.
+ *
+ * <p>Deduplication as Klaviyo documents it for {@code unique_id}: "if the unique_id is repeated for
+ * the same profile and metric, only the first processed event will be recorded"; without one,
+ * Klaviyo uses the event's time to the second. A repeat is answered 202 like any event and counted
+ * as suppressed, not accepted, so a test sees what the brand's Klaviyo account would hold (one
+ * event per decision) and, through {@link SandboxEsp#duplicateUniqueIds()}, how often the job
+ * repeated itself. The scope matters: the same {@code unique_id} under another metric name or for
+ * another profile is a new event, as it is at Klaviyo.
  */
 public final class KlaviyoSandbox implements SandboxVendor {
 
@@ -49,6 +56,7 @@ public final class KlaviyoSandbox implements SandboxVendor {
 
   private final Set<String> acceptedApiKeys;
   private final KlaviyoSpec spec = KlaviyoSpec.get();
+  private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
   /**
    * @param acceptedApiKeys the private keys accepted; empty accepts any non-blank key
@@ -70,6 +78,11 @@ public final class KlaviyoSandbox implements SandboxVendor {
   @Override
   public String describe() {
     return "Klaviyo " + KlaviyoSpec.REVISION;
+  }
+
+  @Override
+  public void reset() {
+    recorded.clear();
   }
 
   @Override
@@ -212,8 +225,43 @@ public final class KlaviyoSandbox implements SandboxVendor {
     if (!semantic.isEmpty()) {
       return invalid(semantic);
     }
-    accepted.addAll(parsed);
+    for (AcceptedEvent event : parsed) {
+      if (recorded.add(dedupScope(event))) {
+        accepted.add(event);
+      } else {
+        suppressed.add(event.uniqueId() != null ? event.uniqueId() : dedupScope(event));
+      }
+    }
     return SandboxResponse.empty(202);
+  }
+
+  /**
+   * What Klaviyo records an event under: the profile, the metric and the {@code unique_id} (else
+   * the event's time to the second). A profile is taken by its first identifier in Klaviyo's order
+   * of precedence, which is how the same person is recognised across calls.
+   */
+  static String dedupScope(AcceptedEvent event) {
+    JsonNode profile = event.profile();
+    String who = profile.path("id").asText("");
+    if (who.isBlank()) {
+      JsonNode attributes = profile.path("attributes");
+      for (String identifier : PROFILE_IDENTIFIERS) {
+        if (hasText(attributes.get(identifier))) {
+          who = identifier + "=" + attributes.get(identifier).asText();
+          break;
+        }
+      }
+    }
+    String which = event.uniqueId();
+    if (which == null) {
+      JsonNode time = event.attributes().get("time");
+      Instant at = event.receivedAt();
+      if (time != null && time.isTextual()) {
+        at = OffsetDateTime.parse(time.asText()).toInstant();
+      }
+      which = "time=" + at.getEpochSecond();
+    }
+    return who + "\u0000" + event.metricName() + "\u0000" + which;
   }
 
   private static List<KlaviyoSpec.Violation> checkCreate(

@@ -364,13 +364,42 @@ class SandboxEspTest {
   }
 
   @Test
-  void countsDuplicateUniqueIds() throws Exception {
+  void recordsARepeatedUniqueIdOncePerProfileAndMetricAndCountsTheRepeats() throws Exception {
     for (int i = 0; i < 3; i++) {
-      send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+      HttpResponse<String> response =
+          send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+      assertThat(response.statusCode()).as("a repeat is answered like any event").isEqualTo(202);
     }
-    assertThat(esp.awaitEvents(3, Duration.ofSeconds(10))).hasSize(3);
+    assertThat(esp.calls()).hasSize(3);
+    assertThat(esp.events()).hasSize(1);
+    assertThat(esp.suppressedDuplicates()).isEqualTo(2);
     assertThat(esp.duplicateUniqueIds()).isEqualTo(2);
     assertThat(esp.uniqueIdCounts()).containsEntry("dec-1:binding-1", 3L);
+  }
+
+  @Test
+  void theSameUniqueIdUnderAnotherMetricOrForAnotherProfileIsANewEvent() throws Exception {
+    ObjectNode otherMetric = (ObjectNode) json(resource("create_event.json"));
+    ((ObjectNode) otherMetric.at("/data/attributes/metric/data/attributes"))
+        .put("name", "Renamed Metric");
+    ObjectNode otherProfile = (ObjectNode) json(resource("create_event.json"));
+    ((ObjectNode) otherProfile.at("/data/attributes/profile/data/attributes"))
+        .put("email", "someone.else@example.com");
+    ObjectNode noUniqueIdSameSecond = (ObjectNode) json(resource("create_event.json"));
+    ((ObjectNode) noUniqueIdSameSecond.at("/data/attributes")).remove("unique_id");
+
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, otherMetric.toString()).build());
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, otherProfile.toString()).build());
+    // without a unique_id Klaviyo keys on the event's time to the second
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, noUniqueIdSameSecond.toString()).build());
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, noUniqueIdSameSecond.toString()).build());
+
+    assertThat(esp.events()).hasSize(4);
+    assertThat(esp.suppressedDuplicates()).isEqualTo(1);
+    esp.reset();
+    send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+    assertThat(esp.events()).as("reset forgets what was recorded").hasSize(1);
   }
 
   @Test
