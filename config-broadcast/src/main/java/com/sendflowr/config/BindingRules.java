@@ -115,9 +115,16 @@ public final class BindingRules {
               "must be a number from 0 to " + IntentBinding.MAX_LATENESS_SECONDS));
     }
     errors.addAll(AccountSettings.check(snapshot));
-    Object dryRun = snapshot.get("dry_run");
-    if (dryRun != null && !(dryRun instanceof Boolean)) {
-      errors.add(new FieldError("dry_run", "must be true or false"));
+    for (String flag : List.of("dry_run", "enabled")) {
+      Object v = snapshot.get(flag);
+      if (v != null && !(v instanceof Boolean)) {
+        errors.add(new FieldError(flag, "must be true or false"));
+      }
+    }
+    String channel = present(snapshot, "channel");
+    if (channel != null && channel.contains(IntentBinding.CHANNEL_SEPARATOR)) {
+      errors.add(
+          new FieldError("channel", "must not contain '" + IntentBinding.CHANNEL_SEPARATOR + "'"));
     }
     if (esp != null) {
       espRules(esp, snapshot, errors);
@@ -162,10 +169,14 @@ public final class BindingRules {
               new FieldError(
                   "template_id", "must be a SendGrid dynamic template id (d- and 32 hex digits)"));
         }
-        // Optional at parse while the config service cannot store it yet; the adapter refuses
-        // to send without it (SendGrid requires a sender), naming this field.
+        // SendGrid refuses a message without a sender.
         String from = present(s, "from_email");
-        if (from != null && (from.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(from).matches())) {
+        if (from == null) {
+          // (a value of the wrong type is already reported)
+          if (s.get("from_email") == null || s.get("from_email") instanceof String) {
+            errors.add(new FieldError("from_email", "is required for SendGrid"));
+          }
+        } else if (from.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(from).matches()) {
           errors.add(new FieldError("from_email", "must be an email address"));
         }
       }

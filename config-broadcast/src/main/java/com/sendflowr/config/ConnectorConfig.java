@@ -5,10 +5,15 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.Parsed;
 import com.sendflowr.contract.RejectReason;
 import com.sendflowr.flink.JsonRecordTypeInfo;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
@@ -18,7 +23,10 @@ import org.apache.flink.api.common.typeinfo.Types;
  * (Their names are those the jobs' savepoints already hold.)
  */
 public final class ConnectorConfig {
-  /** The dispatch job's view: intent_id -> the binding in force. */
+  /**
+   * The dispatch job's view: binding key ({@link IntentBinding#channelKey}: the intent id, or
+   * {@code intent#channel}) -> the binding in force on that channel.
+   */
   public static final MapStateDescriptor<String, IntentBinding> BINDINGS =
       new MapStateDescriptor<>(
           "intent-bindings", Types.STRING, JsonRecordTypeInfo.of(IntentBinding.class));
@@ -30,6 +38,26 @@ public final class ConnectorConfig {
   public static final MapStateDescriptor<String, ConfigChange> LATEST_CHANGES =
       new MapStateDescriptor<>(
           "timing-config", Types.STRING, JsonRecordTypeInfo.of(ConfigChange.class));
+
+  /**
+   * The intent's bindings in force, one per channel: the default channel first, then the named
+   * channels in key order. Empty when the intent is not bound.
+   */
+  public static List<IntentBinding> bindingsOf(
+      ReadOnlyBroadcastState<String, IntentBinding> bindings, String intentId) throws Exception {
+    List<IntentBinding> found = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (Map.Entry<String, IntentBinding> e : bindings.immutableEntries()) {
+      if (IntentBinding.intentOf(e.getKey()).equals(intentId)) {
+        keys.add(e.getKey());
+      }
+    }
+    Collections.sort(keys);
+    for (String key : keys) {
+      found.add(bindings.get(key));
+    }
+    return found;
+  }
 
   /** The version rule: a change applies only over an older version (or nothing). */
   public static boolean supersedes(ConfigChange change, Long heldVersion) {
@@ -95,7 +123,10 @@ public final class ConnectorConfig {
 
   public record Put(IntentBinding binding) implements Update {}
 
-  public record Remove(String intentId) implements Update {}
+  /**
+   * @param key the binding's config entity id ({@link IntentBinding#channelKey})
+   */
+  public record Remove(String key) implements Update {}
 
   /** Stale (older or same version), or an entity type the dispatcher does not use. */
   public record Ignore(String why) implements Update {}
@@ -114,7 +145,8 @@ public final class ConnectorConfig {
       return new Ignore(
           "version " + change.version() + " is not newer than " + current.get().version());
     }
-    if (change.tombstone()) {
+    if (change.tombstone() || Boolean.FALSE.equals(change.snapshot().get("enabled"))) {
+      // A disabled binding is skipped like a deleted one; enabling it again is a newer version.
       return new Remove(change.entityId());
     }
     return new Put(IntentBinding.fromChange(change));

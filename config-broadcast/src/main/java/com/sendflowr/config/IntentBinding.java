@@ -7,6 +7,11 @@ import com.sendflowr.contract.ConfigChange;
  * ESP to another replaces this binding, and decisions already scheduled go to the new ESP at fire
  * time.
  *
+ * <p>An intent can have several bindings at once, one per channel (an email through Klaviyo and a
+ * push through Braze): each is its own record on the config topic, keyed by {@link
+ * #channelKey(String, String)}: the intent id for the binding without a channel, {@code
+ * intent#channel} for a named one. A decision fires on every channel its intent has then.
+ *
  * @param esp the adapter to use, e.g. {@code klaviyo}
  * @param account the ESP account, the unit of rate limits and outage breakers
  * @param credentialRef names the secret holding the API key; the key itself never travels through
@@ -51,6 +56,29 @@ public record IntentBinding(
   }
 
   public static final String ENTITY_TYPE = "intent_binding";
+
+  /** Between the intent id and the channel in a channel's config key. */
+  public static final String CHANNEL_SEPARATOR = "#";
+
+  /**
+   * The config entity id of an intent's binding on {@code channel} (null or blank: the default).
+   */
+  public static String channelKey(String intentId, String channel) {
+    return channel == null || channel.isBlank() ? intentId : intentId + CHANNEL_SEPARATOR + channel;
+  }
+
+  /** The intent a binding's config entity id belongs to. */
+  public static String intentOf(String channelKey) {
+    int at = channelKey.indexOf(CHANNEL_SEPARATOR);
+    return at < 0 ? channelKey : channelKey.substring(0, at);
+  }
+
+  /** The channel named in a binding's config entity id, or null for the default channel. */
+  public static String channelOf(String channelKey) {
+    int at = channelKey.indexOf(CHANNEL_SEPARATOR);
+    return at < 0 ? null : channelKey.substring(at + 1);
+  }
+
   public static final long DEFAULT_MAX_LATENESS_SECONDS = 300;
 
   /**
@@ -76,13 +104,24 @@ public record IntentBinding(
     }
     SnapshotFields s = new SnapshotFields("an intent binding", change.snapshot());
     String esp = s.required("esp");
+    String intentId = intentOf(change.entityId());
+    String keyChannel = channelOf(change.entityId());
+    String channel = s.optional("channel", null);
+    if (keyChannel != null && !keyChannel.equals(channel)) {
+      throw new IllegalArgumentException(
+          "'channel' must be '"
+              + keyChannel
+              + "', the channel its key "
+              + change.key()
+              + " names, in an intent binding");
+    }
     return new IntentBinding(
         s.optional("binding_id", change.entityId() + "@" + esp),
-        change.entityId(),
+        intentId,
         esp,
         s.optional("account", "default"),
         s.required("credential_ref"),
-        s.optional("metric_name", "SendFlowr " + change.entityId()),
+        s.optional("metric_name", "SendFlowr " + intentId),
         s.optional("campaign_id", null),
         s.optional("canvas_id", null),
         s.optional("workflow_id", null),

@@ -38,9 +38,20 @@ class BindingRulesTest {
     assertThat(fields(binding("iterable", "workflow_id", "wf-1"))).containsExactly("workflow_id");
     assertThat(fields(binding("customerio", "event_name", "promo"))).isEmpty();
     assertThat(fields(binding("customerio"))).containsExactly("event_name");
-    assertThat(fields(binding("sendgrid", "template_id", "d-0123456789abcdef0123456789abcdef")))
+    assertThat(
+            fields(
+                binding(
+                    "sendgrid",
+                    "template_id",
+                    "d-0123456789abcdef0123456789abcdef",
+                    "from_email",
+                    "news@brand.example")))
         .isEmpty();
-    assertThat(fields(binding("sendgrid", "template_id", "promo-drip")))
+    assertThat(fields(binding("sendgrid", "template_id", "d-0123456789abcdef0123456789abcdef")))
+        .as("SendGrid refuses a message without a sender")
+        .containsExactly("from_email");
+    assertThat(
+            fields(binding("sendgrid", "template_id", "promo-drip", "from_email", "a@b.example")))
         .containsExactly("template_id");
   }
 

@@ -64,6 +64,64 @@ class ConnectorConfigTest {
   }
 
   @Test
+  void aChannelsBindingIsKeyedByIntentAndChannelAndBelongsToTheIntent() {
+    ConfigChange push =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            IntentBinding.channelKey("promo_jan", "push"),
+            1,
+            T,
+            false,
+            Map.of(
+                "esp", "braze",
+                "credential_ref", "brand-a-braze",
+                "campaign_id", "cmp-push",
+                "channel", "push"));
+    assertThat(push.entityId()).isEqualTo("promo_jan#push");
+    IntentBinding b = IntentBinding.fromChange(push);
+    assertThat(b.intentId()).isEqualTo("promo_jan");
+    assertThat(b.bindingId()).isEqualTo("promo_jan#push@braze");
+    assertThat(IntentBinding.channelKey("promo_jan", null)).isEqualTo("promo_jan");
+    assertThat(IntentBinding.channelKey("promo_jan", " ")).isEqualTo("promo_jan");
+
+    ConfigChange mismatched =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_jan#push",
+            1,
+            T,
+            false,
+            Map.of("esp", "braze", "credential_ref", "b", "campaign_id", "c", "channel", "sms"));
+    assertThatThrownBy(() -> IntentBinding.fromChange(mismatched))
+        .hasMessageContaining("'channel' must be 'push'");
+    ConfigChange separatorInChannel =
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_jan",
+            1,
+            T,
+            false,
+            Map.of("esp", "braze", "credential_ref", "b", "campaign_id", "c", "channel", "a#b"));
+    assertThatThrownBy(() -> IntentBinding.fromChange(separatorInChannel))
+        .hasMessageContaining("channel");
+  }
+
+  @Test
+  void aDisabledBindingIsRemovedLikeADeletedOne() {
+    Map<String, Object> snapshot = new java.util.HashMap<>(klaviyo(3).snapshot());
+    snapshot.put("enabled", false);
+    ConfigChange disabled =
+        new ConfigChange(IntentBinding.ENTITY_TYPE, "promo_jan", 3, T, false, snapshot);
+    assertThat(ConnectorConfig.apply(Optional.of(IntentBinding.fromChange(klaviyo(2))), disabled))
+        .isEqualTo(new ConnectorConfig.Remove("promo_jan"));
+    snapshot.put("enabled", "false");
+    ConfigChange notABoolean =
+        new ConfigChange(IntentBinding.ENTITY_TYPE, "promo_jan", 4, T, false, snapshot);
+    assertThatThrownBy(() -> ConnectorConfig.apply(Optional.empty(), notABoolean))
+        .hasMessageContaining("enabled");
+  }
+
+  @Test
   void otherEntityTypesAreIgnored() {
     ConfigChange intent = new ConfigChange("intent", "promo_jan", 1, T, false, Map.of());
     assertThat(ConnectorConfig.apply(Optional.empty(), intent))

@@ -11,10 +11,11 @@ import com.sendflowr.dispatch.esp.IdempotencyKeys;
 import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by request: holds the latest decision version with an event-time timer at its trigger, and
- * at fire time resolves the intent to the ESP binding in force <em>then</em> (so an ESP switch
- * applies to decisions already scheduled). A ledger of the dispatched decision keeps a request from
- * ever being sent twice. Decisions that will not be sent are recorded as outcomes, never dropped.
+ * at fire time resolves the intent to the ESP bindings in force <em>then</em> (so an ESP switch
+ * applies to decisions already scheduled), one per channel: the decision goes out on each. A ledger
+ * of the dispatched decision keeps a request from ever being sent twice. Decisions that will not be
+ * sent are recorded as outcomes, never dropped.
  */
 public final class DispatchScheduler
     extends KeyedBroadcastProcessFunction<String, TimingDecision, ConfigChange, DispatchCommand> {
@@ -134,6 +136,7 @@ public final class DispatchScheduler
     ConnectorConfig.Update update;
     try {
       update = ConnectorConfig.apply(Optional.ofNullable(bindings.get(change.entityId())), change);
+      // keyed by channel key (the intent id, or intent#channel): an intent may have several
     } catch (IllegalArgumentException e) {
       // The topology parses with ConnectorConfig.parse, which dead-letters malformed bindings;
       // this only guards callers that feed the operator directly.
@@ -141,9 +144,9 @@ public final class DispatchScheduler
       return;
     }
     if (update instanceof ConnectorConfig.Put put) {
-      bindings.put(put.binding().intentId(), put.binding());
+      bindings.put(change.entityId(), put.binding());
     } else if (update instanceof ConnectorConfig.Remove remove) {
-      bindings.remove(remove.intentId());
+      bindings.remove(remove.key());
     }
   }
 
@@ -194,10 +197,9 @@ public final class DispatchScheduler
       return;
     }
     Instant now = Instant.ofEpochMilli(nowMillis);
-    ReadOnlyBroadcastState<String, IntentBinding> bindings =
-        ctx.getBroadcastState(ConnectorConfig.BINDINGS);
-    IntentBinding binding = bindings.get(d.intentId());
-    if (binding == null) {
+    List<IntentBinding> channels =
+        ConnectorConfig.bindingsOf(ctx.getBroadcastState(ConnectorConfig.BINDINGS), d.intentId());
+    if (channels.isEmpty()) {
       if (Duration.between(d.triggerTimestampUtc(), now).compareTo(BINDING_WAIT) < 0) {
         ctx.timerService().registerProcessingTimeTimer(now.plus(BINDING_RECHECK).toEpochMilli());
         return;
@@ -215,40 +217,46 @@ public final class DispatchScheduler
               + " s after the trigger)");
       return;
     }
-    if (d.notAfter() != null && now.isAfter(d.notAfter())) {
-      resolve(
-          ctx,
-          d,
-          binding,
-          now,
-          OutcomeState.EXPIRED,
-          "due at "
-              + now
-              + ", after the request's not_after "
-              + d.notAfter()
-              + "; never sent late, needs a new decision");
-      return;
+    // Every channel of the intent gets the decision, each with its own lateness budget and its
+    // own outcome; the ledger marks the request dispatched once any channel is called.
+    List<DispatchCommand> calls = new ArrayList<>(channels.size());
+    for (IntentBinding binding : channels) {
+      String late = tooLate(d, binding, now);
+      if (late != null) {
+        ctx.output(OUTCOMES, Outcomes.withoutCall(d, binding, now, OutcomeState.EXPIRED, late));
+      } else {
+        // A dry-run binding goes on too: the ESP caller builds the real request and records it.
+        calls.add(
+            new DispatchCommand(
+                d, binding, IdempotencyKeys.of(d.decisionId(), binding.bindingId()), now));
+      }
     }
-    Duration lateness = Duration.between(d.triggerTimestampUtc(), now);
-    if (lateness.toSeconds() > binding.maxLatenessSeconds()) {
-      resolve(
-          ctx,
-          d,
-          binding,
-          now,
-          OutcomeState.EXPIRED,
-          "fired "
-              + lateness.toMillis()
-              + " ms after its trigger, beyond the intent's max lateness of "
-              + binding.maxLatenessSeconds()
-              + " s; needs a new decision");
+    if (calls.isEmpty()) {
+      resolvedDecisionId.update(d.decisionId());
       return;
     }
     dispatchedDecisionId.update(d.decisionId());
-    // A dry-run binding goes on too: the ESP caller builds the real request and records it.
-    out.collect(
-        new DispatchCommand(
-            d, binding, IdempotencyKeys.of(d.decisionId(), binding.bindingId()), now));
+    calls.forEach(out::collect);
+  }
+
+  /** Why the decision may no longer go out on this binding, or null when it may. */
+  private static String tooLate(TimingDecision d, IntentBinding binding, Instant now) {
+    if (d.notAfter() != null && now.isAfter(d.notAfter())) {
+      return "due at "
+          + now
+          + ", after the request's not_after "
+          + d.notAfter()
+          + "; never sent late, needs a new decision";
+    }
+    Duration lateness = Duration.between(d.triggerTimestampUtc(), now);
+    if (lateness.toSeconds() > binding.maxLatenessSeconds()) {
+      return "fired "
+          + lateness.toMillis()
+          + " ms after its trigger, beyond the intent's max lateness of "
+          + binding.maxLatenessSeconds()
+          + " s; needs a new decision";
+    }
+    return null;
   }
 
   /** Ends the decision without an ESP call: its one outcome, and no second one later. */

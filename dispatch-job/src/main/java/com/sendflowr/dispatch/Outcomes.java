@@ -27,9 +27,12 @@ final class Outcomes {
       String detail) {
     long lateness =
         firedAt == null ? 0 : Duration.between(d.triggerTimestampUtc(), firedAt).toMillis();
+    // One outcome per decision and channel: a replay of the same end gets the same id.
+    String channel = binding == null ? "" : "|" + binding.bindingId();
     String outcomeId =
         UUID.nameUUIDFromBytes(
-                ("outcome|" + d.decisionId() + "|" + state.wire()).getBytes(StandardCharsets.UTF_8))
+                ("outcome|" + d.decisionId() + channel + "|" + state.wire())
+                    .getBytes(StandardCharsets.UTF_8))
             .toString();
     return new DispatchOutcome(
         outcomeId,

@@ -142,6 +142,66 @@ class DispatchSchedulerTest {
     assertThat(commands()).hasSize(1);
   }
 
+  static ConfigChange channel(long version, String channel, Map<String, Object> extra) {
+    Map<String, Object> snapshot = new HashMap<>();
+    snapshot.put("esp", "braze");
+    snapshot.put("binding_id", "b-" + channel);
+    snapshot.put("account", "brand-a-braze");
+    snapshot.put("credential_ref", "brand-a-braze");
+    snapshot.put("campaign_id", "cmp-" + channel);
+    snapshot.put("channel", channel);
+    snapshot.putAll(extra);
+    return new ConfigChange(
+        IntentBinding.ENTITY_TYPE,
+        IntentBinding.channelKey(INTENT, channel),
+        version,
+        T0.minusSeconds(60),
+        false,
+        snapshot);
+  }
+
+  @Test
+  void aDecisionFiresOnEveryChannelOfItsIntentEachWithItsOwnKeyAndOutcome() throws Exception {
+    harness.processBroadcastElement(binding(1, "b-email"), T0.toEpochMilli());
+    harness.processBroadcastElement(channel(2, "push", Map.of()), T0.toEpochMilli());
+    harness.processBroadcastElement(
+        channel(3, "sms", Map.of("max_lateness_seconds", 0)), T0.toEpochMilli());
+    harness.processBroadcastElement(channel(4, "inbox", Map.of()), T0.toEpochMilli());
+    // disabling a channel removes it; another intent's channels are not this one's
+    harness.processBroadcastElement(
+        channel(5, "inbox", Map.of("enabled", false)), T0.toEpochMilli());
+    harness.processBroadcastElement(
+        new ConfigChange(
+            IntentBinding.ENTITY_TYPE,
+            "promo_janx#push",
+            6,
+            T0,
+            false,
+            Map.of("esp", "braze", "credential_ref", "x", "campaign_id", "other")),
+        T0.toEpochMilli());
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    harness.processElement(d, T0.toEpochMilli());
+
+    // one second late: within the default budget, beyond the sms channel's budget of 0 s
+    advanceTo(TRIGGER.plusMillis(1_500));
+    assertThat(commands())
+        .extracting(c -> c.binding().bindingId())
+        .containsExactly("b-email", "b-push");
+    assertThat(commands()).extracting(DispatchCommand::idempotencyKey).doesNotHaveDuplicates();
+    assertThat(outcomes()).hasSize(1);
+    assertThat(outcomes().get(0).bindingId()).isEqualTo("b-sms");
+    assertThat(outcomes().get(0).state()).isEqualTo(OutcomeState.EXPIRED);
+
+    // a newer version after the fan-out is cancelled once, as for one channel
+    harness.processElement(scheduled("req-1", 2, TRIGGER.plusSeconds(60)), T0.toEpochMilli());
+    assertThat(outcomes()).hasSize(2);
+    assertThat(outcomes().get(1).state()).isEqualTo(OutcomeState.CANCELLED);
+    advanceTo(CLEANUP);
+    assertThat(commands()).hasSize(2);
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(keyedStateEntries()).isZero();
+  }
+
   @Test
   void itNeverFiresBeforeTheWallClockEvenWhenTheWatermarkRunsAhead() throws Exception {
     harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());

@@ -31,7 +31,12 @@ public record ControlInput(ConfigChange config, LatencyUpdate latency) {
     }
     Map<String, Object> channel;
     try {
-      channel = Map.of(CHANNEL, IntentBinding.fromChange(c).bindingId());
+      IntentBinding binding = IntentBinding.fromChange(c);
+      // a disabled binding is no channel, as for the dispatcher
+      channel =
+          Boolean.FALSE.equals(c.snapshot().get("enabled"))
+              ? Map.of()
+              : Map.of(CHANNEL, binding.bindingId());
     } catch (IllegalArgumentException malformed) {
       channel = Map.of();
     }

@@ -56,6 +56,7 @@ public final class TimingConfigView {
     List<SignalMapping> mappings = new java.util.ArrayList<>();
     Map<String, IntentSettings> intents = new HashMap<>();
     Map<String, String> channels = new HashMap<>();
+    java.util.SortedMap<String, String> channelsByKey = new java.util.TreeMap<>();
     for (ConfigChange c : latest) {
       if (c.tombstone()) {
         continue;
@@ -66,11 +67,10 @@ public final class TimingConfigView {
         case IntentBinding.ENTITY_TYPE -> {
           // Only the binding's id arrives here (ControlInput keeps nothing else), as the opaque
           // channel key; without one (a malformed binding, which the dispatcher dead-letters) the
-          // intent keeps the default latency.
+          // intent keeps the default latency. Of an intent's several channels, the latency of the
+          // default one (keyed by the intent id alone) leads, else the first named one.
           if (c.snapshot().get(ControlInput.CHANNEL) instanceof String channel) {
-            channels.put(c.entityId(), channel);
-          } else {
-            channels.remove(c.entityId());
+            channelsByKey.put(c.entityId(), channel);
           }
         }
         default -> {
@@ -78,6 +78,8 @@ public final class TimingConfigView {
         }
       }
     }
+    channelsByKey.forEach(
+        (key, channel) -> channels.putIfAbsent(IntentBinding.intentOf(key), channel));
     mappings.sort(java.util.Comparator.comparing(SignalMapping::mappingId));
     return new TimingConfigView(mappings, intents, channels);
   }
