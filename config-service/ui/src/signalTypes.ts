@@ -33,9 +33,8 @@ export const ESP_ID_FIELDS: Record<string, { field: string; label: string }[]> =
     { field: "event_name", label: "Event name" },
     { field: "transactional_message_id", label: "Transactional message id" },
   ],
-  sendgrid: [],
-  // A plain HTTPS endpoint (the binding rules' webhook ESP); its URL is not an API field yet.
-  webhook: [],
+  sendgrid: [{ field: "from_email", label: "From email (sender)" }],
+  webhook: [{ field: "webhook_url", label: "Webhook URL (https)" }],
 };
 
 /** Offered for new accounts; the API decides which it accepts. */

@@ -72,6 +72,9 @@ export interface Binding extends Versioned {
   transactional_message_id?: string | null;
   template_id?: string | null;
   notification_id?: string | null;
+  from_email?: string | null;
+  webhook_url?: string | null;
+  /** Null: the intent's default channel. One active binding per intent and channel. */
   channel?: string | null;
   dry_run?: boolean | null;
 }

@@ -77,9 +77,15 @@ export function BindingForm(props: {
         onChange={(x) => f.set("notification_id", x)}
         error={e.notification_id}
       />
-      <TextField label="Channel" name="channel" value={v.channel} onChange={(x) => f.set("channel", x)} error={e.channel} />
+      <TextField
+        label="Channel (empty: the intent's default; a decision goes out on every channel)"
+        name="channel"
+        value={v.channel}
+        onChange={(x) => f.set("channel", x)}
+        error={e.channel}
+      />
       <CheckField
-        label="Active (the binding the dispatch job uses; activating retires the intent's others)"
+        label="Active (the binding the dispatch job uses; activating retires the others on its channel)"
         name="active"
         value={v.active ?? true}
         onChange={(x) => f.set("active", x)}

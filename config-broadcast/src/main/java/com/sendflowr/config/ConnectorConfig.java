@@ -25,7 +25,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 public final class ConnectorConfig {
   /**
    * The dispatch job's view: binding key ({@link IntentBinding#channelKey}: the intent id, or
-   * {@code intent#channel}) -> the binding in force on that channel.
+   * {@code intent/channel}) -> the binding in force on that channel.
    */
   public static final MapStateDescriptor<String, IntentBinding> BINDINGS =
       new MapStateDescriptor<>(
@@ -45,14 +45,14 @@ public final class ConnectorConfig {
    */
   public static List<IntentBinding> bindingsOf(
       ReadOnlyBroadcastState<String, IntentBinding> bindings, String intentId) throws Exception {
-    List<IntentBinding> found = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (Map.Entry<String, IntentBinding> e : bindings.immutableEntries()) {
-      if (IntentBinding.intentOf(e.getKey()).equals(intentId)) {
+      if (e.getValue().intentId().equals(intentId)) {
         keys.add(e.getKey());
       }
     }
     Collections.sort(keys);
+    List<IntentBinding> found = new ArrayList<>(keys.size());
     for (String key : keys) {
       found.add(bindings.get(key));
     }

@@ -10,7 +10,7 @@ import com.sendflowr.contract.ConfigChange;
  * <p>An intent can have several bindings at once, one per channel (an email through Klaviyo and a
  * push through Braze): each is its own record on the config topic, keyed by {@link
  * #channelKey(String, String)}: the intent id for the binding without a channel, {@code
- * intent#channel} for a named one. A decision fires on every channel its intent has then.
+ * intent/channel} for a named one. A decision fires on every channel its intent has then.
  *
  * @param esp the adapter to use, e.g. {@code klaviyo}
  * @param account the ESP account, the unit of rate limits and outage breakers
@@ -57,8 +57,11 @@ public record IntentBinding(
 
   public static final String ENTITY_TYPE = "intent_binding";
 
-  /** Between the intent id and the channel in a channel's config key. */
-  public static final String CHANNEL_SEPARATOR = "#";
+  /**
+   * Between the intent id and the channel in a channel's config key. The config service's ids never
+   * contain it, and a channel may not.
+   */
+  public static final String CHANNEL_SEPARATOR = "/";
 
   /**
    * The config entity id of an intent's binding on {@code channel} (null or blank: the default).
@@ -67,16 +70,27 @@ public record IntentBinding(
     return channel == null || channel.isBlank() ? intentId : intentId + CHANNEL_SEPARATOR + channel;
   }
 
-  /** The intent a binding's config entity id belongs to. */
-  public static String intentOf(String channelKey) {
-    int at = channelKey.indexOf(CHANNEL_SEPARATOR);
-    return at < 0 ? channelKey : channelKey.substring(0, at);
-  }
-
-  /** The channel named in a binding's config entity id, or null for the default channel. */
-  public static String channelOf(String channelKey) {
-    int at = channelKey.indexOf(CHANNEL_SEPARATOR);
-    return at < 0 ? null : channelKey.substring(at + 1);
+  /**
+   * The intent of a binding published under {@code channelKey} for {@code channel} (null: the
+   * default channel, whose key is the intent id itself).
+   *
+   * @throws IllegalArgumentException when the key is not that channel's key
+   */
+  public static String intentOf(String channelKey, String channel) {
+    if (channel == null || channel.isBlank()) {
+      return channelKey;
+    }
+    String suffix = CHANNEL_SEPARATOR + channel;
+    if (!channelKey.endsWith(suffix) || channelKey.length() == suffix.length()) {
+      throw new IllegalArgumentException(
+          "the key of the binding for channel '"
+              + channel
+              + "' must be <intent_id>"
+              + suffix
+              + ", not "
+              + channelKey);
+    }
+    return channelKey.substring(0, channelKey.length() - suffix.length());
   }
 
   public static final long DEFAULT_MAX_LATENESS_SECONDS = 300;
@@ -104,17 +118,7 @@ public record IntentBinding(
     }
     SnapshotFields s = new SnapshotFields("an intent binding", change.snapshot());
     String esp = s.required("esp");
-    String intentId = intentOf(change.entityId());
-    String keyChannel = channelOf(change.entityId());
-    String channel = s.optional("channel", null);
-    if (keyChannel != null && !keyChannel.equals(channel)) {
-      throw new IllegalArgumentException(
-          "'channel' must be '"
-              + keyChannel
-              + "', the channel its key "
-              + change.key()
-              + " names, in an intent binding");
-    }
+    String intentId = intentOf(change.entityId(), s.optional("channel", null));
     return new IntentBinding(
         s.optional("binding_id", change.entityId() + "@" + esp),
         intentId,

@@ -77,23 +77,23 @@ class ConnectorConfigTest {
                 "credential_ref", "brand-a-braze",
                 "campaign_id", "cmp-push",
                 "channel", "push"));
-    assertThat(push.entityId()).isEqualTo("promo_jan#push");
+    assertThat(push.entityId()).isEqualTo("promo_jan/push");
     IntentBinding b = IntentBinding.fromChange(push);
     assertThat(b.intentId()).isEqualTo("promo_jan");
-    assertThat(b.bindingId()).isEqualTo("promo_jan#push@braze");
+    assertThat(b.bindingId()).isEqualTo("promo_jan/push@braze");
     assertThat(IntentBinding.channelKey("promo_jan", null)).isEqualTo("promo_jan");
     assertThat(IntentBinding.channelKey("promo_jan", " ")).isEqualTo("promo_jan");
 
     ConfigChange mismatched =
         new ConfigChange(
             IntentBinding.ENTITY_TYPE,
-            "promo_jan#push",
+            "promo_jan/push",
             1,
             T,
             false,
             Map.of("esp", "braze", "credential_ref", "b", "campaign_id", "c", "channel", "sms"));
     assertThatThrownBy(() -> IntentBinding.fromChange(mismatched))
-        .hasMessageContaining("'channel' must be 'push'");
+        .hasMessageContaining("channel 'sms' must be <intent_id>/sms, not promo_jan/push");
     ConfigChange separatorInChannel =
         new ConfigChange(
             IntentBinding.ENTITY_TYPE,
@@ -101,7 +101,7 @@ class ConnectorConfigTest {
             1,
             T,
             false,
-            Map.of("esp", "braze", "credential_ref", "b", "campaign_id", "c", "channel", "a#b"));
+            Map.of("esp", "braze", "credential_ref", "b", "campaign_id", "c", "channel", "a/b"));
     assertThatThrownBy(() -> IntentBinding.fromChange(separatorInChannel))
         .hasMessageContaining("channel");
   }

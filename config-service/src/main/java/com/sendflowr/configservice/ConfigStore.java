@@ -264,7 +264,9 @@ public final class ConfigStore {
     // The dispatch job reads the intent's max lateness from the binding it publishes.
     if (before.isPresent()
         && !before.get().maxLatenessSeconds().equals(after.maxLatenessSeconds())) {
-      republishBinding(ch, id, true);
+      for (Binding b : queryBindings(ch.c, "WHERE b.intent_id = ? AND b.active", id)) {
+        republishBinding(ch, id, b.channel(), true);
+      }
     }
     return after;
   }
@@ -755,7 +757,7 @@ public final class ConfigStore {
             && Objects.equals(before.get().rateLimitPerMinute(), after.rateLimitPerMinute())
             && Objects.equals(before.get().apiBaseUrl(), after.apiBaseUrl()))) {
       for (Binding b : queryBindings(ch.c, "WHERE b.account_id = ? AND b.active", id)) {
-        republishBinding(ch, b.intentId(), true);
+        republishBinding(ch, b.intentId(), b.channel(), true);
       }
     }
     return after;
@@ -897,8 +899,8 @@ public final class ConfigStore {
   private static final String BINDING_COLUMNS =
       "b.binding_id, b.intent_id, b.account_id, a.esp, b.active, b.metric_name, b.campaign_id,"
           + " b.canvas_id, b.workflow_id, b.event_name, b.transactional_message_id, b.template_id,"
-          + " b.notification_id, b.channel, b.dry_run, b.version, b.created_at, b.updated_at,"
-          + " b.updated_by";
+          + " b.notification_id, b.from_email, b.webhook_url, b.channel, b.dry_run, b.version,"
+          + " b.created_at, b.updated_at, b.updated_by";
 
   public List<Binding> bindings(String intentId) {
     return db.read(
@@ -948,6 +950,8 @@ public final class ConfigStore {
             blankToNull(in.transactionalMessageId()),
             blankToNull(in.templateId()),
             blankToNull(in.notificationId()),
+            blankToNull(in.fromEmail()),
+            blankToNull(in.webhookUrl()),
             blankToNull(in.channel()),
             in.dryRun() != null && in.dryRun(),
             ch.version,
@@ -977,10 +981,11 @@ public final class ConfigStore {
               "INSERT INTO bindings (binding_id, intent_id, account_id, active, metric_name,"
                   + " campaign_id, canvas_id, workflow_id, event_name, transactional_message_id,"
                   + " template_id, notification_id, channel, dry_run, version, updated_at,"
-                  + " updated_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                  + " updated_by, from_email, webhook_url, created_at)"
+                  + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         ps.setString(1, id);
         bindBinding(ps, 2, after, ch);
-        ps.setObject(18, ts(after.createdAt()));
+        ps.setObject(20, ts(after.createdAt()));
         ps.executeUpdate();
       }
     } else {
@@ -990,34 +995,36 @@ public final class ConfigStore {
               "UPDATE bindings SET intent_id = ?, account_id = ?, active = ?, metric_name = ?,"
                   + " campaign_id = ?, canvas_id = ?, workflow_id = ?, event_name = ?,"
                   + " transactional_message_id = ?, template_id = ?, notification_id = ?,"
-                  + " channel = ?, dry_run = ?, version = ?, updated_at = ?, updated_by = ?"
-                  + " WHERE binding_id = ?")) {
+                  + " channel = ?, dry_run = ?, version = ?, updated_at = ?, updated_by = ?,"
+                  + " from_email = ?, webhook_url = ? WHERE binding_id = ?")) {
         bindBinding(ps, 1, after, ch);
-        ps.setString(17, id);
+        ps.setString(19, id);
         ps.executeUpdate();
       }
     }
     ch.audit(BINDING, id, before.isEmpty() ? "create" : "update", before.orElse(null), after);
     if (after.active()) {
-      // One binding per intent is in force: activating this one retires the others.
+      // One binding per intent and channel is in force: activating this one retires the others
+      // on its channel (the ESP switch); other channels keep theirs.
       for (Binding other :
           queryBindings(ch.c, "WHERE b.intent_id = ? AND b.active", in.intentId())) {
-        if (!other.bindingId().equals(id)) {
+        if (!other.bindingId().equals(id) && channelKey(other).equals(channelKey(after))) {
           deactivate(ch, other);
         }
       }
     }
     boolean wasActive = before.isPresent() && before.get().active();
-    if (before.isPresent() && !before.get().intentId().equals(after.intentId()) && wasActive) {
-      republishBinding(ch, before.get().intentId(), true);
+    boolean sameKey = before.isPresent() && channelKey(before.get()).equals(channelKey(after));
+    if (wasActive && !sameKey) {
+      republishBinding(ch, before.get().intentId(), before.get().channel(), true);
     }
-    if (after.active() || wasActive) {
-      republishBinding(ch, after.intentId(), wasActive);
+    if (after.active() || (wasActive && sameKey)) {
+      republishBinding(ch, after.intentId(), after.channel(), wasActive && sameKey);
     }
     return after;
   }
 
-  /** Binds intent_id .. updated_by (16 parameters) starting at {@code i}. */
+  /** Binds intent_id .. updated_by, from_email, webhook_url (18 parameters) from {@code i}. */
   private static void bindBinding(PreparedStatement ps, int i, Binding v, Change ch)
       throws SQLException {
     ps.setString(i, v.intentId());
@@ -1036,6 +1043,8 @@ public final class ConfigStore {
     ps.setLong(i + 13, v.version());
     ps.setObject(i + 14, ts(ch.now));
     ps.setString(i + 15, ch.actor);
+    ps.setString(i + 16, v.fromEmail());
+    ps.setString(i + 17, v.webhookUrl());
   }
 
   private void deactivate(Change ch, Binding b) throws SQLException {
@@ -1071,28 +1080,38 @@ public final class ConfigStore {
     update(ch.c, "DELETE FROM bindings WHERE binding_id = ?", id);
     ch.audit(BINDING, id, "delete", before, null);
     if (before.active()) {
-      republishBinding(ch, before.intentId(), true);
+      republishBinding(ch, before.intentId(), before.channel(), true);
     }
   }
 
+  /** The config key the binding is published under: the intent id, or intent/channel. */
+  private static String channelKey(Binding b) {
+    return IntentBinding.channelKey(b.intentId(), b.channel());
+  }
+
   /**
-   * Publishes the intent's binding as the dispatch job keys it ({@code intent_binding:<intent>}):
-   * the active binding's snapshot, or a tombstone when none is active but one was published.
+   * Publishes the intent's binding on one channel as the dispatch job keys it ({@code
+   * intent_binding:<intent>} for the default channel, {@code intent_binding:<intent>#<channel>}):
+   * the channel's active binding's snapshot, or a tombstone when none is active but one was
+   * published.
    */
-  private void republishBinding(Change ch, String intentId, boolean wasPublished)
+  private void republishBinding(Change ch, String intentId, String channel, boolean wasPublished)
       throws SQLException {
+    String key = IntentBinding.channelKey(intentId, channel);
     Optional<Intent> intent = findIntent(ch.c, intentId);
     Optional<Binding> active =
-        queryBindings(ch.c, "WHERE b.intent_id = ? AND b.active", intentId).stream().findFirst();
+        queryBindings(ch.c, "WHERE b.intent_id = ? AND b.active", intentId).stream()
+            .filter(b -> channelKey(b).equals(key))
+            .findFirst();
     if (active.isPresent() && intent.isPresent()) {
       Binding b = active.get();
       ch.publish(
           IntentBinding.ENTITY_TYPE,
-          intentId,
+          key,
           Snapshots.binding(
               b, b.esp(), intent.get().maxLatenessSeconds(), accountSettings(ch.c, b.accountId())));
     } else if (wasPublished) {
-      ch.publish(IntentBinding.ENTITY_TYPE, intentId, null);
+      ch.publish(IntentBinding.ENTITY_TYPE, key, null);
     }
   }
 
@@ -1131,11 +1150,13 @@ public final class ConfigStore {
                   rs.getString(12),
                   rs.getString(13),
                   rs.getString(14),
-                  rs.getBoolean(15),
-                  rs.getLong(16),
-                  instant(rs, 17),
-                  instant(rs, 18),
-                  rs.getString(19)));
+                  rs.getString(15),
+                  rs.getString(16),
+                  rs.getBoolean(17),
+                  rs.getLong(18),
+                  instant(rs, 19),
+                  instant(rs, 20),
+                  rs.getString(21)));
         }
       }
       return out;

@@ -79,9 +79,14 @@ public final class Entities {
 
   /**
    * Binds an intent to a campaign-like object of one ESP account. An intent may have several
-   * bindings; the one marked {@code active} is what the dispatch job uses.
+   * bindings; on each channel the one marked {@code active} is what the dispatch job uses, and a
+   * decision goes out on every channel that has one.
    *
    * @param esp the account's ESP (read-only, from the account)
+   * @param fromEmail SendGrid's sender address (required for SendGrid)
+   * @param webhookUrl where a webhook binding posts (https; http only to this machine)
+   * @param channel the channel (e.g. {@code email}, {@code push}); null is the intent's default
+   *     channel. Activating a binding retires the active one on the same channel only.
    */
   public record Binding(
       String bindingId,
@@ -97,6 +102,8 @@ public final class Entities {
       String transactionalMessageId,
       String templateId,
       String notificationId,
+      String fromEmail,
+      String webhookUrl,
       String channel,
       Boolean dryRun,
       Long version,

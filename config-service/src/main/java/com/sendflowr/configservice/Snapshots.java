@@ -63,6 +63,8 @@ final class Snapshots {
     put(s, "transactional_message_id", b.transactionalMessageId());
     put(s, "template_id", b.templateId());
     put(s, "notification_id", b.notificationId());
+    put(s, "from_email", b.fromEmail());
+    put(s, "webhook_url", b.webhookUrl());
     put(s, "channel", b.channel());
     put(s, "max_lateness_seconds", maxLatenessSeconds);
     put(s, "dry_run", b.dryRun());

@@ -139,13 +139,111 @@ class BindingPublishingTest {
     }
   }
 
+  @Test
+  void eachChannelHasItsOwnActiveBindingAndRecordAndASwitchRetiresOnlyItsChannel()
+      throws Exception {
+    try (TestService svc = TestService.onH2("binding-channels", null, null)) {
+      ApiClient a = svc.admin;
+      a.post("/intents", "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-s\",\"name\":\"S\",\"esp\":\"sendgrid\",\"credential\":\"s\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-w\",\"name\":\"W\",\"esp\":\"webhook\",\"credential\":\"w\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-b\",\"name\":\"B\",\"esp\":\"braze\",\"credential\":\"b\"}");
+      String template = "d-0123456789abcdef0123456789abcdef";
+
+      // SendGrid needs its sender; the service stores it and publishes it.
+      ApiClient.Response noSender =
+          a.post(
+              "/bindings",
+              "{\"binding_id\":\"promo-email\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-s\","
+                  + "\"template_id\":\""
+                  + template
+                  + "\",\"channel\":\"email\"}");
+      assertThat(noSender.status()).isEqualTo(400);
+      assertThat(noSender.toString()).contains("from_email");
+      assertThat(
+              a.post(
+                      "/bindings",
+                      "{\"binding_id\":\"promo-email\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-s\","
+                          + "\"template_id\":\""
+                          + template
+                          + "\",\"from_email\":\"news@brand.example\",\"channel\":\"email\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(a.get("/bindings/promo-email").json().get("from_email").asText())
+          .isEqualTo("news@brand.example");
+      // A webhook on another channel, with its URL.
+      assertThat(
+              a.post(
+                      "/bindings",
+                      "{\"binding_id\":\"promo-hook\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-w\","
+                          + "\"webhook_url\":\"https://hooks.brand.example/sendflowr\",\"channel\":\"crm\"}")
+                  .status())
+          .isEqualTo(201);
+      ApiClient.Response badChannel =
+          a.post(
+              "/bindings",
+              "{\"binding_id\":\"promo-x\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-b\","
+                  + "\"campaign_id\":\"c\",\"channel\":\"a/b\"}");
+      assertThat(badChannel.status()).isEqualTo(400);
+
+      List<ConfigChange> email = records(svc, "intent_binding:promo_jan/email");
+      List<ConfigChange> crm = records(svc, "intent_binding:promo_jan/crm");
+      assertThat(email).hasSize(1);
+      assertThat(crm).hasSize(1);
+      assertThat(IntentBinding.fromChange(email.get(0)).fromEmail())
+          .isEqualTo("news@brand.example");
+      assertThat(IntentBinding.fromChange(crm.get(0)).webhookUrl())
+          .isEqualTo("https://hooks.brand.example/sendflowr");
+      assertThat(IntentBinding.fromChange(crm.get(0)).intentId()).isEqualTo("promo_jan");
+
+      // Moving the email channel to Braze retires the SendGrid binding, not the webhook.
+      assertThat(
+              a.post(
+                      "/bindings",
+                      "{\"binding_id\":\"promo-braze\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-b\","
+                          + "\"campaign_id\":\"cmp-1\",\"channel\":\"email\"}")
+                  .status())
+          .isEqualTo(201);
+      assertThat(a.get("/bindings/promo-email").json().get("active").asBoolean()).isFalse();
+      assertThat(a.get("/bindings/promo-hook").json().get("active").asBoolean()).isTrue();
+      email = records(svc, "intent_binding:promo_jan/email");
+      assertThat(email).hasSize(2);
+      assertThat(IntentBinding.fromChange(email.get(1)).esp()).isEqualTo("braze");
+      assertThat(records(svc, "intent_binding:promo_jan/crm")).hasSize(1);
+
+      // Moving the webhook to the default channel: its old channel's record is withdrawn.
+      ApiClient.Response moved =
+          a.put(
+              "/bindings/promo-hook",
+              "{\"intent_id\":\"promo_jan\",\"account_id\":\"acct-w\","
+                  + "\"webhook_url\":\"https://hooks.brand.example/sendflowr\"}",
+              a.get("/bindings/promo-hook").etag());
+      assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+      crm = records(svc, "intent_binding:promo_jan/crm");
+      assertThat(crm).hasSize(2);
+      assertThat(crm.get(1).tombstone()).isTrue();
+      assertThat(bindingRecords(svc)).hasSize(1);
+      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(0)).esp()).isEqualTo("webhook");
+    }
+  }
+
   private static List<ConfigChange> bindingRecords(TestService svc) throws Exception {
+    return records(svc, "intent_binding:promo_jan");
+  }
+
+  private static List<ConfigChange> records(TestService svc, String key) throws Exception {
     List<ConfigChange> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(svc.jdbcUrl);
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT record_value FROM outbox WHERE record_key = ? ORDER BY position")) {
-      ps.setString(1, "intent_binding:promo_jan");
+      ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(Contracts.parseConfigChange(rs.getString(1)).value());

@@ -93,8 +93,16 @@ class ValidationTest {
 
     assertThat(fields(bind("sendgrid", "\"template_id\":\"promo-drip\"")))
         .containsExactly(
-            "template_id: must be a SendGrid dynamic template id (d- and 32 hex digits)");
-    assertThat(bind("sendgrid", "\"template_id\":\"d-0123456789abcdef0123456789abcdef\"").status())
+            "template_id: must be a SendGrid dynamic template id (d- and 32 hex digits)",
+            "from_email: is required for SendGrid");
+    assertThat(fields(bind("sendgrid", "\"template_id\":\"d-0123456789abcdef0123456789abcdef\"")))
+        .containsExactly("from_email: is required for SendGrid");
+    assertThat(
+            bind(
+                    "sendgrid",
+                    "\"template_id\":\"d-0123456789abcdef0123456789abcdef\","
+                        + "\"from_email\":\"news@brand.example\"")
+                .status())
         .isEqualTo(201);
   }
 

@@ -136,7 +136,7 @@ public final class DispatchScheduler
     ConnectorConfig.Update update;
     try {
       update = ConnectorConfig.apply(Optional.ofNullable(bindings.get(change.entityId())), change);
-      // keyed by channel key (the intent id, or intent#channel): an intent may have several
+      // keyed by channel key (the intent id, or intent/channel): an intent may have several
     } catch (IllegalArgumentException e) {
       // The topology parses with ConnectorConfig.parse, which dead-letters malformed bindings;
       // this only guards callers that feed the operator directly.

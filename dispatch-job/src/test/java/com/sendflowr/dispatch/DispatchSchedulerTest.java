@@ -173,7 +173,7 @@ class DispatchSchedulerTest {
     harness.processBroadcastElement(
         new ConfigChange(
             IntentBinding.ENTITY_TYPE,
-            "promo_janx#push",
+            "promo_janx/push",
             6,
             T0,
             false,

@@ -17,9 +17,9 @@ public record ControlInput(ConfigChange config, LatencyUpdate latency) {
   }
 
   /**
-   * A config change as the timing job keeps it. Of a binding only its id is kept, the opaque
-   * execution-channel key: the ESP, its ids and the credential reference never enter the timing
-   * job's state (a malformed binding keeps no channel; the dispatcher dead-letters it).
+   * A config change as the timing job keeps it. Of a binding only its id (and intent) is kept, the
+   * opaque execution-channel key: the ESP, its ids and the credential reference never enter the
+   * timing job's state (a malformed binding keeps no channel; the dispatcher dead-letters it).
    */
   public static ControlInput of(ConfigChange c) {
     return new ControlInput(espAgnostic(c), null);
@@ -33,10 +33,11 @@ public record ControlInput(ConfigChange config, LatencyUpdate latency) {
     try {
       IntentBinding binding = IntentBinding.fromChange(c);
       // a disabled binding is no channel, as for the dispatcher
-      channel =
-          Boolean.FALSE.equals(c.snapshot().get("enabled"))
-              ? Map.of()
-              : Map.of(CHANNEL, binding.bindingId());
+      channel = new java.util.HashMap<>();
+      if (!Boolean.FALSE.equals(c.snapshot().get("enabled"))) {
+        channel.put(CHANNEL, binding.bindingId());
+        channel.put(INTENT, binding.intentId());
+      }
     } catch (IllegalArgumentException malformed) {
       channel = Map.of();
     }
@@ -44,8 +45,10 @@ public record ControlInput(ConfigChange config, LatencyUpdate latency) {
         c.entityType(), c.entityId(), c.version(), c.changedAt(), false, channel);
   }
 
-  /** The one field of a binding the timing job keeps. */
+  /** The fields of a binding the timing job keeps: its id, and the intent it is for. */
   static final String CHANNEL = "binding_id";
+
+  static final String INTENT = "intent_id";
 
   public static ControlInput of(LatencyUpdate l) {
     return new ControlInput(null, l);

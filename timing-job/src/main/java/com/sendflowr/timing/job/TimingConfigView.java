@@ -56,7 +56,7 @@ public final class TimingConfigView {
     List<SignalMapping> mappings = new java.util.ArrayList<>();
     Map<String, IntentSettings> intents = new HashMap<>();
     Map<String, String> channels = new HashMap<>();
-    java.util.SortedMap<String, String> channelsByKey = new java.util.TreeMap<>();
+    java.util.SortedMap<String, String[]> channelsByKey = new java.util.TreeMap<>();
     for (ConfigChange c : latest) {
       if (c.tombstone()) {
         continue;
@@ -69,8 +69,9 @@ public final class TimingConfigView {
           // channel key; without one (a malformed binding, which the dispatcher dead-letters) the
           // intent keeps the default latency. Of an intent's several channels, the latency of the
           // default one (keyed by the intent id alone) leads, else the first named one.
-          if (c.snapshot().get(ControlInput.CHANNEL) instanceof String channel) {
-            channelsByKey.put(c.entityId(), channel);
+          if (c.snapshot().get(ControlInput.CHANNEL) instanceof String channel
+              && c.snapshot().get(ControlInput.INTENT) instanceof String intent) {
+            channelsByKey.put(c.entityId(), new String[] {intent, channel});
           }
         }
         default -> {
@@ -79,7 +80,7 @@ public final class TimingConfigView {
       }
     }
     channelsByKey.forEach(
-        (key, channel) -> channels.putIfAbsent(IntentBinding.intentOf(key), channel));
+        (key, intentAndChannel) -> channels.putIfAbsent(intentAndChannel[0], intentAndChannel[1]));
     mappings.sort(java.util.Comparator.comparing(SignalMapping::mappingId));
     return new TimingConfigView(mappings, intents, channels);
   }

@@ -288,14 +288,14 @@ class DecideFunctionTest {
     assertThat(d.latencySource()).isEqualTo("learned_hourly");
     assertThat(d.latencyEstimateSeconds()).isEqualTo(240.0);
     assertThat(d.triggerTimestampUtc()).isEqualTo(d.targetTimestampUtc().minusSeconds(240));
-    // Of the binding, only its channel id is in the timing job's state: no ESP, ids or
-    // credential reference.
+    // Of the binding, only its channel id (and its intent) is in the timing job's state: no ESP,
+    // ids or credential reference.
     assertThat(
             harness
                 .getBroadcastState(DecideFunction.CONFIG)
                 .get(com.sendflowr.config.IntentBinding.ENTITY_TYPE + ":" + INTENT)
                 .snapshot())
-        .isEqualTo(Map.of("binding_id", "b-1"));
+        .isEqualTo(Map.of("binding_id", "b-1", "intent_id", INTENT));
   }
 
   // ---------------------------------------------------------------- re-decisions

@@ -18,9 +18,9 @@ class TimingConfigViewTest {
     snapshot.put("credential_ref", "brand-a-braze");
     snapshot.put("campaign_id", "cmp");
     snapshot.put("binding_id", bindingId);
-    String channel = IntentBinding.channelOf(key);
-    if (channel != null) {
-      snapshot.put("channel", channel);
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      snapshot.put("channel", key.substring(slash + 1));
     }
     return ControlInput.espAgnostic(
         new ConfigChange(IntentBinding.ENTITY_TYPE, key, 1, T, false, snapshot));
@@ -31,10 +31,10 @@ class TimingConfigViewTest {
     TimingConfigView view =
         TimingConfigView.of(
             List.of(
-                binding("promo#sms", "b-sms", Map.of()),
+                binding("promo/sms", "b-sms", Map.of()),
                 binding("promo", "b-email", Map.of()),
-                binding("welcome#sms", "w-sms", Map.of()),
-                binding("welcome#push", "w-push", Map.of()),
+                binding("welcome/sms", "w-sms", Map.of()),
+                binding("welcome/push", "w-push", Map.of()),
                 binding("winback", "wb", Map.of("enabled", false))));
     assertThat(view.channelFor("promo")).isEqualTo("b-email");
     assertThat(view.channelFor("welcome")).isEqualTo("w-push");
