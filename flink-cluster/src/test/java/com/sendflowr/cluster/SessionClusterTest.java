@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,19 +246,42 @@ class SessionClusterTest {
   }
 
   /**
-   * An upgrade through savepoints while a decision is pending: both jobs stop with a savepoint
-   * (without draining, which would fire every timer at once), start again from it at twice the
-   * parallelism, and the pending decision fires once at its time; the recipient's learned state is
-   * still there. Then a rollback: back to the first parallelism from a savepoint of the second. The
-   * "new version" is the same jar: what changes is the parallelism, which redistributes the keyed
-   * state and timers.
+   * An upgrade to a new version of both jobs through savepoints while a decision is pending, and a
+   * rollback. The new versions are the job jars with a field added to a state type ({@link
+   * NextVersionJar}, sources in {@code src/test/resources/next-version/}): the timing job's open
+   * request ({@code PendingRequest}, binary state whose codec moves to format version 2 and still
+   * reads format 1) and the decision the dispatch job holds ({@code TimingDecision}, JSON state).
+   * Both jobs stop with savepoints (without draining, which would fire every timer at once) and the
+   * new versions start from them at twice the parallelism, which redistributes the keyed state and
+   * timers. The pending decision fires once at its time, the recipient's learned state is still
+   * there, and the new versions' savepoints hold the added fields.
+   *
+   * <p>Rollback: each job's previous jar at the first parallelism, from the newest savepoint it can
+   * read. The dispatch job's JSON state reads back without the added field, so it restarts from the
+   * new version's savepoint; the timing job's previous codec reads only format 1, so it restarts
+   * from the savepoint taken before the upgrade and re-reads Kafka from there. Nothing is sent
+   * twice.
    */
   @Test
   void aPendingDecisionFiresOnceAcrossASavepointUpgradeAndARollback() throws Exception {
+    Path timingV1 = Path.of(System.getProperty("sendflowr.timingJobJar"));
+    Path dispatchV1 = Path.of(System.getProperty("sendflowr.dispatchJobJar"));
+    Path timingV2 = runDir.resolve("timing-job-v2.jar");
+    Path dispatchV2 = runDir.resolve("dispatch-job-v2.jar");
+    assertThat(NextVersionJar.build(timingV1, "next-version/timing-job", timingV2))
+        .containsExactlyInAnyOrder(
+            "com.sendflowr.timing.job.PendingRequest",
+            "com.sendflowr.timing.job.state.PendingRequestCodec");
+    assertThat(NextVersionJar.build(dispatchV1, "next-version/dispatch-job", dispatchV2))
+        .containsExactlyInAnyOrder(
+            "com.sendflowr.contract.TimingDecision",
+            "com.sendflowr.contract.TimingDecision$Debug",
+            "com.sendflowr.contract.TimingDecision$AppliedWeight");
+
     Pipeline p = Pipeline.create("upgrade");
     try (SandboxEsp klaviyo = SandboxEsp.start(0, Set.of(API_KEY))) {
-      String timing = submit(p.timingArgs(1));
-      String dispatch = submit(p.dispatchArgs(1, klaviyo));
+      String timing = submit(p.timingArgs(timingV1, 1));
+      String dispatch = submit(p.dispatchArgs(dispatchV1, 1, klaviyo));
       awaitRunning(timing);
       awaitRunning(dispatch);
 
@@ -268,14 +292,20 @@ class SessionClusterTest {
       TimingDecision pending = decisionFor(p, "req-up-1");
       assertThat(pending.status()).as(pending.toString()).isEqualTo(DecisionStatus.SCHEDULED);
 
-      // upgrade: stop both with savepoints, start both from them at parallelism 2
-      String timingSavepoint = stopWithSavepoint(timing);
-      String dispatchSavepoint = stopWithSavepoint(dispatch);
+      // upgrade: stop both with savepoints, start the new versions from them at parallelism 2
+      String timingBeforeUpgrade = stopWithSavepoint(timing);
+      String dispatchBeforeUpgrade = stopWithSavepoint(dispatch);
       assertThat(Instant.now())
           .as("upgraded before the trigger")
           .isBefore(pending.triggerTimestampUtc());
-      timing = submit(withSavepoint(timingSavepoint, p.timingArgs(2)));
-      dispatch = submit(withSavepoint(dispatchSavepoint, p.dispatchArgs(2, klaviyo)));
+      for (String savepoint : List.of(timingBeforeUpgrade, dispatchBeforeUpgrade)) {
+        assertThat(savepointHolds(savepoint, ADMITTED_BY_V2)).isFalse();
+        assertThat(savepointHolds(savepoint, ADMITTED_BEFORE_V2)).isFalse();
+        assertThat(savepointHolds(savepoint, RECEIVED_BY_V2)).isFalse();
+      }
+      timing = submit(withSavepoint(timingBeforeUpgrade, p.timingArgs(timingV2, 2)));
+      dispatch =
+          submit(withSavepoint(dispatchBeforeUpgrade, p.dispatchArgs(dispatchV2, 2, klaviyo)));
       awaitRunning(timing);
       awaitRunning(dispatch);
       assertThat(get("/jobs/" + timing).path("vertices").get(0).path("parallelism").asInt())
@@ -289,7 +319,8 @@ class SessionClusterTest {
               "req-up-2", "u-2", Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS)));
       assertThat(signalCountInExplanation(p, "req-up-2")).isGreaterThanOrEqualTo(1);
 
-      // the pending decision fires at its time (req-up-2's call may come first)
+      // the pending decision, as decided before the upgrade, fires once at its time (req-up-2's
+      // call may come first)
       Instant deadline = pending.triggerTimestampUtc().plusSeconds(30);
       while (callsFor(klaviyo, pending.decisionId()) == 0 && Instant.now().isBefore(deadline)) {
         Thread.sleep(250);
@@ -297,12 +328,34 @@ class SessionClusterTest {
       assertThat(callsFor(klaviyo, pending.decisionId()))
           .as("ESP calls for the pending decision")
           .isEqualTo(1);
+      AcceptedEvent sent =
+          klaviyo.events().stream()
+              .filter(e -> isFor(e, pending.decisionId()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(sent.properties().path("sendflowr_trigger_timestamp_utc").asText())
+          .isEqualTo(pending.triggerTimestampUtc().toString());
+      DispatchOutcome fired =
+          Contracts.parseDispatchOutcome(outcomeOf(p, pending.decisionId())).value();
+      assertThat(fired.state()).isEqualTo(OutcomeState.ACCEPTED);
+      assertThat(fired.firedAt())
+          .as("fired at its time")
+          .isAfterOrEqualTo(pending.triggerTimestampUtc())
+          .isBefore(pending.triggerTimestampUtc().plusSeconds(30));
 
-      // rollback: back to parallelism 1 from savepoints of the upgraded jobs
-      timingSavepoint = stopWithSavepoint(timing);
-      dispatchSavepoint = stopWithSavepoint(dispatch);
-      timing = submit(withSavepoint(timingSavepoint, p.timingArgs(1)));
-      dispatch = submit(withSavepoint(dispatchSavepoint, p.dispatchArgs(1, klaviyo)));
+      // The new versions' savepoints hold the added fields: the timing job's open requests in
+      // format 2, the one admitted before the upgrade (read from format 1 when its outcome marked
+      // it dispatched) and the one admitted after it; the decision the dispatch job received
+      // after the upgrade. Dispatch first, so the timing job has the outcome read by its stop.
+      String dispatchUpgraded = stopWithSavepoint(dispatch);
+      String timingUpgraded = stopWithSavepoint(timing);
+      assertThat(savepointHolds(timingUpgraded, ADMITTED_BEFORE_V2)).isTrue();
+      assertThat(savepointHolds(timingUpgraded, ADMITTED_BY_V2)).isTrue();
+      assertThat(savepointHolds(dispatchUpgraded, RECEIVED_BY_V2)).isTrue();
+
+      // rollback: the previous jars at parallelism 1
+      timing = submit(withSavepoint(timingBeforeUpgrade, p.timingArgs(timingV1, 1)));
+      dispatch = submit(withSavepoint(dispatchUpgraded, p.dispatchArgs(dispatchV1, 1, klaviyo)));
       awaitRunning(timing);
       awaitRunning(dispatch);
       KAFKA.produce(
@@ -312,29 +365,89 @@ class SessionClusterTest {
               "req-up-3", "u-2", Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS)));
       assertThat(signalCountInExplanation(p, "req-up-3")).isGreaterThanOrEqualTo(1);
 
-      // exactly once across both restores: one outcome and one ESP call for the pending decision
-      List<String> outcomesOfPending = List.of();
+      // The rolled-back timing job re-read Kafka from its savepoint before the upgrade and decided
+      // req-up-2 again (the same decision id); the rolled-back dispatch job read the decision it
+      // holds for it, written by the new version, and knew it: nothing new was sent.
+      List<TimingDecision> reqUp2 = List.of();
       for (Instant until = Instant.now().plusSeconds(30);
-          outcomesOfPending.isEmpty() && Instant.now().isBefore(until); ) {
-        outcomesOfPending =
-            values(p.outcomes).stream().filter(v -> v.contains(pending.decisionId())).toList();
+          reqUp2.size() < 2 && Instant.now().isBefore(until);
+          Thread.sleep(500)) {
+        reqUp2 = decisionsFor(p, "req-up-2");
       }
+      assertThat(reqUp2).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(reqUp2.stream().map(TimingDecision::decisionId).distinct()).hasSize(1);
+
+      // exactly once across the upgrade and the rollback: one outcome and one ESP call for the
+      // pending decision, and no idempotency key twice at the ESP
+      List<String> outcomesOfPending =
+          values(p.outcomes).stream().filter(v -> v.contains(pending.decisionId())).toList();
       assertThat(outcomesOfPending).hasSize(1);
-      assertThat(outcomesOfPending.get(0)).contains("\"state\":\"accepted\"");
       assertThat(callsFor(klaviyo, pending.decisionId())).isEqualTo(1);
       assertThat(klaviyo.duplicateUniqueIds()).isZero();
-
+      // and neither rolled-back job failed reading its state
       for (String job : List.of(timing, dispatch)) {
+        JsonNode failures = get("/jobs/" + job + "/exceptions").path("exceptionHistory");
+        assertThat(failures.path("entries").isArray()).as(failures.toString()).isTrue();
+        assertThat(failures.path("entries")).as("failures of %s after the rollback", job).isEmpty();
         Result cancelled = script(Duration.ofMinutes(2), "flink", "cancel", job);
         assertThat(cancelled.exitCode()).as(cancelled.output()).isZero();
       }
     }
   }
 
+  // What the new versions' added fields hold (see the sources in src/test/resources/next-version/).
+  static final String ADMITTED_BY_V2 = "admitted by timing-job v2";
+  static final String ADMITTED_BEFORE_V2 = "admitted before timing-job v2";
+  static final String RECEIVED_BY_V2 = "\"received_by\":\"received by dispatch-job v2\"";
+
+  /**
+   * Whether a savepoint's files hold the text: state values are stored as their serializers wrote
+   * them (a canonical savepoint, uncompressed), so a string field's UTF-8 is there as is.
+   */
+  private static boolean savepointHolds(String savepoint, String text) throws IOException {
+    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    try (Stream<Path> files = Files.walk(Path.of(URI.create(savepoint)))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        if (indexOf(Files.readAllBytes(f), needle) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** The outcome of a decision, waiting up to 60 s for it. */
+  private static String outcomeOf(Pipeline p, String decisionId) throws Exception {
+    for (Instant deadline = Instant.now().plusSeconds(60); Instant.now().isBefore(deadline); ) {
+      for (String v : values(p.outcomes)) {
+        if (v.contains("\"" + decisionId + "\"")) {
+          return v;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no outcome for " + decisionId);
+  }
+
+  private static boolean isFor(AcceptedEvent e, String decisionId) {
+    return e.properties().path("sendflowr_decision_id").asText().equals(decisionId);
+  }
+
   private static long callsFor(SandboxEsp klaviyo, String decisionId) {
-    return klaviyo.events().stream()
-        .filter(e -> e.properties().path("sendflowr_decision_id").asText().equals(decisionId))
-        .count();
+    return klaviyo.events().stream().filter(e -> isFor(e, decisionId)).count();
   }
 
   /** The topics and flags of one pipeline (both jobs) on this cluster. */
@@ -373,11 +486,11 @@ class SessionClusterTest {
       return p;
     }
 
-    List<String> timingArgs(int parallelism) {
+    List<String> timingArgs(Path jar, int parallelism) {
       return List.of(
           "-p",
           String.valueOf(parallelism),
-          System.getProperty("sendflowr.timingJobJar"),
+          jar.toString(),
           "--kafka-bootstrap",
           KAFKA.bootstrapServers(),
           "--signals-topic",
@@ -406,13 +519,13 @@ class SessionClusterTest {
           "1s");
     }
 
-    List<String> dispatchArgs(int parallelism, SandboxEsp klaviyo) throws IOException {
+    List<String> dispatchArgs(Path jar, int parallelism, SandboxEsp klaviyo) throws IOException {
       Path credentials = runDir.resolve(name + "-credentials.properties");
       Files.writeString(credentials, "brand-a-klaviyo=" + API_KEY + "\n");
       return List.of(
           "-p",
           String.valueOf(parallelism),
-          System.getProperty("sendflowr.dispatchJobJar"),
+          jar.toString(),
           "--kafka-bootstrap",
           KAFKA.bootstrapServers(),
           "--decisions-topic",
@@ -466,6 +579,13 @@ class SessionClusterTest {
         + "\",\"not_after\":\""
         + notBefore.plusSeconds(70)
         + "\",\"metadata\":{\"email\":\"sarah@example.com\"}}";
+  }
+
+  private static List<TimingDecision> decisionsFor(Pipeline p, String requestId) {
+    return values(p.decisions).stream()
+        .map(v -> Contracts.parseDecision(v).value())
+        .filter(d -> d.requestId().equals(requestId))
+        .toList();
   }
 
   private static TimingDecision decisionFor(Pipeline p, String requestId) throws Exception {
