@@ -46,6 +46,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
@@ -77,7 +78,10 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>throughput: {@code throughputDecisions} decisions all due at the same instant, for an
  *       account whose limits are far above what the machine can do;
  *   <li>rate limit: an account configured with {@code rateLimitPerSecond}, which the sandbox
- *       enforces as Klaviyo does, and enough decisions due at once to last about 20 s.
+ *       enforces as Klaviyo does, and enough decisions due at once to last about 20 s;
+ *   <li>outage soak, when asked for: decisions due as the ESP starts answering 503 for {@code
+ *       outageSeconds}, then recovers; with a lateness budget longer than the outage each should be
+ *       delivered once after the recovery, with a shorter one handed back as expired.
  * </ol>
  *
  * Events are counted, not calls, so a batching dispatcher is measured the same way.
@@ -98,7 +102,8 @@ public final class DispatchBench {
     PENDING("bench_pending", "pk_bench_pending_key_0000"),
     PRECISION("bench_precision", "pk_bench_precision_key_0001"),
     THROUGHPUT("bench_throughput", "pk_bench_throughput_key_0002"),
-    RATE_LIMIT("bench_rate_limit", "pk_bench_rate_limit_key_0003");
+    RATE_LIMIT("bench_rate_limit", "pk_bench_rate_limit_key_0003"),
+    OUTAGE("bench_outage", "pk_bench_outage_key_0004");
 
     final String intent;
     final String apiKey;
@@ -135,6 +140,9 @@ public final class DispatchBench {
    * @param rateLimitPerSecond the rate-limit account's limit, configured and enforced
    * @param rateLimitPerMinute its per-minute limit, configured and enforced
    * @param rateLimitDecisions decisions of the rate-limit phase
+   * @param outageSeconds the outage soak: how long the ESP answers 503; 0 leaves the phase out
+   * @param latenessBudgetSeconds the outage account's {@code max_lateness_seconds}
+   * @param outageDecisions decisions of the outage soak, due as the outage begins
    */
   public record Options(
       long pending,
@@ -146,6 +154,9 @@ public final class DispatchBench {
       int rateLimitPerSecond,
       int rateLimitPerMinute,
       int rateLimitDecisions,
+      int outageSeconds,
+      int latenessBudgetSeconds,
+      int outageDecisions,
       Duration checkpointInterval,
       int parallelism,
       MemorySize managedMemory) {
@@ -163,6 +174,14 @@ public final class DispatchBench {
           || (precisionRateLimitPerMinute != null && precisionRateLimitPerMinute < 1)) {
         throw new IllegalArgumentException("--precision-rate-limit-* must be at least 1");
       }
+      if (outageSeconds < 0 || outageDecisions < 1) {
+        throw new IllegalArgumentException(
+            "--outage-seconds must not be negative, --outage-decisions at least 1");
+      }
+      if (latenessBudgetSeconds < 0 || latenessBudgetSeconds > IntentBinding.MAX_LATENESS_SECONDS) {
+        throw new IllegalArgumentException(
+            "--lateness-budget-seconds must be from 0 to " + IntentBinding.MAX_LATENESS_SECONDS);
+      }
       if (dueSpread.isNegative()) {
         throw new IllegalArgumentException("--due-spread must not be negative");
       }
@@ -171,6 +190,9 @@ public final class DispatchBench {
 
   private final Options options;
   private final PrintStream progress;
+
+  /** {epoch millis, process CPU seconds}, sampled while the phases run. */
+  private final List<double[]> cpuSamples = new ArrayList<>();
 
   public DispatchBench(Options options, PrintStream progress) {
     this.options = options;
@@ -201,20 +223,23 @@ public final class DispatchBench {
         kafka.createTopic(t, options.parallelism(), Map.of());
       }
       kafka.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
-      bind(kafka, config, Phase.PENDING, null, null);
+      bind(kafka, config, Phase.PENDING, null, null, null);
       bind(
           kafka,
           config,
           Phase.PRECISION,
           options.precisionRateLimitPerSecond(),
-          options.precisionRateLimitPerMinute());
-      bind(kafka, config, Phase.THROUGHPUT, UNLIMITED_PER_SECOND, UNLIMITED_PER_MINUTE);
+          options.precisionRateLimitPerMinute(),
+          null);
+      bind(kafka, config, Phase.THROUGHPUT, UNLIMITED_PER_SECOND, UNLIMITED_PER_MINUTE, null);
       bind(
           kafka,
           config,
           Phase.RATE_LIMIT,
           options.rateLimitPerSecond(),
-          options.rateLimitPerMinute());
+          options.rateLimitPerMinute(),
+          null);
+      bind(kafka, config, Phase.OUTAGE, null, null, options.latenessBudgetSeconds());
 
       Instant farAhead = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
       long pendingStart = System.nanoTime();
@@ -315,15 +340,44 @@ public final class DispatchBench {
               "rate limit: %,d decisions all due at %s, the account limited to %d/s and %d/min",
               r, atOnce, options.rateLimitPerSecond(), options.rateLimitPerMinute()));
       awaitOutcomes(cluster, job, watcher, callsSeen, Phase.RATE_LIMIT, r);
+
+      // d. Outage soak: the ESP answers 503 from just before the decisions fall due, then recovers.
+      Outage outage = null;
+      if (options.outageSeconds() > 0) {
+        int o = options.outageDecisions();
+        Instant due = Instant.now().plus(lead(o, readRate));
+        produce(
+            kafka,
+            decisions,
+            o,
+            i -> decision(Phase.OUTAGE, i, due, Instant.now()),
+            "outage decisions");
+        say(
+            String.format(
+                "outage: %,d decisions due at %s; the ESP answers 503 for %d s from 2 s before,"
+                    + " lateness budget %d s",
+                o, due, options.outageSeconds(), options.latenessBudgetSeconds()));
+        sleepUntil(due.minusSeconds(2));
+        klaviyo.faults().always().status(503);
+        Instant from = Instant.now();
+        sleepUntil(from.plusSeconds(options.outageSeconds()));
+        klaviyo.faults().clear();
+        Instant to = Instant.now();
+        say("  the ESP has recovered");
+        outage = new Outage(from, to);
+        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.OUTAGE, o);
+      }
       double elapsed = seconds(System.nanoTime() - running);
       double cpu = processCpuSeconds() - cpuAtRunning;
 
       // Whatever the last checkpoint still had to commit.
       watcher.awaitQuiet(options.checkpointInterval().multipliedBy(2).plusSeconds(2));
       watcher.finish();
+      CheckpointStatsSnapshot checkpoints =
+          cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
       cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
 
-      return report(klaviyo, watcher, lead, elapsed, cpu, loadStart);
+      return report(klaviyo, watcher, lead, outage, checkpoints, elapsed, cpu, loadStart);
     } finally {
       if (watcher != null) {
         watcher.stopQuietly();
@@ -345,6 +399,8 @@ public final class DispatchBench {
       SandboxEsp klaviyo,
       OutcomeWatcher watcher,
       Duration throughputLead,
+      Outage outage,
+      CheckpointStatsSnapshot checkpoints,
       double elapsed,
       double cpu,
       double loadStart) {
@@ -371,6 +427,7 @@ public final class DispatchBench {
     // Throughput: accepted events after the first accepted call, over first to last accepted call.
     List<RecordedCall> throughputCalls = accepted(calls, Phase.THROUGHPUT);
     double dispatchesPerSecond = 0;
+    Double dispatchesPerCpuSecond = null;
     if (throughputCalls.size() > 1) {
       Instant from = throughputCalls.get(0).receivedAt();
       Instant to = throughputCalls.get(throughputCalls.size() - 1).receivedAt();
@@ -380,6 +437,8 @@ public final class DispatchBench {
               .count();
       double span = Duration.between(from, to).toNanos() / 1e9;
       dispatchesPerSecond = span > 0 ? afterFirst / span : 0;
+      double cpuSeconds = cpuBetween(from, to);
+      dispatchesPerCpuSecond = cpuSeconds > 0 ? round(afterFirst / cpuSeconds) : null;
     }
 
     List<RecordedCall> rateCalls = accepted(calls, Phase.RATE_LIMIT);
@@ -396,7 +455,7 @@ public final class DispatchBench {
 
     long missing = 0;
     long withoutOutcome = 0;
-    for (Phase phase : List.of(Phase.PRECISION, Phase.THROUGHPUT, Phase.RATE_LIMIT)) {
+    for (Phase phase : List.of(Phase.PRECISION, Phase.THROUGHPUT, Phase.RATE_LIMIT, Phase.OUTAGE)) {
       Set<String> seen = delivered.getOrDefault(phase, Set.of());
       for (int i = 0; i < decisionsOf(phase); i++) {
         String request = requestId(phase, i);
@@ -409,6 +468,32 @@ public final class DispatchBench {
         }
       }
     }
+
+    Integer outageDeliveredOnce = null;
+    Long outageCallsDuring = null;
+    Double outageRecoverySeconds = null;
+    if (outage != null) {
+      Map<String, Long> perRequest = new HashMap<>();
+      Instant last = null;
+      for (AcceptedEvent e : events) {
+        if (phaseOf(e) == Phase.OUTAGE) {
+          perRequest.merge(e.properties().path("sendflowr_request_id").asText(), 1L, Long::sum);
+          last = last == null || e.receivedAt().isAfter(last) ? e.receivedAt() : last;
+        }
+      }
+      outageDeliveredOnce = (int) perRequest.values().stream().filter(c -> c == 1).count();
+      outageCallsDuring =
+          calls.stream()
+              .filter(
+                  c ->
+                      phaseOf(c) == Phase.OUTAGE
+                          && !c.receivedAt().isBefore(outage.from())
+                          && c.receivedAt().isBefore(outage.to()))
+              .count();
+      outageRecoverySeconds =
+          last == null ? null : round(Duration.between(outage.to(), last).toMillis() / 1000.0);
+    }
+    Map<String, Long> outageStates = watcher.states(Phase.OUTAGE);
 
     return new DispatchBenchReport(
         "dispatch",
@@ -431,6 +516,7 @@ public final class DispatchBench {
         calls.stream().filter(c -> phaseOf(c) == Phase.THROUGHPUT).count(),
         round(throughputLead.toMillis() / 1000.0),
         round(dispatchesPerSecond),
+        dispatchesPerCpuSecond,
         options.rateLimitPerSecond(),
         options.rateLimitPerMinute(),
         options.rateLimitDecisions(),
@@ -438,6 +524,14 @@ public final class DispatchBench {
         round(rateCallsPerSecond),
         Math.round(rateCallsPerSecond / options.rateLimitPerSecond() * 1000) / 1000.0,
         klaviyo.rateLimitedCalls(),
+        outage == null ? null : options.outageSeconds(),
+        outage == null ? null : options.latenessBudgetSeconds(),
+        outage == null ? null : options.outageDecisions(),
+        outageDeliveredOnce,
+        outage == null ? null : outageStates.getOrDefault("expired", 0L),
+        outage == null ? null : outageStates.getOrDefault("possibly_sent", 0L),
+        outageCallsDuring,
+        outageRecoverySeconds,
         calls.size(),
         events.size(),
         klaviyo.duplicateUniqueIds(),
@@ -445,6 +539,9 @@ public final class DispatchBench {
         withoutOutcome,
         watcher.states(),
         watcher.deadLetters(),
+        checkpoints.getCounts().getNumberOfCompletedCheckpoints(),
+        checkpoints.getCounts().getNumberOfFailedCheckpoints(),
+        checkpoints.getSummaryStats().getEndToEndDurationStats().getMaximum(),
         round(elapsed),
         round(cpu),
         round(loadStart),
@@ -456,6 +553,7 @@ public final class DispatchBench {
       case PRECISION -> options.dueInOneMinute();
       case THROUGHPUT -> options.throughputDecisions();
       case RATE_LIMIT -> options.rateLimitDecisions();
+      case OUTAGE -> options.outageSeconds() > 0 ? options.outageDecisions() : 0;
       case PENDING -> 0;
     };
   }
@@ -533,7 +631,12 @@ public final class DispatchBench {
 
   /** The intent's Klaviyo binding, for an account of its own. */
   private static void bind(
-      KafkaBrokerExtension kafka, String topic, Phase phase, Integer perSecond, Integer perMinute) {
+      KafkaBrokerExtension kafka,
+      String topic,
+      Phase phase,
+      Integer perSecond,
+      Integer perMinute,
+      Integer maxLatenessSeconds) {
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("esp", KlaviyoSandbox.NAME);
     snapshot.put("account", phase.account());
@@ -544,6 +647,9 @@ public final class DispatchBench {
     }
     if (perMinute != null) {
       snapshot.put("rate_limit_per_minute", perMinute);
+    }
+    if (maxLatenessSeconds != null) {
+      snapshot.put("max_lateness_seconds", maxLatenessSeconds);
     }
     ConfigChange binding =
         new ConfigChange(
@@ -708,6 +814,7 @@ public final class DispatchBench {
     long lastSaid = System.nanoTime();
     while (true) {
       long outcomes = watcher.outcomes(phase);
+      cpuSamples.add(new double[] {System.currentTimeMillis(), processCpuSeconds()});
       long progress = outcomes + callsSeen.get();
       if (progress != seen) {
         seen = progress;
@@ -751,6 +858,7 @@ public final class DispatchBench {
     private final Set<String> requests = ConcurrentHashMap.newKeySet();
     private final Map<Phase, AtomicLong> perPhase = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perState = new ConcurrentHashMap<>();
+    private final Map<Phase, Map<String, AtomicLong>> perPhaseState = new ConcurrentHashMap<>();
     private final AtomicLong deadLetters = new AtomicLong();
     private volatile long lastRecordNanos = System.nanoTime();
     private volatile boolean stop;
@@ -790,6 +898,10 @@ public final class DispatchBench {
             Phase phase = phaseOf(request);
             if (phase != null && requests.add(request)) {
               perPhase.computeIfAbsent(phase, p -> new AtomicLong()).incrementAndGet();
+              perPhaseState
+                  .computeIfAbsent(phase, p -> new ConcurrentHashMap<>())
+                  .computeIfAbsent(o.path("state").asText("?"), x -> new AtomicLong())
+                  .incrementAndGet();
             }
           }
         }
@@ -818,6 +930,13 @@ public final class DispatchBench {
       return deadLetters.get();
     }
 
+    /** The phase's first outcome per request, by state. */
+    Map<String, Long> states(Phase phase) {
+      Map<String, Long> m = new TreeMap<>();
+      perPhaseState.getOrDefault(phase, Map.of()).forEach((k, v) -> m.put(k, v.get()));
+      return m;
+    }
+
     void awaitQuiet(Duration quiet) throws InterruptedException {
       while (System.nanoTime() - lastRecordNanos < quiet.toNanos()) {
         Thread.sleep(SAMPLE_EVERY.toMillis());
@@ -834,6 +953,34 @@ public final class DispatchBench {
 
     void stopQuietly() {
       stop = true;
+    }
+  }
+
+  /**
+   * CPU the process used over at least {@code [from, to]}: between the last sample before and the
+   * first after (so a little more than the span); NaN without such samples.
+   */
+  private double cpuBetween(Instant from, Instant to) {
+    double[] before = null;
+    double[] after = null;
+    for (double[] s : cpuSamples) {
+      if (s[0] <= from.toEpochMilli()) {
+        before = s;
+      }
+      if (after == null && s[0] >= to.toEpochMilli()) {
+        after = s;
+      }
+    }
+    return before == null || after == null ? Double.NaN : after[1] - before[1];
+  }
+
+  /** When the outage soak's 503s began and ended. */
+  record Outage(Instant from, Instant to) {}
+
+  private static void sleepUntil(Instant at) throws InterruptedException {
+    long millis = Duration.between(Instant.now(), at).toMillis();
+    if (millis > 0) {
+      Thread.sleep(millis);
     }
   }
 

@@ -93,6 +93,28 @@ final class DispatchBenchCommand implements Callable<Integer> {
   Integer rateLimitDecisions;
 
   @Option(
+      names = "--outage-seconds",
+      defaultValue = "0",
+      description =
+          "outage soak: the ESP answers 503 for this long as its decisions fall due, then"
+              + " recovers (default: 0, no soak; e.g. 60)")
+  int outageSeconds;
+
+  @Option(
+      names = "--lateness-budget-seconds",
+      defaultValue = "300",
+      description =
+          "outage soak: the account's max_lateness_seconds, how long a call is retried"
+              + " (default: ${DEFAULT-VALUE})")
+  int latenessBudgetSeconds;
+
+  @Option(
+      names = "--outage-decisions",
+      defaultValue = "1000",
+      description = "outage soak: decisions due as the outage begins (default: ${DEFAULT-VALUE})")
+  int outageDecisions;
+
+  @Option(
       names = "--checkpoint-interval",
       defaultValue = "PT10S",
       converter = TimingJobCommand.DurationConverter.class,
@@ -128,6 +150,9 @@ final class DispatchBenchCommand implements Callable<Integer> {
             rateLimitPerSecond,
             rateLimitPerMinute == null ? 60 * rateLimitPerSecond : rateLimitPerMinute,
             rateLimitDecisions == null ? 20 * rateLimitPerSecond : rateLimitDecisions,
+            outageSeconds,
+            latenessBudgetSeconds,
+            outageDecisions,
             checkpointInterval,
             parallelism == null ? cores : parallelism,
             MemorySize.parse(managedMemory));

@@ -1,5 +1,6 @@
 package com.sendflowr.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,6 +40,9 @@ import java.util.Map;
  *     so the job has read them before they fall due
  * @param dispatchesPerSecond throughput-phase events accepted after the first accepted call, over
  *     the time from the first to the last accepted call
+ * @param dispatchesPerCpuSecond the same events over the CPU time the whole process used in that
+ *     span (sampled, so a little more than the span): the figure that does not depend on what else
+ *     the machine was running; null when the span was too short to sample
  * @param rateLimitPerSecond the rate-limit account's configured per-second limit, which the sandbox
  *     enforces too (fixed one-second windows, as Klaviyo does)
  * @param rateLimitPerMinute the same account's per-minute limit, configured and enforced
@@ -47,7 +51,18 @@ import java.util.Map;
  * @param rateLimitCallsPerSecond those calls after the first over the time from the first to the
  *     last
  * @param rateLimitUtilisation {@code rateLimitCallsPerSecond / rateLimitPerSecond}
- * @param http429 calls the sandbox answered 429 for exceeding its enforced limit, all phases
+ * @param http429 ({@code http_429}) calls the sandbox answered 429 for exceeding its enforced
+ *     limit, all phases
+ * @param outageSeconds the outage soak's length: the ESP answered 503 to every call for this long,
+ *     from 2 s before its decisions fell due (absent without the soak, as are the next)
+ * @param latenessBudgetSeconds the outage account's {@code max_lateness_seconds}
+ * @param outageDecisions decisions of the outage soak
+ * @param outageDeliveredOnce of those, requests the sandbox accepted exactly one event for
+ * @param outageExpired of those, requests whose outcome is {@code expired} (handed back)
+ * @param outagePossiblySent of those, requests whose outcome is {@code possibly_sent}
+ * @param outageCallsDuringOutage calls of the soak's account during the outage: what the retries
+ *     and the circuit breaker let through
+ * @param outageRecoverySeconds from the end of the outage to the soak's last accepted event
  * @param calls HTTP calls the sandbox received, all phases
  * @param events events the sandbox accepted, all phases
  * @param duplicates events the sandbox saw more than once per idempotency key (each repeat counts),
@@ -57,6 +72,10 @@ import java.util.Map;
  *     whose outcome was lost counts here)
  * @param outcomes committed outcomes by state, all phases
  * @param deadLetters records on the dead-letter topic
+ * @param checkpointsCompleted checkpoints completed during the run
+ * @param checkpointsFailed checkpoints that failed (e.g. timed out) during the run
+ * @param checkpointDurationMaxMs the longest end-to-end checkpoint duration: a burst of due timers
+ *     holds the barrier while the timers fire into a full async queue
  * @param elapsedSeconds from the job running to the last phase's outcomes committed
  * @param processCpuSeconds CPU time the whole process (job, broker, sandbox, load generator) used
  *     over {@code elapsedSeconds}
@@ -84,13 +103,22 @@ public record DispatchBenchReport(
     long throughputCalls,
     double throughputTriggerLeadSeconds,
     double dispatchesPerSecond,
+    Double dispatchesPerCpuSecond,
     int rateLimitPerSecond,
     int rateLimitPerMinute,
     int rateLimitDecisions,
     long rateLimitCalls,
     double rateLimitCallsPerSecond,
     double rateLimitUtilisation,
-    long http429,
+    @JsonProperty("http_429") long http429,
+    Integer outageSeconds,
+    Integer latenessBudgetSeconds,
+    Integer outageDecisions,
+    Integer outageDeliveredOnce,
+    Long outageExpired,
+    Long outagePossiblySent,
+    Long outageCallsDuringOutage,
+    Double outageRecoverySeconds,
     long calls,
     long events,
     long duplicates,
@@ -98,6 +126,9 @@ public record DispatchBenchReport(
     long withoutOutcome,
     Map<String, Long> outcomes,
     long deadLetters,
+    long checkpointsCompleted,
+    long checkpointsFailed,
+    long checkpointDurationMaxMs,
     double elapsedSeconds,
     double processCpuSeconds,
     double loadAverageStart,

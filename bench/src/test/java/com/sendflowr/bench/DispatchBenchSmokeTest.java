@@ -39,6 +39,12 @@ class DispatchBenchSmokeTest {
               "20",
               "--rate-limit-decisions",
               "60",
+              "--outage-seconds",
+              "5",
+              "--outage-decisions",
+              "20",
+              "--lateness-budget-seconds",
+              "120",
               "--checkpoint-interval",
               "PT1S",
               "--parallelism",
@@ -62,7 +68,7 @@ class DispatchBenchSmokeTest {
     assertThat(r.path("pending_timers").asLong()).isEqualTo(300);
 
     // Every due decision: one event at the sandbox, one committed outcome, accepted.
-    int due = 40 + 200 + 60;
+    int due = 40 + 200 + 60 + 20;
     assertThat(r.path("duplicates").asLong()).isZero();
     assertThat(r.path("missing").asLong()).isZero();
     assertThat(r.path("without_outcome").asLong()).isZero();
@@ -92,7 +98,17 @@ class DispatchBenchSmokeTest {
         .isCloseTo(
             r.path("rate_limit_calls_per_second").asDouble() / 20,
             org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.has("http_429")).isTrue();
     assertThat(r.path("http_429").asLong()).isNotNegative();
+    assertThat(r.path("checkpoints_completed").asLong()).isPositive();
+
+    // The outage soak: a 5 s outage within a 120 s budget, so each is delivered once afterwards.
+    assertThat(r.path("outage_seconds").asInt()).isEqualTo(5);
+    assertThat(r.path("outage_decisions").asInt()).isEqualTo(20);
+    assertThat(r.path("outage_delivered_once").asInt()).isEqualTo(20);
+    assertThat(r.path("outage_expired").asLong()).isZero();
+    assertThat(r.path("outage_calls_during_outage").asLong()).isPositive();
+    assertThat(r.path("outage_recovery_seconds").asDouble()).isNotNegative();
 
     assertThat(r.path("elapsed_seconds").asDouble()).isPositive();
     assertThat(r.path("process_cpu_seconds").asDouble()).isPositive();
