@@ -97,6 +97,9 @@ public final class DispatchBench {
 
   private static final int UNLIMITED_PER_MINUTE = 60_000_000;
 
+  /** Decisions per second the job reads at the least; see {@link #lead}. */
+  private static final double MIN_READ_RATE = 1_000;
+
   /** The phases, each with its intent, account and API key (told apart by its last characters). */
   enum Phase {
     PENDING("bench_pending", "pk_bench_pending_key_0000"),
@@ -309,7 +312,7 @@ public final class DispatchBench {
           String.format(
               "precision: %,d decisions due from %s over %d s",
               n, first, options.dueSpread().toSeconds()));
-      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.PRECISION, n);
+      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.PRECISION, n, first);
 
       // b. Throughput: triggers far enough ahead that the job has read them all by then.
       int t = options.throughputDecisions();
@@ -323,7 +326,7 @@ public final class DispatchBench {
           "throughput decisions");
       produced += t;
       say(String.format("throughput: %,d decisions all due at %s", t, together));
-      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.THROUGHPUT, t);
+      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.THROUGHPUT, t, together);
 
       // c. Rate limit.
       int r = options.rateLimitDecisions();
@@ -339,7 +342,7 @@ public final class DispatchBench {
           String.format(
               "rate limit: %,d decisions all due at %s, the account limited to %d/s and %d/min",
               r, atOnce, options.rateLimitPerSecond(), options.rateLimitPerMinute()));
-      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.RATE_LIMIT, r);
+      awaitOutcomes(cluster, job, watcher, callsSeen, Phase.RATE_LIMIT, r, atOnce);
 
       // d. Outage soak: the ESP answers 503 from just before the decisions fall due, then recovers.
       Outage outage = null;
@@ -365,7 +368,7 @@ public final class DispatchBench {
         Instant to = Instant.now();
         say("  the ESP has recovered");
         outage = new Outage(from, to);
-        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.OUTAGE, o);
+        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.OUTAGE, o, due);
       }
       double elapsed = seconds(System.nanoTime() - running);
       double cpu = processCpuSeconds() - cpuAtRunning;
@@ -681,10 +684,12 @@ public final class DispatchBench {
 
   /**
    * How far ahead to set triggers that must all be read before they fall due: twice the time the
-   * job took per pending decision, and 10 s for the first checkpoint's worth of reading.
+   * job took per pending decision, and 10 s for the first checkpoint's worth of reading. A small
+   * pending load is read at the pace of start-up and checkpoints rather than the job's, so the rate
+   * is taken as at least {@link #MIN_READ_RATE}.
    */
   private static Duration lead(int decisions, double readRate) {
-    double seconds = 10 + (readRate > 0 ? 2.0 * decisions / readRate : decisions / 2_000.0);
+    double seconds = 10 + 2.0 * decisions / Math.max(readRate, MIN_READ_RATE);
     return Duration.ofMillis((long) (Math.min(seconds, 300) * 1000));
   }
 
@@ -799,7 +804,7 @@ public final class DispatchBench {
 
   /**
    * Until every decision of the phase has a committed outcome; a phase that makes no progress for
-   * {@link #STALL_LIMIT} is left as it is, and its gaps show in the report.
+   * {@link #STALL_LIMIT} after its first trigger is left as it is, and its gaps show in the report.
    */
   private void awaitOutcomes(
       MiniCluster cluster,
@@ -807,10 +812,13 @@ public final class DispatchBench {
       OutcomeWatcher watcher,
       AtomicLong callsSeen,
       Phase phase,
-      int expected)
+      int expected,
+      Instant firstDue)
       throws Exception {
     long seen = -1;
-    long lastChange = System.nanoTime();
+    // Nothing happens before the first trigger: the stall clock starts then.
+    long lastChange =
+        System.nanoTime() + Math.max(0, Duration.between(Instant.now(), firstDue).toNanos());
     long lastSaid = System.nanoTime();
     while (true) {
       long outcomes = watcher.outcomes(phase);
