@@ -12,7 +12,7 @@ import picocli.CommandLine;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks of the real jobs on a local Flink runtime and an embedded broker.",
-    subcommands = {TimingJobCommand.class})
+    subcommands = {TimingJobCommand.class, DispatchBenchCommand.class})
 public final class BenchCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,10 +19,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * the vendor has no key of its own), so tests can assert that nothing was sent twice ({@link
  * #duplicateUniqueIds()}). A vendor that deduplicates drops a repeat the way it documents and the
  * sandbox counts it in {@link #suppressedDuplicates()}.
+ *
+ * <p>It can also enforce the vendor's rate limit ({@link #enforceRateLimit(int, int)}): calls
+ * beyond it are answered 429 with the vendor's {@code Retry-After} and error document, as the
+ * vendor would, and counted ({@link #rateLimitedCalls()}), so a client's pacing is measured, not
+ * assumed.
  */
 public final class SandboxEsp implements AutoCloseable {
 
@@ -65,6 +72,9 @@ public final class SandboxEsp implements AutoCloseable {
   private final Map<String, Long> uniqueIdCounts = new LinkedHashMap<>();
   private long suppressedDuplicates;
   private final List<Consumer<RecordedCall>> listeners = new CopyOnWriteArrayList<>();
+  private volatile RateLimit rateLimitPerKey;
+  private final Map<String, RateLimit> rateLimitOfKey = new ConcurrentHashMap<>();
+  private final AtomicLong rateLimitedCalls = new AtomicLong();
 
   private SandboxEsp(String host, int port, SandboxVendor vendor) throws IOException {
     this.vendor = vendor;
@@ -136,6 +146,41 @@ public final class SandboxEsp implements AutoCloseable {
   /** The programmable faults; see {@link Faults}. */
   public Faults faults() {
     return faults;
+  }
+
+  /**
+   * Enforces a rate limit the way the vendor does (see {@link RateLimit}: fixed one-second and
+   * one-minute windows), each API key counted on its own, as vendors count each account: a call
+   * beyond it is answered 429 with {@code Retry-After} and the vendor's error document, and is not
+   * processed. Programmed {@link Faults} come first; a throttled call uses up no quota.
+   *
+   * @param perSecond calls per second per key, 0 for no burst limit
+   * @param perMinute calls per minute per key, 0 for no steady limit
+   */
+  public SandboxEsp enforceRateLimit(int perSecond, int perMinute) {
+    rateLimitPerKey = new RateLimit(perSecond, perMinute);
+    return this;
+  }
+
+  /**
+   * Like {@link #enforceRateLimit(int, int)} for one API key only (the credential as the client
+   * sends it: the {@code Authorization} header's token, or an {@code Api-Key} header); it takes
+   * precedence over a limit for every key.
+   */
+  public SandboxEsp enforceRateLimit(String apiKey, int perSecond, int perMinute) {
+    rateLimitOfKey.put(apiKey, new RateLimit(perSecond, perMinute));
+    return this;
+  }
+
+  /** Stops enforcing rate limits (the count of throttled calls stays). */
+  public void stopEnforcingRateLimits() {
+    rateLimitPerKey = null;
+    rateLimitOfKey.clear();
+  }
+
+  /** Calls answered 429 because they exceeded an enforced rate limit (not programmed faults). */
+  public long rateLimitedCalls() {
+    return rateLimitedCalls.get();
   }
 
   /** Called after every recorded call, on the server thread that handled it. */
@@ -239,7 +284,10 @@ public final class SandboxEsp implements AutoCloseable {
     return events.stream().filter(e -> e.esp().equals(esp)).toList();
   }
 
-  /** Forgets all calls, events, unique ids and what the vendor deduplicates on; clears faults. */
+  /**
+   * Forgets all calls, events, unique ids and what the vendor deduplicates on; clears faults and
+   * enforced rate limits.
+   */
   public synchronized void reset() {
     calls.clear();
     events.clear();
@@ -247,6 +295,8 @@ public final class SandboxEsp implements AutoCloseable {
     suppressedDuplicates = 0;
     vendor.reset();
     faults.clear();
+    stopEnforcingRateLimits();
+    rateLimitedCalls.set(0);
   }
 
   @Override
@@ -332,7 +382,34 @@ public final class SandboxEsp implements AutoCloseable {
         return vendor.fault(fault.effectiveStatus(), fault.retryAfter());
       }
     }
+    String key = apiKey(request);
+    RateLimit limit = rateLimitOfKey.getOrDefault(key, rateLimitPerKey);
+    if (limit != null) {
+      long retryAfter = limit.admit(key, request.receivedAt());
+      if (retryAfter >= 0) {
+        rateLimitedCalls.incrementAndGet();
+        return vendor.fault(429, retryAfter);
+      }
+    }
     return vendor.handle(request, accepted, suppressed);
+  }
+
+  /**
+   * The credential as sent: the {@code Authorization} header's last token, else an API key header.
+   */
+  static String apiKey(SandboxRequest request) {
+    String authorization = request.header("Authorization");
+    if (authorization != null && !authorization.isBlank()) {
+      String trimmed = authorization.trim();
+      return trimmed.substring(trimmed.lastIndexOf(' ') + 1);
+    }
+    for (String header : List.of("api-key", "x-api-key")) {
+      String value = request.header(header);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
+    }
+    return "";
   }
 
   private void send(HttpExchange exchange, SandboxResponse response) throws IOException {

@@ -318,6 +318,63 @@ class SandboxEspTest {
   }
 
   @Test
+  void anEnforcedRateLimitAnswersTheVendors429AndCountsIt() throws Exception {
+    // Three calls per one-second window: of ten calls sent one after another, at most three per
+    // wall-clock second they arrived in get through; the others are throttled as Klaviyo throttles.
+    esp.enforceRateLimit(3, 0);
+    List<Integer> statuses = new ArrayList<>();
+    HttpResponse<String> throttled = null;
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r =
+          send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+      statuses.add(r.statusCode());
+      if (r.statusCode() == 429) {
+        throttled = r;
+      }
+    }
+
+    long accepted = statuses.stream().filter(s -> s == 202).count();
+    assertThat(statuses).containsOnly(202, 429);
+    long seconds =
+        esp.calls().stream().map(c -> c.receivedAt().getEpochSecond()).distinct().count();
+    assertThat(accepted).isBetween(3L, 3 * seconds);
+    assertThat(accepted).isLessThan(10);
+    assertThat(esp.rateLimitedCalls()).isEqualTo(10 - accepted);
+    assertThat(throttled.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(json(throttled.body()).at("/errors/0/code").asText()).isEqualTo("throttled");
+    assertThat(esp.calls()).filteredOn(c -> c.status() == 429).hasSize((int) (10 - accepted));
+  }
+
+  @Test
+  void aRateLimitForOneKeyLeavesTheOthersAlone() throws Exception {
+    esp.enforceRateLimit(KEY, 0, 1);
+    HttpResponse<String> first =
+        send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+    HttpResponse<String> second =
+        send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build());
+    HttpResponse<String> otherKey =
+        send(
+            klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json"))
+                .setHeader("Authorization", "Klaviyo-API-Key pk_another_account_0000")
+                .build());
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    // The steady (one-minute) window is full until the minute ends.
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(second.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1L, 60L);
+    assertThat(otherKey.statusCode()).isEqualTo(202);
+    assertThat(esp.rateLimitedCalls()).isEqualTo(1);
+
+    esp.reset();
+    assertThat(esp.rateLimitedCalls()).isZero();
+    assertThat(
+            send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, resource("create_event.json")).build())
+                .statusCode())
+        .isEqualTo(202);
+  }
+
+  @Test
   void serverErrorFault() throws Exception {
     esp.faults().next(1).status(503);
     assertThat(
