@@ -47,14 +47,33 @@ public final class AccountRateLimiter {
   }
 
   private static RateLimiter smooth(String name, int permits, Duration per) {
-    // rounded up, so the pace never exceeds the limit
     return RateLimiter.of(
         name,
         RateLimiterConfig.custom()
             .limitForPeriod(1)
-            .limitRefreshPeriod(Duration.ofNanos(-Math.floorDiv(-per.toNanos(), permits)))
+            .limitRefreshPeriod(Duration.ofNanos(refreshNanos(permits, per)))
             .timeoutDuration(HORIZON)
             .build());
+  }
+
+  /**
+   * The least time between two calls under these limits: the refill period of the tightest one
+   * (zero without limits).
+   */
+  public static Duration spacing(RateLimits limits) {
+    long nanos = 0;
+    if (limits.perSecond() != null) {
+      nanos = Math.max(nanos, refreshNanos(limits.perSecond(), Duration.ofSeconds(1)));
+    }
+    if (limits.perMinute() != null) {
+      nanos = Math.max(nanos, refreshNanos(limits.perMinute(), Duration.ofMinutes(1)));
+    }
+    return Duration.ofNanos(nanos);
+  }
+
+  /** Rounded up, so the pace never exceeds the limit. */
+  private static long refreshNanos(int permits, Duration per) {
+    return -Math.floorDiv(-per.toNanos(), permits);
   }
 
   public RateLimits limits() {

@@ -23,7 +23,8 @@ import java.util.Objects;
  * href="https://www.braze.com/docs/api/objects_filters/recipient_object">recipient object</a>.
  * Authorization is {@code Bearer} with a REST API key holding {@code campaigns.trigger.send} or
  * {@code canvas.trigger.send}; success is 201 with a {@code dispatch_id}. One request reaches at
- * most {@value #MAX_RECIPIENTS} recipients, each with its own properties ({@link #buildBatch}).
+ * most {@value #MAX_RECIPIENTS} recipients of one campaign or Canvas, each with its own properties
+ * ({@link #buildBatch}); the job batches due dispatches of one binding that way.
  *
  * <p>Braze has no idempotency key for these sends ({@code send_id} groups analytics and must be
  * created beforehand, at most 100 a day): a retry after a lost response can message twice. The key
@@ -60,12 +61,24 @@ public final class BrazeAdapter implements EspAdapter {
     return buildBatch(List.of(command), baseUrl, apiKey);
   }
 
+  @Override
+  public int maxBatchSize() {
+    return MAX_RECIPIENTS;
+  }
+
+  /** One trigger send fires one campaign or Canvas: dispatches of one binding share a call. */
+  @Override
+  public String batchScope(DispatchCommand command) {
+    IntentBinding b = command.binding();
+    return b.bindingId() + "|" + b.campaignId() + "|" + b.canvasId();
+  }
+
   /**
-   * One request for several recipients of the same binding (the dispatch job sends one at a time
-   * today; a micro-batcher can group due decisions per binding with this).
+   * One request for the recipients of several dispatches of the same binding.
    *
    * @throws IllegalArgumentException when empty, above {@value #MAX_RECIPIENTS}, or mixing bindings
    */
+  @Override
   public EspRequest buildBatch(List<DispatchCommand> commands, String baseUrl, String apiKey) {
     if (commands.isEmpty() || commands.size() > MAX_RECIPIENTS) {
       throw new IllegalArgumentException(

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,10 @@ class AdaptersAgainstSandboxesTest {
 
   /** Sends what the adapter builds, as the job would, and returns the status. */
   private int send(EspAdapter adapter, DispatchCommand c, String key) throws Exception {
-    EspRequest r = adapter.build(c, esp.baseUrl(), key);
+    return send(adapter.build(c, esp.baseUrl(), key));
+  }
+
+  private int send(EspRequest r) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(r.url()))
             .timeout(Duration.ofSeconds(30))
@@ -70,6 +74,44 @@ class AdaptersAgainstSandboxesTest {
     assertThat(send(new BrazeAdapter(), canvas, "braze-key")).isEqualTo(201);
     assertThat(only().metricName()).isEqualTo("cv-1");
     assertThat(send(new BrazeAdapter(), canvas, "another-key")).isEqualTo(401);
+  }
+
+  @Test
+  void klaviyoBulkCreateJobs() throws Exception {
+    esp = SandboxEsp.start(SandboxVendors.of("klaviyo", Set.of("pk-key")));
+    IntentBinding b = binding("klaviyo", "metric_name", "SendFlowr Promo");
+    List<DispatchCommand> thousand =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> command(decision("req-" + i, i % 3 == 0 ? EMAIL : Map.of()), b))
+            .toList();
+    KlaviyoAdapter adapter = new KlaviyoAdapter();
+
+    assertThat(send(adapter.buildBatch(thousand, esp.baseUrl(), "pk-key"))).isEqualTo(202);
+
+    assertThat(esp.events()).hasSize(1_000);
+    assertThat(esp.events())
+        .extracting(AcceptedEvent::path)
+        .containsOnly("/api/event-bulk-create-jobs");
+    assertThat(esp.uniqueIdCounts().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            thousand.stream().map(DispatchCommand::idempotencyKey).toList());
+    assertThat(esp.duplicateUniqueIds()).isZero();
+  }
+
+  @Test
+  void brazeFiftyRecipientsInOneCall() throws Exception {
+    esp = SandboxEsp.start(SandboxVendors.of("braze", Set.of("braze-key")));
+    IntentBinding b = binding("braze", "campaign_id", "cmp-1");
+    List<DispatchCommand> fifty =
+        IntStream.range(0, 50).mapToObj(i -> command(decision("req-" + i, EMAIL), b)).toList();
+
+    assertThat(send(new BrazeAdapter().buildBatch(fifty, esp.baseUrl(), "braze-key")))
+        .isEqualTo(201);
+
+    assertThat(esp.calls()).hasSize(1);
+    assertThat(esp.events())
+        .extracting(AcceptedEvent::uniqueId)
+        .containsExactlyElementsOf(fifty.stream().map(DispatchCommand::idempotencyKey).toList());
   }
 
   @Test

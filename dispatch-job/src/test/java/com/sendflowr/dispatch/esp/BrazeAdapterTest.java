@@ -99,4 +99,31 @@ class BrazeAdapterTest {
         .isEqualTo("d-42");
     assertThat(adapter.responseId(201, "not json")).isNull();
   }
+
+  @Test
+  void dispatchesShareACallPerBindingUpToFiftyRecipients() throws Exception {
+    var b = binding("braze", "canvas_id", "cv-1");
+    List<DispatchCommand> fifty =
+        IntStream.range(0, 50).mapToObj(i -> command(decision("req-" + i, Map.of()), b)).toList();
+    assertThat(adapter.maxBatchSize()).isEqualTo(BrazeAdapter.MAX_RECIPIENTS);
+    assertThat(fifty)
+        .extracting(adapter::batchScope)
+        .containsOnly(adapter.batchScope(fifty.get(0)));
+    assertThat(
+            adapter.batchScope(
+                command(decision("r", Map.of()), binding("braze", "canvas_id", "cv-2"))))
+        .isNotEqualTo(adapter.batchScope(fifty.get(0)));
+
+    JsonNode body = json(adapter.buildBatch(fifty, BASE, KEY));
+    assertThat(body.get("canvas_id").asText()).isEqualTo("cv-1");
+    assertThat(body.get("recipients")).hasSize(50);
+    for (int i = 0; i < 50; i++) {
+      JsonNode recipient = body.get("recipients").get(i);
+      assertThat(recipient.get("external_user_id").asText())
+          .isEqualTo(fifty.get(i).decision().universalId());
+      assertThat(recipient.at("/canvas_entry_properties/sendflowr_idempotency_key").asText())
+          .isEqualTo(fifty.get(i).idempotencyKey());
+    }
+    assertThat(adapter.endpoint(1)).isEqualTo(adapter.endpoint(50));
+  }
 }

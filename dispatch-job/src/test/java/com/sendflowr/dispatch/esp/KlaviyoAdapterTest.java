@@ -1,6 +1,7 @@
 package com.sendflowr.dispatch.esp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,9 @@ import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
 import com.sendflowr.sandbox.esp.KlaviyoSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class KlaviyoAdapterTest {
@@ -154,5 +157,146 @@ class KlaviyoAdapterTest {
         .contains("POST")
         .contains("/api/events");
     assertThat(r.body()).doesNotContain(API_KEY);
+  }
+
+  private static List<DispatchCommand> commands(int n, IntentBinding b) {
+    return IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                command(
+                    ContractSamples.decision(
+                        "req-" + i,
+                        2,
+                        DecisionStatus.SCHEDULED,
+                        TRIGGER,
+                        TRIGGER.plusSeconds(3600),
+                        i % 2 == 0 ? Map.of("email", "u" + i + "@example.com") : Map.of()),
+                    b))
+        .toList();
+  }
+
+  @Test
+  void aThousandDispatchesMakeOneBulkCreateJobThatPassesKlaviyosPublishedSchema() throws Exception {
+    List<DispatchCommand> thousand = commands(1_000, binding("camp-1", "tmpl-1"));
+
+    EspRequest r = adapter.buildBatch(thousand, "https://a.klaviyo.com/", API_KEY);
+
+    assertThat(r.method()).isEqualTo("POST");
+    assertThat(r.url()).isEqualTo("https://a.klaviyo.com/api/event-bulk-create-jobs");
+    assertThat(r.headers())
+        .containsEntry("Authorization", "Klaviyo-API-Key " + API_KEY)
+        .containsEntry("revision", KlaviyoSpec.REVISION)
+        .containsEntry("Content-Type", "application/vnd.api+json");
+    assertThat(KlaviyoSpec.get().validateBulkCreateEvents(r.body())).isEmpty();
+
+    JsonNode data = body(r).get("data");
+    assertThat(data.get("type").asText()).isEqualTo("event-bulk-create-job");
+    JsonNode entries = data.at("/attributes/events-bulk-create/data");
+    assertThat(entries).hasSize(1_000);
+    for (int i = 0; i < 1_000; i++) {
+      JsonNode entry = entries.get(i);
+      DispatchCommand c = thousand.get(i);
+      assertThat(entry.get("type").asText()).isEqualTo("event-bulk-create");
+      assertThat(entry.at("/attributes/profile/data/attributes/external_id").asText())
+          .isEqualTo(c.decision().universalId());
+      JsonNode events = entry.at("/attributes/events/data");
+      assertThat(events).hasSize(1);
+      JsonNode event = events.get(0);
+      assertThat(event.get("type").asText()).isEqualTo("event");
+      // each event keeps its own idempotency key, metric and decision
+      assertThat(event.at("/attributes/unique_id").asText()).isEqualTo(c.idempotencyKey());
+      assertThat(event.at("/attributes/metric/data/attributes/name").asText())
+          .isEqualTo("SendFlowr Promo Jan");
+      assertThat(event.at("/attributes/properties/sendflowr_request_id").asText())
+          .isEqualTo("req-" + i);
+    }
+    assertThat(entries.get(0).at("/attributes/profile/data/attributes/email").asText())
+        .isEqualTo("u0@example.com");
+    assertThat(r.toString()).doesNotContain(API_KEY);
+  }
+
+  @Test
+  void aBulkJobCarriesEachEventsOwnMetricAndABrokenOneFailsTheSchema() throws Exception {
+    IntentBinding other =
+        new IntentBinding(
+            "other@klaviyo",
+            "other",
+            "klaviyo",
+            "brand-a",
+            "brand-a-klaviyo",
+            "SendFlowr Other",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            300,
+            false,
+            1,
+            AccountSettings.NONE);
+    List<DispatchCommand> two =
+        List.of(
+            commands(1, binding(null, null)).get(0),
+            command(decision(Map.of("email", "b@example.com")), other));
+
+    EspRequest r = adapter.buildBatch(two, "https://a.klaviyo.com", API_KEY);
+
+    assertThat(KlaviyoSpec.get().validateBulkCreateEvents(r.body())).isEmpty();
+    JsonNode entries = body(r).at("/data/attributes/events-bulk-create/data");
+    assertThat(
+            entries
+                .get(1)
+                .at("/attributes/events/data/0/attributes/metric/data/attributes/name")
+                .asText())
+        .isEqualTo("SendFlowr Other");
+    ObjectNode broken = (ObjectNode) body(r);
+    ((ObjectNode) broken.at("/data/attributes/events-bulk-create/data/1/attributes/events/data/0"))
+        .put("type", "events");
+    assertThat(KlaviyoSpec.get().validateBulkCreateEvents(broken)).isNotEmpty();
+  }
+
+  @Test
+  void oneDispatchGoesByCreateEventAndMoreThanAThousandIsRefused() {
+    List<DispatchCommand> one = commands(1, binding(null, null));
+    assertThat(adapter.buildBatch(one, "https://a.klaviyo.com", API_KEY))
+        .isEqualTo(build(one.get(0)));
+    assertThat(adapter.maxBatchSize()).isEqualTo(1_000);
+    assertThat(adapter.endpoint(1).publishedLimits()).isEqualTo(adapter.publishedLimits());
+    assertThat(adapter.endpoint(2).publishedLimits()).isEqualTo(KlaviyoAdapter.BULK_LIMITS);
+    assertThat(adapter.endpoint(2).batchOnly()).isTrue();
+
+    assertThatThrownBy(
+            () ->
+                adapter.buildBatch(
+                    commands(1_001, binding(null, null)), "https://a.klaviyo.com", API_KEY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 1000");
+  }
+
+  @Test
+  void aBulkJobBeyondFiveMegabytesIsRefusedBeforeItIsSent() {
+    IntentBinding b = binding(null, null);
+    String big = "x".repeat(90_000);
+    List<DispatchCommand> heavy =
+        IntStream.range(0, 60)
+            .mapToObj(
+                i ->
+                    command(
+                        ContractSamples.decision(
+                            "req-" + i,
+                            2,
+                            DecisionStatus.SCHEDULED,
+                            TRIGGER,
+                            TRIGGER.plusSeconds(3600),
+                            Map.of("note", big)),
+                        b))
+            .toList();
+    assertThatThrownBy(() -> adapter.buildBatch(heavy, "https://a.klaviyo.com", API_KEY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bytes");
   }
 }

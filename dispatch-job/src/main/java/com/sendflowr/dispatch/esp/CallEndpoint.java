@@ -1,0 +1,45 @@
+package com.sendflowr.dispatch.esp;
+
+import com.sendflowr.config.RateLimits;
+import java.io.Serializable;
+
+/**
+ * The ESP endpoint a call goes to, as far as rate limits go: calls of one account to one endpoint
+ * share that endpoint's limits.
+ *
+ * @param name tells an ESP's endpoints apart, e.g. {@code events} and {@code
+ *     event-bulk-create-jobs}
+ * @param publishedLimits the vendor's published limits for the endpoint
+ * @param batchOnly an endpoint used only for calls of several dispatches, with limits of its own
+ *     (Klaviyo's bulk create jobs); the account's configured limits are meant for its per-dispatch
+ *     endpoint, so here they only ever tighten the published ones
+ */
+public record CallEndpoint(String name, RateLimits publishedLimits, boolean batchOnly)
+    implements Serializable {
+
+  /** The ESP's one endpoint for its calls, whatever their size. */
+  public static CallEndpoint main(String name, RateLimits publishedLimits) {
+    return new CallEndpoint(name, publishedLimits, false);
+  }
+
+  /**
+   * The limits an account's calls to this endpoint are paced to.
+   *
+   * @param configured the account's configured limits ({@link RateLimits#NONE} when it sets none)
+   */
+  public RateLimits limitsFor(RateLimits configured) {
+    if (!batchOnly) {
+      return configured.orElse(publishedLimits);
+    }
+    return new RateLimits(
+        tighter(configured.perSecond(), publishedLimits.perSecond()),
+        tighter(configured.perMinute(), publishedLimits.perMinute()));
+  }
+
+  private static Integer tighter(Integer a, Integer b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Integer.valueOf(Math.min(a, b));
+  }
+}
