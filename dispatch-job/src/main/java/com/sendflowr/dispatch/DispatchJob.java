@@ -28,8 +28,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * REST instance, {@code customerio-base-url} for the EU region), {@code credentials-file}
  * (properties {@code ref=key}; otherwise env {@code SENDFLOWR_CREDENTIAL_<REF>}), {@code
  * request-timeout} (10s, one HTTP call), {@code breaker-open-for} (10s, how long an ESP account's
- * circuit breaker stays open before it lets calls through again), {@code checkpoint-interval}
- * (10s). Retries last as long as each decision's lateness budget.
+ * circuit breaker stays open before it lets calls through again), {@code batch-flush-after} (50ms,
+ * how long a due dispatch waits for others to share its call where the ESP has a batch endpoint),
+ * {@code checkpoint-interval} (10s). Retries last as long as each decision's lateness budget.
  */
 public final class DispatchJob {
   private DispatchJob() {}
@@ -76,7 +77,9 @@ public final class DispatchJob {
             requestTimeout,
             breaker,
             DispatchTopology.Settings.asyncTimeoutFor(retryPolicy, requestTimeout),
-            1_000);
+            1_000,
+            args.duration(
+                "batch-flush-after", DispatchTopology.Settings.DEFAULT_BATCH_FLUSH_AFTER));
 
     DispatchTopology.define(
         env,

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -38,9 +39,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * decisions ─parse─keyBy(request)─┐
- *                                 ├─ schedule (timer at trigger) ─ async ESP call ─┐
- * connector config ─parse─broadcast┘        │ unroutable/expired/cancelled          ├─> outcomes
- *                                           └───────────────────────────────────────┘
+ *                                 ├─ schedule (timer at trigger) ─keyBy(account)─ batch ─ ESP call ─┐
+ * connector config ─parse─broadcast┘        │ unroutable/expired/cancelled                           ├─> outcomes
+ *                                           └────────────────────────────────────────────────────────┘
  *                                             rejected input, permanent ESP errors ──> dead letters
  * </pre>
  */
@@ -51,6 +52,7 @@ public final class DispatchTopology {
   public static final String UID_PARSE_DECISIONS = "dispatch-parse-decisions";
   public static final String UID_PARSE_CONFIG = "dispatch-parse-config";
   public static final String UID_SCHEDULE = "dispatch-schedule";
+  public static final String UID_BATCH = "dispatch-batch";
   public static final String UID_ESP_CALL = "dispatch-esp-call";
   public static final String UID_DEAD_LETTERED_FILTER = "dispatch-outcome-dead-letters-filter";
   public static final String UID_OUTCOME_DEAD_LETTERS = "dispatch-outcome-dead-letters";
@@ -68,9 +70,11 @@ public final class DispatchTopology {
    * @param baseUrls per ESP name, overriding production API roots (e.g. the sandbox)
    * @param asyncTimeout a safety net for one dispatch including all its retries; see {@link
    *     #asyncTimeoutFor}
-   * @param asyncCapacity dispatches in flight per subtask; during an ESP outage they wait here for
-   *     up to their lateness budget, and beyond this many the scheduler backs up (its decisions
-   *     stay in state and expire if they cannot fire in time)
+   * @param asyncCapacity calls (batches of dispatches) in flight per subtask; during an ESP outage
+   *     they wait here for up to their lateness budget, and beyond this many the batcher and the
+   *     scheduler back up (their dispatches stay in state and expire if they cannot fire in time)
+   * @param batchFlushAfter how long a due dispatch waits for others to share its ESP call, where
+   *     the ESP has a batch endpoint (see {@link com.sendflowr.dispatch.esp.Batching})
    */
   public record Settings(
       List<EspAdapter> adapters,
@@ -80,8 +84,12 @@ public final class DispatchTopology {
       Duration requestTimeout,
       EspCaller.BreakerSettings breaker,
       Duration asyncTimeout,
-      int asyncCapacity)
+      int asyncCapacity,
+      Duration batchFlushAfter)
       implements Serializable {
+
+    /** Short against the watermark's own 0.1 to 0.4 s, long enough to fill a batch in a burst. */
+    public static final Duration DEFAULT_BATCH_FLUSH_AFTER = Duration.ofMillis(50);
 
     /**
      * Beyond the longest lateness budget a binding may have, plus a last call and its longest wait:
@@ -129,9 +137,16 @@ public final class DispatchTopology {
             .name("schedule at trigger time")
             .uid(UID_SCHEDULE);
 
+    SingleOutputStreamOperator<DispatchBatch> batches =
+        due.keyBy(DispatchBatcher.keySelector(settings.adapters()), Types.STRING)
+            .process(new DispatchBatcher(settings.adapters(), settings.batchFlushAfter()))
+            .returns(JsonRecordTypeInfo.of(DispatchBatch.class))
+            .name("batch per ESP account")
+            .uid(UID_BATCH);
+
     DataStream<DispatchOutcome> called =
         AsyncDataStream.unorderedWait(
-                due,
+                batches,
                 new EspCaller(
                     settings.adapters(),
                     settings.baseUrls(),

@@ -5,6 +5,7 @@ import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.dispatch.esp.AccountRateLimiter;
+import com.sendflowr.dispatch.esp.CallEndpoint;
 import com.sendflowr.dispatch.esp.EspAdapter;
 import com.sendflowr.dispatch.esp.EspRequest;
 import com.sendflowr.dispatch.esp.RetryPolicy;
@@ -14,6 +15,7 @@ import java.io.Serializable;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -34,23 +37,31 @@ import org.asynchttpclient.Dsl;
 import org.asynchttpclient.Response;
 
 /**
- * Calls the ESP for each due dispatch without blocking the operator and turns whatever happens into
- * exactly one {@link DispatchOutcome}.
+ * Calls the ESP once for each batch of due dispatches ({@link DispatchBatch}, see {@link
+ * DispatchBatcher}) without blocking the operator, and turns whatever happens into exactly one
+ * {@link DispatchOutcome} per dispatch; the batch's outcomes are handed on together.
  *
- * <p>A call is retried (per {@link RetryPolicy}, with the same idempotency key) for as long as its
- * decision can still meet its lateness budget: the earlier of trigger + the binding's max lateness
- * and the decision's {@code not_after}. Each ESP account has a circuit breaker: while it is open
- * (an outage, refused credentials) calls wait instead of hammering the ESP, and nothing is marked
- * failed while it can still be sent in time. When the budget runs out the outcome is {@code
- * expired}, which the timing job answers with a fresh decision; if an attempt's fate is unknown (a
- * timeout with the request in flight) it is {@code possibly_sent} instead, since a new decision
- * could send twice where the ESP does not de-duplicate.
+ * <p>Every rule holds per dispatch, whether it travels alone or in a batch. A call is retried (per
+ * {@link RetryPolicy}, with the same idempotency keys) for as long as its dispatches can still meet
+ * their lateness budgets: each one's earlier of trigger + the binding's max lateness and the
+ * decision's {@code not_after}. A dispatch whose budget ends before the next attempt leaves the
+ * batch then (the call is rebuilt without it); the others go on. Each ESP account has a circuit
+ * breaker: while it is open (an outage, refused credentials) calls wait instead of hammering the
+ * ESP, and nothing is marked failed while it can still be sent in time. When a budget runs out the
+ * outcome is {@code expired}, which the timing job answers with a fresh decision; if an attempt's
+ * fate is unknown (a timeout with the request in flight) it is {@code possibly_sent} instead, since
+ * a new decision could send twice where the ESP does not de-duplicate.
  *
- * <p>After a restore, Flink re-triggers requests that were in flight at the checkpoint; one past
- * its budget by then ends {@code expired} without a call, the others carry the idempotency key that
- * makes the ESP record them once.
+ * <p>A batch call answers for all its dispatches at once. A permanent refusal (a 4xx other than
+ * 401, 403, 408, 429) of a call for several is not pinned on all of them: each is then sent alone
+ * (for Klaviyo through Create Event), so the valid ones are accepted and only the refused ones are
+ * dead-lettered, each with the ESP's own error.
+ *
+ * <p>After a restore, Flink re-triggers batches that were in flight at the checkpoint; a dispatch
+ * past its budget by then ends {@code expired} without a call, the others carry the idempotency
+ * keys that make the ESP record them once.
  */
-public final class EspCaller extends RichAsyncFunction<DispatchCommand, DispatchOutcome> {
+public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOutcome> {
   private static final long serialVersionUID = 1L;
   private static final int MAX_DETAIL_CHARS = 2_000;
 
@@ -90,10 +101,10 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   private transient Map<String, AccountRateLimiter> rateLimiters;
 
   /**
-   * Calls without an outcome yet. Whoever removes a call's entry (its last step, or the async
-   * timeout) writes its one outcome; a step that finds its call gone sends nothing more.
+   * Batches without all their outcomes yet. Whoever ends a dispatch first (a step, or the async
+   * timeout) writes its one outcome; a step of a closed batch sends nothing more.
    */
-  private transient Map<ResultFuture<DispatchOutcome>, Call> open;
+  private transient Map<ResultFuture<DispatchOutcome>, BatchResult> open;
 
   private transient Counter accepted;
   private transient Counter expired;
@@ -101,6 +112,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   private transient Counter retries;
   private transient Counter breakerWaits;
   private transient Counter rateLimited;
+  private transient Counter batchCalls;
+  private transient Counter batchSplits;
 
   /**
    * @param baseUrls per ESP name, overrides the adapter's production URL (sandbox, region)
@@ -120,15 +133,11 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     this.breakerSettings = breakerSettings;
   }
 
-  /** One dispatch's progress; its fields are touched by one step at a time. */
-  private static final class Call {
-    final EspAdapter adapter;
-    final EspRequest request;
+  /** One dispatch of a batch: its budget and what happened to it so far. */
+  private static final class Member {
     final DispatchCommand command;
     final Instant deadline;
-    final CircuitBreaker breaker;
-    final AccountRateLimiter rateLimiter; // null: no limit known for this account
-    volatile boolean slotReserved;
+    final AtomicBoolean ended = new AtomicBoolean();
     volatile int attempts;
     volatile boolean inFlight;
     volatile boolean fateUnknown;
@@ -136,19 +145,92 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     volatile String lastAnswer = "nothing yet";
     volatile Integer lastStatus;
 
+    Member(DispatchCommand command) {
+      this.command = command;
+      this.deadline = deadline(command);
+    }
+  }
+
+  /** The outcomes of one batch, handed to Flink together once every dispatch has its one. */
+  private final class BatchResult {
+    final ResultFuture<DispatchOutcome> future;
+    final List<Member> members = new ArrayList<>();
+    final List<DispatchOutcome> outcomes = new ArrayList<>();
+    volatile boolean closed;
+
+    BatchResult(ResultFuture<DispatchOutcome> future, List<DispatchCommand> commands) {
+      this.future = future;
+      commands.forEach(c -> members.add(new Member(c)));
+    }
+
+    void end(Member m, Integer status, String responseId, OutcomeState state, String detail) {
+      if (!m.ended.compareAndSet(false, true)) {
+        return;
+      }
+      DispatchCommand c = m.command;
+      DispatchOutcome outcome =
+          Outcomes.of(
+              c.decision(),
+              c.binding(),
+              c.idempotencyKey(),
+              m.attempts,
+              status,
+              responseId,
+              c.firedAt(),
+              state,
+              detail);
+      List<DispatchOutcome> all = null;
+      synchronized (this) {
+        outcomes.add(outcome);
+        if (outcomes.size() == members.size()) {
+          closed = true;
+          all = List.copyOf(outcomes);
+        }
+      }
+      if (all != null) {
+        open.remove(future);
+        future.complete(all);
+      }
+    }
+  }
+
+  /** One ESP call's progress for the dispatches it still carries; one step at a time. */
+  private final class Call {
+    final EspAdapter adapter;
+    final String baseUrl;
+    final String apiKey;
+    final CircuitBreaker breaker;
+    final BatchResult batch;
+    List<Member> members;
+    EspRequest request;
+    AccountRateLimiter rateLimiter; // null: no limit known for this account and endpoint
+    volatile boolean slotReserved;
+    volatile int attempts;
+
     Call(
         EspAdapter adapter,
-        EspRequest request,
-        DispatchCommand command,
-        Instant deadline,
+        String baseUrl,
+        String apiKey,
         CircuitBreaker breaker,
-        AccountRateLimiter rateLimiter) {
+        BatchResult batch,
+        List<Member> members) {
       this.adapter = adapter;
-      this.request = request;
-      this.command = command;
-      this.deadline = deadline;
+      this.baseUrl = baseUrl;
+      this.apiKey = apiKey;
       this.breaker = breaker;
-      this.rateLimiter = rateLimiter;
+      this.batch = batch;
+      this.members = List.copyOf(members);
+    }
+
+    /** The request for the members it carries now, and the limiter of its endpoint. */
+    void build() {
+      List<DispatchCommand> commands = members.stream().map(m -> m.command).toList();
+      request = adapter.buildBatch(commands, baseUrl, apiKey);
+      AccountRateLimiter limiter = rateLimiter(adapter, commands.get(0), commands.size());
+      if (limiter != rateLimiter) {
+        rateLimiter = limiter;
+        slotReserved = false;
+      }
     }
   }
 
@@ -180,6 +262,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     retries = metrics.counter("espRetries");
     breakerWaits = metrics.counter("espBreakerWaits");
     rateLimited = metrics.counter("espRateLimitWaits");
+    batchCalls = metrics.counter("espBatchCalls");
+    batchSplits = metrics.counter("espBatchSplits");
   }
 
   @Override
@@ -204,70 +288,140 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   }
 
   @Override
-  public void asyncInvoke(DispatchCommand command, ResultFuture<DispatchOutcome> result) {
-    EspAdapter adapter = adapterByName.get(command.binding().esp());
+  public void asyncInvoke(DispatchBatch dispatches, ResultFuture<DispatchOutcome> result) {
+    BatchResult batch = new BatchResult(result, dispatches.commands());
+    open.put(result, batch);
+    IntentBinding binding = dispatches.commands().get(0).binding();
+    EspAdapter adapter = adapterByName.get(binding.esp());
     if (adapter == null) {
-      complete(
-          result,
-          command,
-          0,
-          null,
-          null,
-          OutcomeState.DEAD_LETTERED,
-          "no adapter for ESP '" + command.binding().esp() + "'");
+      for (Member m : batch.members) {
+        batch.end(
+            m,
+            null,
+            null,
+            OutcomeState.DEAD_LETTERED,
+            "no adapter for ESP '" + binding.esp() + "'");
+      }
       return;
     }
-    EspRequest request;
+    String baseUrl = baseUrl(adapter, binding);
+    String apiKey;
     try {
-      request =
-          adapter.build(
-              command,
-              baseUrl(adapter, command.binding()),
-              credentials.apiKey(command.binding().credentialRef()));
+      apiKey = credentials.apiKey(binding.credentialRef());
     } catch (RuntimeException e) {
-      complete(result, command, 0, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+      for (Member m : batch.members) {
+        batch.end(m, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+      }
       return;
     }
-    if (command.binding().dryRun()) {
-      complete(
-          result,
-          command,
-          0,
-          null,
-          null,
-          OutcomeState.DRY_RUN,
-          "dry run, ESP not called; would have sent " + request.redactedJson());
+    // Each dispatch on its own first: what cannot be expressed for the ESP, a dry run, a budget
+    // already over end here, one by one.
+    Map<Member, EspRequest> alone = new java.util.LinkedHashMap<>();
+    for (Member m : batch.members) {
+      try {
+        alone.put(m, adapter.buildBatch(List.of(m.command), baseUrl, apiKey));
+      } catch (RuntimeException e) {
+        batch.end(m, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+      }
+    }
+    if (binding.dryRun()) {
+      dryRun(batch, adapter, baseUrl, apiKey, alone);
       return;
     }
-    Instant deadline = deadline(command);
-    if (Instant.now().isAfter(deadline)) {
-      expired.inc();
-      complete(
-          result,
-          command,
-          0,
-          null,
-          null,
-          OutcomeState.EXPIRED,
-          "not sent: its lateness budget ended at "
-              + deadline
-              + " before the call could start (a restore or backpressure); handed back for a"
-              + " new decision");
+    List<Member> live = new ArrayList<>();
+    Instant now = Instant.now();
+    for (Member m : alone.keySet()) {
+      if (now.isAfter(m.deadline)) {
+        expired.inc();
+        batch.end(
+            m,
+            null,
+            null,
+            OutcomeState.EXPIRED,
+            "not sent: its lateness budget ended at "
+                + m.deadline
+                + " before the call could start (a restore or backpressure); handed back for a"
+                + " new decision");
+      } else {
+        live.add(m);
+      }
+    }
+    if (live.isEmpty()) {
       return;
     }
     CircuitBreaker breaker =
         breakers.computeIfAbsent(
-            command.binding().esp() + "/" + command.binding().account(),
+            binding.esp() + "/" + binding.account(),
             account -> CircuitBreaker.of(account, breakerSettings.config()));
-    Call call =
-        new Call(adapter, request, command, deadline, breaker, rateLimiter(adapter, command));
-    open.put(result, call);
-    step(call, result);
+    start(new Call(adapter, baseUrl, apiKey, breaker, batch, live));
   }
 
-  private void step(Call call, ResultFuture<DispatchOutcome> result) {
-    if (!open.containsKey(result)) {
-      return; // the async timeout already wrote this call's outcome
+  /**
+   * A dry run records, for each dispatch, the request that would have carried it, credentials
+   * redacted; for a batch, the call's endpoint and the dispatch's own request.
+   */
+  private static void dryRun(
+      BatchResult batch,
+      EspAdapter adapter,
+      String baseUrl,
+      String apiKey,
+      Map<Member, EspRequest> alone) {
+    EspRequest together = null;
+    if (alone.size() > 1) {
+      try {
+        together =
+            adapter.buildBatch(
+                alone.keySet().stream().map(m -> m.command).toList(), baseUrl, apiKey);
+      } catch (RuntimeException e) {
+        together = null; // they would have been sent one by one
+      }
+    }
+    for (Map.Entry<Member, EspRequest> e : alone.entrySet()) {
+      String detail =
+          together == null
+              ? "dry run, ESP not called; would have sent " + e.getValue().redactedJson()
+              : "dry run, ESP not called; would have sent it in one call for "
+                  + alone.size()
+                  + " dispatches, "
+                  + together.method()
+                  + " "
+                  + together.url()
+                  + "; on its own it would be "
+                  + e.getValue().redactedJson();
+      batch.end(e.getKey(), null, null, OutcomeState.DRY_RUN, detail);
+    }
+  }
+
+  /** Builds the call's request and takes its first step; a batch that cannot be built splits. */
+  private void start(Call call) {
+    try {
+      call.build();
+    } catch (RuntimeException e) {
+      if (call.members.size() > 1) {
+        split(call);
+      } else {
+        call.batch.end(call.members.get(0), null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+      }
+      return;
+    }
+    step(call);
+  }
+
+  /** Each of the call's dispatches goes on as a call of its own, keeping its history. */
+  private void split(Call call) {
+    batchSplits.inc();
+    for (Member m : call.members) {
+      start(
+          new Call(call.adapter, call.baseUrl, call.apiKey, call.breaker, call.batch, List.of(m)));
+    }
+  }
+
+  private void step(Call call) {
+    if (call.batch.closed) {
+      return; // the async timeout already wrote the outcomes
+    }
+    if (!leaveBy(call, Instant.now())) {
+      return;
     }
     if (call.rateLimiter != null) {
       if (!call.slotReserved) {
@@ -275,30 +429,36 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
         Duration wait = call.rateLimiter.reserve();
         if (!wait.isZero()) {
           rateLimited.inc();
-          retryOrGiveUp(call, result, wait);
+          retryOrGiveUp(call, wait);
           return;
         }
       }
       Duration late = call.rateLimiter.gate(); // timers that fired late must not go out together
       if (!late.isZero()) {
-        retryOrGiveUp(call, result, late);
+        retryOrGiveUp(call, late);
         return;
       }
     }
     call.slotReserved = false; // each attempt takes its own slot
     if (!call.breaker.tryAcquirePermission()) {
       breakerWaits.inc();
-      call.heldByBreaker = true;
-      retryOrGiveUp(call, result, retryPolicy.backoff(Math.max(1, call.attempts), random()));
+      call.members.forEach(m -> m.heldByBreaker = true);
+      retryOrGiveUp(call, retryPolicy.backoff(Math.max(1, call.attempts), random()));
       return;
     }
+    List<Member> sent = call.members;
     call.attempts++;
-    call.inFlight = true;
+    for (Member m : sent) {
+      m.attempts++;
+      m.inFlight = true;
+    }
+    if (sent.size() > 1) {
+      batchCalls.inc();
+    }
     long started = System.nanoTime();
     send(call.request)
         .whenComplete(
             (response, error) -> {
-              call.inFlight = false;
               int status = error == null ? response.getStatusCode() : 0;
               long took = System.nanoTime() - started;
               RetryPolicy.Verdict verdict = RetryPolicy.classify(status);
@@ -307,48 +467,96 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
               } else {
                 call.breaker.onSuccess(took, TimeUnit.NANOSECONDS); // the ESP answered
               }
-              if (error != null && !(rootCause(error) instanceof ConnectException)) {
-                // A timeout or a dropped connection: the ESP may have received it.
-                call.fateUnknown = true;
+              // A timeout or a dropped connection: the ESP may have received it.
+              boolean unknown = error != null && !(rootCause(error) instanceof ConnectException);
+              String body = error == null ? response.getResponseBody() : String.valueOf(error);
+              String answer =
+                  "ESP answered "
+                      + (status == 0 ? "nothing" : status)
+                      + (sent.size() > 1 ? " (a call for " + sent.size() + " dispatches)" : "")
+                      + ": "
+                      + body;
+              for (Member m : sent) {
+                m.inFlight = false;
+                m.fateUnknown |= unknown;
+                m.lastStatus = status == 0 ? null : status;
+                m.lastAnswer = answer;
               }
-              if (!open.containsKey(result)) {
+              if (call.batch.closed) {
                 return;
               }
-              String body = error == null ? response.getResponseBody() : String.valueOf(error);
-              call.lastStatus = status == 0 ? null : status;
-              call.lastAnswer = "ESP answered " + (status == 0 ? "nothing" : status) + ": " + body;
               if (verdict == RetryPolicy.Verdict.SUCCESS) {
-                accepted.inc();
-                finish(
-                    call,
-                    result,
-                    status,
-                    call.adapter.responseId(status, body, response::getHeader),
-                    OutcomeState.ACCEPTED,
-                    null);
+                String responseId = call.adapter.responseId(status, body, response::getHeader);
+                for (Member m : sent) {
+                  accepted.inc();
+                  call.batch.end(m, status, responseId, OutcomeState.ACCEPTED, null);
+                }
                 return;
               }
               if (verdict == RetryPolicy.Verdict.PERMANENT) {
-                finish(
-                    call,
-                    result,
-                    status,
-                    null,
-                    OutcomeState.DEAD_LETTERED,
-                    truncate(call.lastAnswer));
+                if (sent.size() > 1) {
+                  split(call);
+                } else {
+                  call.batch.end(
+                      sent.get(0), status, null, OutcomeState.DEAD_LETTERED, truncate(answer));
+                }
                 return;
               }
               String retryAfter = error == null ? response.getHeader("Retry-After") : null;
-              Duration remaining = Duration.between(Instant.now(), call.deadline);
+              Instant now = Instant.now();
+              Duration remaining = Duration.between(now, latestDeadline(call));
               var delay =
                   retryPolicy.nextDelay(call.attempts, status, retryAfter, remaining, random());
               if (delay.isPresent()) {
                 retries.inc();
-                schedule(call, result, delay.get());
+                if (leaveBy(call, now.plus(delay.get()))) {
+                  schedule(call, delay.get());
+                }
               } else {
-                giveUp(call, result);
+                call.members.forEach(m -> giveUp(call.batch, m));
               }
             });
+  }
+
+  private static Instant latestDeadline(Call call) {
+    Instant latest = Instant.MIN;
+    for (Member m : call.members) {
+      if (m.deadline.isAfter(latest)) {
+        latest = m.deadline;
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * The dispatches whose budget ends before {@code at} give up now; the call carries on with the
+   * others, rebuilt for them.
+   *
+   * @return whether any are left
+   */
+  private boolean leaveBy(Call call, Instant at) {
+    List<Member> staying = new ArrayList<>();
+    for (Member m : call.members) {
+      if (at.isAfter(m.deadline)) {
+        giveUp(call.batch, m);
+      } else if (!m.ended.get()) {
+        staying.add(m);
+      }
+    }
+    if (staying.size() == call.members.size()) {
+      return !staying.isEmpty();
+    }
+    call.members = List.copyOf(staying);
+    if (staying.isEmpty()) {
+      return false;
+    }
+    try {
+      call.build();
+    } catch (RuntimeException e) {
+      split(call);
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -365,69 +573,60 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
   }
 
   /**
-   * The account's pacer: its configured limits, else the ESP's published ones. Rebuilt when a
-   * binding brings other limits for the account.
+   * The pacer of the account's endpoint for a call of this many dispatches: the account's
+   * configured limits, else the ESP's published ones (see {@link CallEndpoint#limitsFor}). Rebuilt
+   * when a binding brings other limits for the account.
    */
-  private AccountRateLimiter rateLimiter(EspAdapter adapter, DispatchCommand command) {
-    RateLimits limits =
-        command.binding().accountSettings().rateLimits().orElse(adapter.publishedLimits());
+  private AccountRateLimiter rateLimiter(
+      EspAdapter adapter, DispatchCommand command, int dispatches) {
+    CallEndpoint endpoint = adapter.endpoint(dispatches);
+    RateLimits limits = endpoint.limitsFor(command.binding().accountSettings().rateLimits());
     if (limits.isNone()) {
       return null;
     }
     return rateLimiters.compute(
-        command.binding().esp() + "/" + command.binding().account(),
+        command.binding().esp() + "/" + command.binding().account() + "/" + endpoint.name(),
         (account, held) ->
             held != null && held.limits().equals(limits)
                 ? held
                 : new AccountRateLimiter(account, limits));
   }
 
-  private void retryOrGiveUp(Call call, ResultFuture<DispatchOutcome> result, Duration wait) {
-    if (Instant.now().plus(wait).isAfter(call.deadline)) {
-      giveUp(call, result);
-    } else {
-      schedule(call, result, wait);
+  /** Waits and steps again; the dispatches whose budget ends before then give up now. */
+  private void retryOrGiveUp(Call call, Duration wait) {
+    if (leaveBy(call, Instant.now().plus(wait))) {
+      schedule(call, wait);
     }
   }
 
-  private void schedule(Call call, ResultFuture<DispatchOutcome> result, Duration wait) {
-    retryTimer.schedule(() -> step(call, result), wait.toMillis(), TimeUnit.MILLISECONDS);
+  private void schedule(Call call, Duration wait) {
+    retryTimer.schedule(() -> step(call), wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The budget ran out without an acceptance. */
-  private void giveUp(Call call, ResultFuture<DispatchOutcome> result) {
+  private void giveUp(BatchResult batch, Member m) {
+    if (m.ended.get()) {
+      return;
+    }
     String why =
         "not accepted within its lateness budget (until "
-            + call.deadline
+            + m.deadline
             + ", "
-            + call.attempts
+            + m.attempts
             + " attempts); last: "
-            + call.lastAnswer
-            + (call.heldByBreaker ? "; the account's circuit breaker held it back" : "");
-    if (call.fateUnknown) {
+            + m.lastAnswer
+            + (m.heldByBreaker ? "; the account's circuit breaker held it back" : "");
+    if (m.fateUnknown) {
       possiblySent.inc();
-      finish(call, result, call.lastStatus, null, OutcomeState.POSSIBLY_SENT, truncate(why));
+      batch.end(m, m.lastStatus, null, OutcomeState.POSSIBLY_SENT, truncate(why));
     } else {
       expired.inc();
-      finish(
-          call,
-          result,
-          call.lastStatus,
+      batch.end(
+          m,
+          m.lastStatus,
           null,
           OutcomeState.EXPIRED,
           truncate(why + "; handed back for a new decision"));
-    }
-  }
-
-  private void finish(
-      Call call,
-      ResultFuture<DispatchOutcome> result,
-      Integer status,
-      String responseId,
-      OutcomeState state,
-      String detail) {
-    if (open.remove(result) != null) {
-      complete(result, call.command, call.attempts, status, responseId, state, detail);
     }
   }
 
@@ -459,48 +658,34 @@ public final class EspCaller extends RichAsyncFunction<DispatchCommand, Dispatch
     }
   }
 
-  private static void complete(
-      ResultFuture<DispatchOutcome> result,
-      DispatchCommand command,
-      int attempts,
-      Integer status,
-      String responseId,
-      OutcomeState state,
-      String detail) {
-    result.complete(
-        List.of(
-            Outcomes.of(
-                command.decision(),
-                command.binding(),
-                command.idempotencyKey(),
-                attempts,
-                status,
-                responseId,
-                command.firedAt(),
-                state,
-                detail)));
-  }
-
   private static String truncate(String s) {
     return s.length() <= MAX_DETAIL_CHARS ? s : s.substring(0, MAX_DETAIL_CHARS) + "...";
   }
 
   /**
-   * A safety net: the async timeout is sized beyond the longest lateness budget. A call still open
-   * then was either in flight (its fate unknown) or waiting to retry (never accepted).
+   * A safety net: the async timeout is sized beyond the longest lateness budget. A dispatch still
+   * open then was either in flight (its fate unknown) or waiting to retry (never accepted).
    */
   @Override
-  public void timeout(DispatchCommand command, ResultFuture<DispatchOutcome> result) {
-    Call call = open.remove(result);
-    boolean maybeSent = call == null || call.inFlight || call.fateUnknown;
-    (maybeSent ? possiblySent : expired).inc();
-    complete(
-        result,
-        command,
-        call == null ? 0 : call.attempts,
-        call == null ? null : call.lastStatus,
-        null,
-        maybeSent ? OutcomeState.POSSIBLY_SENT : OutcomeState.EXPIRED,
-        "no final ESP answer within the async timeout at " + Instant.now());
+  public void timeout(DispatchBatch dispatches, ResultFuture<DispatchOutcome> result) {
+    BatchResult batch = open.remove(result);
+    if (batch == null) {
+      return; // every dispatch of the batch has its outcome
+    }
+    batch.closed = true; // no further attempt is sent
+    String detail = "no final ESP answer within the async timeout at " + Instant.now();
+    for (Member m : batch.members) {
+      boolean maybeSent = m.inFlight || m.fateUnknown;
+      if (m.ended.get()) {
+        continue;
+      }
+      (maybeSent ? possiblySent : expired).inc();
+      batch.end(
+          m,
+          m.lastStatus,
+          null,
+          maybeSent ? OutcomeState.POSSIBLY_SENT : OutcomeState.EXPIRED,
+          detail);
+    }
   }
 }

@@ -20,6 +20,7 @@ import com.sendflowr.testkit.SendFlowrMiniCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,7 +151,9 @@ class EspCallerTest {
     List<DispatchOutcome> outcomes = new ArrayList<>();
     try (CloseableIterator<DispatchOutcome> it =
         AsyncDataStream.unorderedWait(
-                env.fromData(List.of(commands), JsonRecordTypeInfo.of(DispatchCommand.class)),
+                env.fromData(
+                    Arrays.stream(commands).map(DispatchBatch::of).toList(),
+                    JsonRecordTypeInfo.of(DispatchBatch.class)),
                 caller,
                 60,
                 TimeUnit.SECONDS,

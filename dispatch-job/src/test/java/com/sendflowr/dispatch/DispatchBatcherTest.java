@@ -1,0 +1,122 @@
+package com.sendflowr.dispatch;
+
+import static com.sendflowr.dispatch.esp.EspFixtures.binding;
+import static com.sendflowr.dispatch.esp.EspFixtures.command;
+import static com.sendflowr.dispatch.esp.EspFixtures.decision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sendflowr.config.IntentBinding;
+import com.sendflowr.dispatch.esp.EspAdapters;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DispatchBatcherTest {
+  private static final long T0 = 1_767_606_000_000L;
+  private static final Duration FLUSH_AFTER = Duration.ofMillis(50);
+  private static final IntentBinding KLAVIYO = binding("klaviyo", "metric_name", "Promo");
+  private static final IntentBinding BRAZE = binding("braze", "campaign_id", "cmp-1");
+
+  private KeyedOneInputStreamOperatorTestHarness<String, DispatchCommand, DispatchBatch> harness;
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, DispatchCommand, DispatchBatch>
+      harness() throws Exception {
+    return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER),
+        DispatchBatcher.keySelector(EspAdapters.all()),
+        Types.STRING);
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    harness = harness();
+    harness.setProcessingTime(T0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private static List<DispatchCommand> due(String prefix, int n, IntentBinding b) {
+    return IntStream.range(0, n).mapToObj(i -> command(decision(prefix + i, Map.of()), b)).toList();
+  }
+
+  private void process(List<DispatchCommand> commands) throws Exception {
+    for (DispatchCommand c : commands) {
+      harness.processElement(c, T0);
+    }
+  }
+
+  private List<Integer> sizes() {
+    return harness.extractOutputValues().stream().map(DispatchBatch::size).toList();
+  }
+
+  @Test
+  void fullBatchesLeaveAtOnceAndTheRestWaitsForTheBulkEndpointsNextSlot() throws Exception {
+    List<DispatchCommand> burst = due("req-", 2_345, KLAVIYO);
+    process(burst);
+    assertThat(sizes()).containsExactly(1_000, 1_000);
+
+    harness.setProcessingTime(T0 + 50);
+    assertThat(sizes()).as("held: Klaviyo's bulk endpoint takes a call every 400 ms").hasSize(2);
+
+    harness.setProcessingTime(T0 + 400);
+    assertThat(sizes()).containsExactly(1_000, 1_000, 345);
+    assertThat(harness.extractOutputValues().stream().flatMap(b -> b.commands().stream()))
+        .containsExactlyElementsOf(burst);
+  }
+
+  @Test
+  void aLoneDispatchLeavesAfterTheFlushDeadlineAsABatchOfOne() throws Exception {
+    process(due("req-", 1, KLAVIYO));
+    harness.setProcessingTime(T0 + 49);
+    assertThat(sizes()).isEmpty();
+
+    harness.setProcessingTime(T0 + 50);
+    assertThat(sizes()).containsExactly(1);
+  }
+
+  @Test
+  void brazeRecipientsOfOneCampaignGoFiftyACall() throws Exception {
+    process(due("req-", 120, BRAZE));
+    process(due("other-", 3, binding("braze", "campaign_id", "cmp-2")));
+    assertThat(sizes()).containsExactly(50, 50);
+
+    harness.setProcessingTime(T0 + 50);
+    assertThat(sizes()).containsExactlyInAnyOrder(50, 50, 20, 3);
+  }
+
+  @Test
+  void espsWithoutABatchEndpointPassStraightThrough() throws Exception {
+    process(due("req-", 3, binding("webhook", "webhook_url", "https://hooks.example/a")));
+    assertThat(sizes()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void aBufferSurvivesACheckpointAndARestore() throws Exception {
+    process(due("req-", 3, KLAVIYO));
+    OperatorSubtaskState snapshot = harness.snapshot(1, T0 + 10);
+    harness.close();
+
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER)),
+            DispatchBatcher.keySelector(EspAdapters.all()),
+            Types.STRING);
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.setProcessingTime(T0 + 60);
+
+    assertThat(sizes()).containsExactly(3);
+  }
+}
