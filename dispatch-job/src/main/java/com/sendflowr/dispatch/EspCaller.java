@@ -201,9 +201,9 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
     final String apiKey;
     final CircuitBreaker breaker;
     final BatchResult batch;
-    List<Member> members;
-    EspRequest request;
-    AccountRateLimiter rateLimiter; // null: no limit known for this account and endpoint
+    volatile List<Member> members;
+    volatile EspRequest request;
+    volatile AccountRateLimiter rateLimiter; // null: no limit known for this account and endpoint
     volatile boolean slotReserved;
     volatile int attempts;
 
