@@ -11,6 +11,7 @@ import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
+import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
 import com.sendflowr.testkit.SendFlowrMiniCluster;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * unique_id} per profile and metric, as Klaviyo documents). The job restores from its last
  * checkpoint on a fresh TaskManager and fires again what that checkpoint had not yet recorded as
  * dispatched. For each decision Klaviyo then holds exactly one event and the outcomes topic exactly
- * one committed outcome; none is missing.
+ * one committed outcome; none is missing. The job sends them in bulk create jobs, so the kill falls
+ * between or during those, with dispatches still in the batcher's buffer.
  */
 class TaskFailureMidDispatchTest {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -52,7 +54,7 @@ class TaskFailureMidDispatchTest {
   private static final String KEY = "pk_task_failure_0123456789";
   private static final String INTENT = "promo_jan";
   private static final int DECISIONS = 10_000;
-  private static final int KILL_AFTER_CALLS = 3_000;
+  private static final int KILL_AFTER_EVENTS = 3_000;
 
   private SandboxEsp klaviyo;
   private JobClient job;
@@ -122,14 +124,15 @@ class TaskFailureMidDispatchTest {
     }
     KAFKA.produceRecords(records);
 
-    // The fault: once the ESP has seen KILL_AFTER_CALLS calls, the TaskManager running every task
-    // is terminated (its in-flight calls may still reach the ESP, their answers are lost) and a
-    // fresh one is started for the restore.
-    AtomicInteger calls = new AtomicInteger();
+    // The fault: once the ESP has been sent KILL_AFTER_EVENTS events (in bulk create jobs of up to
+    // 1,000, or alone), the TaskManager running every task is terminated (its in-flight calls may
+    // still reach the ESP, their answers are lost) and a fresh one is started for the restore.
+    AtomicInteger sent = new AtomicInteger();
     CompletableFuture<Void> killed = new CompletableFuture<>();
     klaviyo.onCall(
         call -> {
-          if (calls.incrementAndGet() == KILL_AFTER_CALLS) {
+          int before = sent.getAndAdd(eventsIn(call));
+          if (before < KILL_AFTER_EVENTS && before + eventsIn(call) >= KILL_AFTER_EVENTS) {
             CompletableFuture.runAsync(
                 () -> {
                   try {
@@ -206,9 +209,20 @@ class TaskFailureMidDispatchTest {
 
     // One idempotency key per decision; what the restore repeated, the ESP absorbed.
     assertThat(klaviyo.uniqueIdCounts()).hasSize(DECISIONS);
-    assertThat(klaviyo.calls().size()).isEqualTo(DECISIONS + (int) klaviyo.suppressedDuplicates());
+    int eventsSent =
+        klaviyo.calls().stream().filter(c -> c.status() == 202).mapToInt(c -> eventsIn(c)).sum();
+    assertThat(eventsSent).isEqualTo(DECISIONS + (int) klaviyo.suppressedDuplicates());
+    assertThat(klaviyo.calls().size()).as("batched").isLessThan(DECISIONS / 10);
     System.out.printf(
-        "calls %d, events %d, repeats absorbed by the ESP %d%n",
-        klaviyo.calls().size(), events.size(), klaviyo.suppressedDuplicates());
+        "calls %d, events sent %d, events %d, repeats absorbed by the ESP %d%n",
+        klaviyo.calls().size(), eventsSent, events.size(), klaviyo.suppressedDuplicates());
+  }
+
+  /** Events a call carried: a bulk create job's entries, else one. */
+  private static int eventsIn(RecordedCall call) {
+    if (!call.path().equals(SandboxEsp.BULK_CREATE_EVENTS_PATH)) {
+      return 1;
+    }
+    return call.bodyJson().at("/data/attributes/events-bulk-create/data").size();
   }
 }
