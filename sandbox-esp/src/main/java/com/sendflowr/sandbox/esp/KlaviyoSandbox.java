@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
  * as suppressed, not accepted, so a test sees what the brand's Klaviyo account would hold (one
  * event per decision) and, through {@link SandboxEsp#duplicateUniqueIds()}, how often the job
  * repeated itself. The scope matters: the same {@code unique_id} under another metric name or for
- * another profile is a new event, as it is at Klaviyo.
+ * another profile is a new event, as it is at Klaviyo. Within one bulk create job, the Bulk Create
+ * Events description is stricter: a {@code unique_id} repeated there for the same profile and
+ * metric fails the whole request (400, no event recorded).
  */
 public final class KlaviyoSandbox implements SandboxVendor {
 
@@ -280,6 +283,7 @@ public final class KlaviyoSandbox implements SandboxVendor {
     List<KlaviyoSpec.Violation> violations = new ArrayList<>();
     String listPointer = "/data/attributes/events-bulk-create/data";
     JsonNode entries = json.at(listPointer);
+    Set<String> inThisJob = new HashSet<>();
     int total = 0;
     for (int i = 0; i < entries.size(); i++) {
       String entryPointer = listPointer + "/" + i + "/attributes";
@@ -289,9 +293,19 @@ public final class KlaviyoSandbox implements SandboxVendor {
       JsonNode entryEvents = entry.at("/events/data");
       for (int j = 0; j < entryEvents.size(); j++) {
         JsonNode attributes = entryEvents.get(j).path("attributes");
-        checkEvent(
-            attributes, entryPointer + "/events/data/" + j + "/attributes", receivedAt, violations);
-        out.add(event(BULK_CREATE_EVENTS_PATH, receivedAt, profile, attributes));
+        String eventPointer = entryPointer + "/events/data/" + j + "/attributes";
+        checkEvent(attributes, eventPointer, receivedAt, violations);
+        AcceptedEvent event = event(BULK_CREATE_EVENTS_PATH, receivedAt, profile, attributes);
+        if (event.uniqueId() != null && !inThisJob.add(dedupScope(event))) {
+          violations.add(
+              new KlaviyoSpec.Violation(
+                  eventPointer + "/unique_id",
+                  "The unique_id '"
+                      + event.uniqueId()
+                      + "' is repeated for the same profile and metric; the request fails and no"
+                      + " events are processed."));
+        }
+        out.add(event);
         total++;
       }
     }

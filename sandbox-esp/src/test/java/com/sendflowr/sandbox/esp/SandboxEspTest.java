@@ -297,6 +297,32 @@ class SandboxEspTest {
   }
 
   @Test
+  void aUniqueIdRepeatedForTheSameProfileAndMetricFailsTheWholeBulkJob() throws Exception {
+    ObjectNode body = (ObjectNode) json(resource("bulk_create_events.json"));
+    ArrayNode events =
+        (ArrayNode) body.at("/data/attributes/events-bulk-create/data/0/attributes/events/data");
+    ObjectNode repeat = events.get(0).deepCopy();
+    events.add(repeat);
+
+    HttpResponse<String> response =
+        send(klaviyo(SandboxEsp.BULK_CREATE_EVENTS_PATH, body.toString()).build());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response.body()).at("/errors/0/source/pointer").asText())
+        .isEqualTo(
+            "/data/attributes/events-bulk-create/data/0/attributes/events/data/2/attributes"
+                + "/unique_id");
+    assertThat(esp.events()).isEmpty();
+
+    // The same unique_id under another metric is another event.
+    ((ObjectNode) repeat.at("/attributes/metric/data/attributes")).put("name", "Another metric");
+    assertThat(
+            send(klaviyo(SandboxEsp.BULK_CREATE_EVENTS_PATH, body.toString()).build()).statusCode())
+        .isEqualTo(202);
+    assertThat(esp.events()).hasSize(4);
+  }
+
+  @Test
   void rateLimitFaultAnswers429WithRetryAfterThenRecovers() throws Exception {
     esp.faults().next(2).status(429).retryAfterSeconds(1);
 
