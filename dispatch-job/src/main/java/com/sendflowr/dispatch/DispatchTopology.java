@@ -53,7 +53,15 @@ public final class DispatchTopology {
   public static final String UID_PARSE_CONFIG = "dispatch-parse-config";
   public static final String UID_SCHEDULE = "dispatch-schedule";
   public static final String UID_BATCH = "dispatch-batch";
+  public static final String UID_ESP_BATCH_CALL = "dispatch-esp-batch-call";
+
+  /**
+   * The ESP call of single dispatches before micro-batching: kept, fed nothing new, so that what a
+   * savepoint taken before batching had in flight is still sent ({@link SingleDispatchCall}).
+   */
   public static final String UID_ESP_CALL = "dispatch-esp-call";
+
+  public static final String UID_ESP_CALL_INPUT = "dispatch-esp-call-input";
   public static final String UID_DEAD_LETTERED_FILTER = "dispatch-outcome-dead-letters-filter";
   public static final String UID_OUTCOME_DEAD_LETTERS = "dispatch-outcome-dead-letters";
   public static final String UID_OUTCOMES_SINK = "dispatch-outcomes-sink";
@@ -147,22 +155,29 @@ public final class DispatchTopology {
     DataStream<DispatchOutcome> called =
         AsyncDataStream.unorderedWait(
                 batches,
-                new EspCaller(
-                    settings.adapters(),
-                    settings.baseUrls(),
-                    settings.credentials(),
-                    settings.retryPolicy(),
-                    settings.requestTimeout(),
-                    settings.breaker()),
+                espCaller(settings),
                 settings.asyncTimeout().toMillis(),
                 TimeUnit.MILLISECONDS,
                 settings.asyncCapacity())
             .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
             .name("call ESP")
+            .uid(UID_ESP_BATCH_CALL);
+
+    // Before micro-batching the ESP was called per dispatch under UID_ESP_CALL; that operator
+    // stays, without input, to send what a savepoint from then had in flight.
+    DataStream<DispatchOutcome> calledBeforeBatching =
+        AsyncDataStream.unorderedWait(
+                due.filter(c -> false).name("nothing new").uid(UID_ESP_CALL_INPUT),
+                new SingleDispatchCall(espCaller(settings)),
+                settings.asyncTimeout().toMillis(),
+                TimeUnit.MILLISECONDS,
+                settings.asyncCapacity())
+            .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+            .name("call ESP (in flight before batching)")
             .uid(UID_ESP_CALL);
 
     DataStream<DispatchOutcome> outcomes =
-        called.union(due.getSideOutput(DispatchScheduler.OUTCOMES));
+        called.union(calledBeforeBatching, due.getSideOutput(DispatchScheduler.OUTCOMES));
     outcomes.sinkTo(sinks.outcomes()).name("dispatch outcomes").uid(UID_OUTCOMES_SINK);
 
     DataStream<DeadLetter> espRejections =
@@ -181,6 +196,16 @@ public final class DispatchTopology {
         .sinkTo(sinks.deadLetters())
         .name("dead letters")
         .uid(UID_DEAD_LETTERS_SINK);
+  }
+
+  private static EspCaller espCaller(Settings settings) {
+    return new EspCaller(
+        settings.adapters(),
+        settings.baseUrls(),
+        settings.credentials(),
+        settings.retryPolicy(),
+        settings.requestTimeout(),
+        settings.breaker());
   }
 
   /**
