@@ -35,6 +35,19 @@ public record RateLimits(Integer perSecond, Integer perMinute) implements Serial
         perMinute != null ? perMinute : fallback.perMinute());
   }
 
+  /**
+   * One of {@code parts} equal shares of these limits (rounded down, at least 1 each): what each of
+   * several senders that cannot see each other may use, so that together they stay within them.
+   */
+  public RateLimits share(int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts must be at least 1, got " + parts);
+    }
+    return new RateLimits(
+        perSecond == null ? null : Math.max(1, perSecond / parts),
+        perMinute == null ? null : Math.max(1, perMinute / parts));
+  }
+
   /** The snapshot fields that carry limits, as a binding publishes them. */
   public Map<String, Object> toSnapshot() {
     Map<String, Object> m = new java.util.LinkedHashMap<>();

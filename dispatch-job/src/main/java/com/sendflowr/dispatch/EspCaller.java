@@ -5,6 +5,7 @@ import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.dispatch.esp.AccountRateLimiter;
+import com.sendflowr.dispatch.esp.Batching;
 import com.sendflowr.dispatch.esp.CallEndpoint;
 import com.sendflowr.dispatch.esp.EspAdapter;
 import com.sendflowr.dispatch.esp.EspRequest;
@@ -580,10 +581,16 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
   private AccountRateLimiter rateLimiter(
       EspAdapter adapter, DispatchCommand command, int dispatches) {
     CallEndpoint endpoint = adapter.endpoint(dispatches);
-    RateLimits limits = endpoint.limitsFor(command.binding().accountSettings().rateLimits());
-    if (limits.isNone()) {
+    RateLimits configured = endpoint.limitsFor(command.binding().accountSettings().rateLimits());
+    if (configured.isNone()) {
       return null;
     }
+    // Unless the account's calls all leave from this subtask, every subtask calls it and none sees
+    // the others' calls: each keeps to its share.
+    RateLimits limits =
+        Batching.accountOnOneSubtask(adapter, command)
+            ? configured
+            : configured.share(getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
     return rateLimiters.compute(
         command.binding().esp() + "/" + command.binding().account() + "/" + endpoint.name(),
         (account, held) ->

@@ -12,6 +12,7 @@ import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.BrazeSandbox;
+import com.sendflowr.sandbox.esp.IterableSandbox;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
@@ -46,9 +47,14 @@ class DispatchBatchingJobTest {
   private static final String BRAZE_INTENT = "promo_braze";
   private static final int AT_KLAVIYO = 2_000;
   private static final int AT_BRAZE = 500;
+  private static final String ITERABLE_KEY = "iterable-batching-0123";
+  private static final String ITERABLE_INTENT = "promo_iterable";
+  private static final int AT_ITERABLE = 90;
+  private static final int ITERABLE_PER_SECOND = 20;
 
   private SandboxEsp klaviyo;
   private SandboxEsp braze;
+  private SandboxEsp iterable;
   private JobClient job;
 
   @AfterEach
@@ -58,6 +64,7 @@ class DispatchBatchingJobTest {
     }
     klaviyo.close();
     braze.close();
+    iterable.close();
   }
 
   private static ConfigChange binding(String intent, Map<String, Object> snapshot) {
@@ -99,6 +106,11 @@ class DispatchBatchingJobTest {
   void decisionsDueTogetherGoInBulkJobsAndBrazeBatchesEachAcceptedOnce() throws Exception {
     klaviyo = SandboxEsp.start(0, Set.of(KLAVIYO_KEY));
     braze = SandboxEsp.start(new BrazeSandbox(Set.of(BRAZE_KEY)));
+    // Iterable has no batch endpoint: its dispatches are spread over both subtasks, and the
+    // sandbox enforces the account's limit as Iterable would (429 beyond it).
+    iterable =
+        SandboxEsp.start(new IterableSandbox(Set.of(ITERABLE_KEY)))
+            .enforceRateLimit(ITERABLE_PER_SECOND, ITERABLE_PER_SECOND * 60);
     String decisions = KAFKA.uniqueTopic("decisions");
     String config = KAFKA.uniqueTopic("connector-config");
     String outcomes = KAFKA.uniqueTopic("outcomes");
@@ -122,8 +134,18 @@ class DispatchBatchingJobTest {
                 "account", "brand-a",
                 "credential_ref", "brand-a-braze",
                 "campaign_id", "cmp-promo"));
+    ConfigChange toIterable =
+        binding(
+            ITERABLE_INTENT,
+            Map.of(
+                "esp", "iterable",
+                "account", "brand-a",
+                "credential_ref", "brand-a-iterable",
+                "workflow_id", "4242",
+                "rate_limit_per_second", ITERABLE_PER_SECOND));
     KAFKA.produce(config, toKlaviyo.key(), Contracts.toJson(toKlaviyo));
     KAFKA.produce(config, toBraze.key(), Contracts.toJson(toBraze));
+    KAFKA.produce(config, toIterable.key(), Contracts.toJson(toIterable));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
@@ -145,6 +167,8 @@ class DispatchBatchingJobTest {
               klaviyo.baseUrl(),
               "--braze-base-url",
               braze.baseUrl(),
+              "--iterable-base-url",
+              iterable.baseUrl(),
               "--group-id",
               "batching",
               "--transactional-id-prefix",
@@ -153,7 +177,14 @@ class DispatchBatchingJobTest {
               "500ms"
             },
             Map.of()),
-        CredentialStore.of(Map.of("brand-a-klaviyo", KLAVIYO_KEY, "brand-a-braze", BRAZE_KEY)));
+        CredentialStore.of(
+            Map.of(
+                "brand-a-klaviyo",
+                KLAVIYO_KEY,
+                "brand-a-braze",
+                BRAZE_KEY,
+                "brand-a-iterable",
+                ITERABLE_KEY)));
     job = env.executeAsync("dispatch-batching");
     SendFlowrMiniCluster.awaitRunning(job);
 
@@ -166,11 +197,21 @@ class DispatchBatchingJobTest {
     IntStream.range(0, AT_BRAZE)
         .mapToObj(i -> due("req-b-" + i, BRAZE_INTENT, trigger))
         .forEach(all::add);
+    IntStream.range(0, AT_ITERABLE)
+        .mapToObj(i -> due("req-i-" + i, ITERABLE_INTENT, trigger))
+        .forEach(all::add);
     KAFKA.produce(
         decisions, all.stream().map(d -> Map.entry(d.requestId(), Contracts.toJson(d))).toList());
 
     List<AcceptedEvent> atKlaviyo = klaviyo.awaitEvents(AT_KLAVIYO, Duration.ofSeconds(120));
     List<AcceptedEvent> atBraze = braze.awaitEvents(AT_BRAZE, Duration.ofSeconds(120));
+    List<AcceptedEvent> atIterable = iterable.awaitEvents(AT_ITERABLE, Duration.ofSeconds(120));
+
+    // Iterable: called from both subtasks, which together keep to the account's limit. Each
+    // pacing at the whole limit would draw about half the calls a 429; a loaded machine may still
+    // bunch a call or two across the sandbox's one-second boundary (each is retried after it).
+    assertThat(iterable.rateLimitedCalls()).as("calls the ESP refused with 429").isLessThan(4);
+    assertThat(atIterable).hasSize(AT_ITERABLE);
 
     // Klaviyo: bulk jobs of at most 1,000 events, far fewer calls than decisions.
     List<RecordedCall> klaviyoCalls = klaviyo.calls();
@@ -223,7 +264,12 @@ class DispatchBatchingJobTest {
       assertThat(its).as(d.decisionId()).hasSize(1);
       assertThat(its.get(0).path("state").asText()).isEqualTo("accepted");
       assertThat(its.get(0).path("esp").asText())
-          .isEqualTo(d.intentId().equals(BRAZE_INTENT) ? "braze" : "klaviyo");
+          .isEqualTo(
+              switch (d.intentId()) {
+                case BRAZE_INTENT -> "braze";
+                case ITERABLE_INTENT -> "iterable";
+                default -> "klaviyo";
+              });
     }
   }
 }

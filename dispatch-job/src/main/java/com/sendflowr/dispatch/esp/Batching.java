@@ -47,6 +47,15 @@ public final class Batching {
         adapter.batchScope(command));
   }
 
+  /**
+   * Whether all of an account's calls through this adapter leave from one subtask: only when they
+   * are keyed by the account alone (a batch endpoint without a narrower scope, such as Klaviyo's).
+   * Otherwise every subtask calls the account and each may use only its share of the limits.
+   */
+  public static boolean accountOnOneSubtask(EspAdapter adapter, DispatchCommand command) {
+    return adapter != null && adapter.maxBatchSize() > 1 && adapter.batchScope(command).isEmpty();
+  }
+
   /** The size a buffer of this adapter's dispatches is flushed at: 1 for an unknown ESP. */
   public static int maxBatchSize(EspAdapter adapter) {
     return adapter == null ? 1 : Math.max(1, adapter.maxBatchSize());
