@@ -82,8 +82,10 @@ final class DemoConfig {
             null,
             null,
             "promo-drip",
-            null,
-            null,
+            null, // notification id
+            null, // from email (SendGrid)
+            null, // webhook URL
+            null, // the default channel
             false,
             null,
             null,
