@@ -25,6 +25,11 @@ import org.apache.flink.util.Collector;
  * as {@link DispatchBatch}es when the buffer is full or its first dispatch has waited the flush
  * deadline ({@link Batching#flushAt}). ESPs without a batch endpoint pass straight through.
  *
+ * <p>While the account's circuit breaker is open (an outage, refused credentials), due dispatches
+ * of every ESP wait here, in keyed state, and the timer is re-armed every {@link #BREAKER_RECHECK}
+ * until the breaker lets calls through again; they then go out with the idempotency keys they
+ * always had, and the caller ends those whose lateness budget ran out meanwhile as expired.
+ *
  * <p>The buffer and its timer are keyed state, so a checkpoint or a restore loses nothing: a
  * restored timer that is already due fires at once.
  */
@@ -32,9 +37,13 @@ public final class DispatchBatcher
     extends KeyedProcessFunction<String, DispatchCommand, DispatchBatch> {
   private static final long serialVersionUID = 1L;
 
+  /** How often dispatches held back by an open breaker look at it again. */
+  static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
+
   private final List<EspAdapter> adapters;
   private final Duration flushAfter;
 
+  private transient String jobId;
   private transient Map<String, EspAdapter> adapterByName;
   private transient ListState<DispatchCommand> buffered;
   private transient ValueState<Integer> size;
@@ -70,6 +79,7 @@ public final class DispatchBatcher
     adapterByName =
         adapters.stream().collect(Collectors.toMap(EspAdapter::name, Function.identity()));
     var ctx = getRuntimeContext();
+    jobId = ctx.getJobInfo().getJobId().toString();
     buffered =
         ctx.getListState(
             new ListStateDescriptor<>("buffered", JsonRecordTypeInfo.of(DispatchCommand.class)));
@@ -84,7 +94,8 @@ public final class DispatchBatcher
       throws Exception {
     EspAdapter adapter = adapterByName.get(command.binding().esp());
     int max = Batching.maxBatchSize(adapter);
-    if (max <= 1) {
+    boolean held = AccountBreakers.isOpen(jobId, AccountBreakers.account(command.binding()));
+    if (max <= 1 && !held && size.value() == null) {
       out.collect(DispatchBatch.of(command));
       return;
     }
@@ -95,7 +106,24 @@ public final class DispatchBatcher
     if (n == 1) {
       firstAt.update(now);
     }
-    arm(ctx, adapter, command, n, max, now, out);
+    armOrHold(ctx, adapter, command, n, max, now, out);
+  }
+
+  /** Holds the buffer while the account's breaker is open, else flushes it when due. */
+  private void armOrHold(
+      Context ctx,
+      EspAdapter adapter,
+      DispatchCommand sample,
+      int n,
+      int max,
+      long now,
+      Collector<DispatchBatch> out)
+      throws Exception {
+    if (AccountBreakers.isOpen(jobId, AccountBreakers.account(sample.binding()))) {
+      setTimer(ctx, now + BREAKER_RECHECK.toMillis());
+      return;
+    }
+    arm(ctx, adapter, sample, n, max, now, out);
   }
 
   @Override
@@ -113,7 +141,7 @@ public final class DispatchBatcher
     }
     DispatchCommand first = commands.get(0);
     EspAdapter adapter = adapterByName.get(first.binding().esp());
-    arm(
+    armOrHold(
         ctx,
         adapter,
         first,
@@ -145,6 +173,10 @@ public final class DispatchBatcher
       flush(ctx, max, now, out);
       return;
     }
+    setTimer(ctx, at);
+  }
+
+  private void setTimer(Context ctx, long at) throws Exception {
     Long armed = timerAt.value();
     if (armed == null || armed != at) {
       if (armed != null) {

@@ -84,6 +84,9 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
           .failureRateThreshold(50)
           .waitDurationInOpenState(openFor)
           .permittedNumberOfCallsInHalfOpenState(2)
+          // Dispatches held back in the batcher's state look at the state, they do not call:
+          // the breaker must move to half open by itself for them to go again.
+          .automaticTransitionFromOpenToHalfOpenEnabled(true)
           .build();
     }
   }
@@ -98,7 +101,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
   private transient Map<String, EspAdapter> adapterByName;
   private transient AsyncHttpClient http;
   private transient ScheduledExecutorService retryTimer;
-  private transient Map<String, CircuitBreaker> breakers;
+  private transient String jobId;
   private transient Map<String, AccountRateLimiter> rateLimiters;
 
   /**
@@ -253,7 +256,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
               t.setDaemon(true);
               return t;
             });
-    breakers = new ConcurrentHashMap<>();
+    jobId = getRuntimeContext().getJobInfo().getJobId().toString();
     rateLimiters = new ConcurrentHashMap<>();
     open = new ConcurrentHashMap<>();
     var metrics = getRuntimeContext().getMetricGroup();
@@ -351,9 +354,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
       return;
     }
     CircuitBreaker breaker =
-        breakers.computeIfAbsent(
-            binding.esp() + "/" + binding.account(),
-            account -> CircuitBreaker.of(account, breakerSettings.config()));
+        AccountBreakers.of(jobId, AccountBreakers.account(binding), breakerSettings.config());
     start(new Call(adapter, baseUrl, apiKey, breaker, batch, live));
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.dispatch.esp.EspAdapters;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,43 @@ class DispatchBatcherTest {
 
   private List<Integer> sizes() {
     return harness.extractOutputValues().stream().map(DispatchBatch::size).toList();
+  }
+
+  @Test
+  void whileTheAccountsBreakerIsOpenDispatchesWaitInStateAndLeaveOnceItLetsCallsThrough()
+      throws Exception {
+    IntentBinding iterable = binding("iterable", "workflow_id", "4242");
+    String jobId = harness.getEnvironment().getJobID().toString();
+    CircuitBreaker breaker =
+        AccountBreakers.of(
+            jobId,
+            AccountBreakers.account(iterable),
+            EspCaller.BreakerSettings.defaults().config());
+    breaker.transitionToOpenState();
+    try {
+      List<DispatchCommand> klaviyo = due("req-k-", 3, KLAVIYO);
+      List<DispatchCommand> spread = due("req-i-", 2, iterable);
+      process(klaviyo);
+      process(spread);
+      harness.setProcessingTime(T0 + 50);
+      // Klaviyo's account is another one: its buffer leaves at the flush deadline as usual.
+      assertThat(sizes()).containsExactly(3);
+      // Iterable's dispatches (no batch endpoint) wait in keyed state, one timer each.
+      assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+
+      harness.setProcessingTime(T0 + 5_000);
+      assertThat(sizes()).as("still held, the timers re-armed").containsExactly(3);
+      assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+
+      breaker.transitionToHalfOpenState();
+      harness.setProcessingTime(T0 + 6_000);
+      assertThat(harness.extractOutputValues().stream().flatMap(b -> b.commands().stream()))
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.Stream.concat(klaviyo.stream(), spread.stream()).toList());
+      assertThat(harness.numProcessingTimeTimers()).isZero();
+    } finally {
+      breaker.transitionToClosedState();
+    }
   }
 
   @Test

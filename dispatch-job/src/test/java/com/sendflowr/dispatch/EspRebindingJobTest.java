@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A brand moves an intent from Klaviyo to Braze while decisions are pending: the whole dispatch job
- * on a MiniCluster, real Kafka, both vendors' sandboxes. What fired before the move went to
- * Klaviyo; every decision pending at the move fires once, at Braze, and none at Klaviyo.
+ * A brand moves an intent from Klaviyo to Braze while 1,000 decisions are pending: the whole
+ * dispatch job on a MiniCluster, real Kafka, both vendors' sandboxes. What fired before the move
+ * went to Klaviyo; every decision pending at the move fires once, at Braze, and none at Klaviyo.
  */
 class EspRebindingJobTest {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -40,7 +40,7 @@ class EspRebindingJobTest {
 
   private static final String KLAVIYO_KEY = "pk_rebinding_0123456789";
   private static final String BRAZE_KEY = "braze-rest-rebinding-0123";
-  private static final int PENDING = 3;
+  private static final int PENDING = 1_000;
 
   private SandboxEsp klaviyo;
   private SandboxEsp braze;
@@ -131,9 +131,9 @@ class EspRebindingJobTest {
     Instant trigger = Instant.now().plusSeconds(12);
     List<TimingDecision> pending =
         IntStream.range(0, PENDING).mapToObj(i -> due("req-pending-" + i, trigger)).toList();
-    for (TimingDecision d : pending) {
-      KAFKA.produce(decisions, d.requestId(), Contracts.toJson(d));
-    }
+    KAFKA.produce(
+        decisions,
+        pending.stream().map(d -> Map.entry(d.requestId(), Contracts.toJson(d))).toList());
     ConfigChange toBraze =
         binding(
             2,
