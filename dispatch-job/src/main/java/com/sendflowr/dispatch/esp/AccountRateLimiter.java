@@ -1,64 +1,65 @@
 package com.sendflowr.dispatch.esp;
 
 import com.sendflowr.config.RateLimits;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Paces the calls to one ESP account so they stay within its limits instead of drawing 429s.
  *
- * <p>Each limit refills one permit at a time (350/s is one permit every 2.86 ms, not 350 at the top
- * of each second): a burst of due decisions is spread evenly, which is what trigger precision
- * wants. A call reserves its slot in every limit and waits for the latest of them, so waiting calls
- * wake one by one rather than all at once.
+ * <p>ESPs publish two limits, a burst one per second and a steady one per minute (Klaviyo's bulk
+ * create jobs: 10/s and 150/min), and enforce both: a client may go at the burst rate as long as no
+ * minute holds more than the steady limit. So the per-second limit is kept as an even spacing
+ * (350/s is one call every 2.86 ms, not 350 at the top of each second), and the per-minute limit as
+ * a sliding window: a call may start once fewer than the limit started in the minute before it. A
+ * burst of due decisions therefore leaves at the burst rate until the minute's allowance is used,
+ * then one call per expiring slot. (A per-minute limit of at least 60 times the per-second one can
+ * never bind and is not tracked; one too large to track call by call, without a per-second limit,
+ * is kept as an even spacing.) Neither resilience4j's rate limiter nor Guava's keeps a sliding
+ * window; this does, in one synchronised ring of start times.
  *
- * <p>Timers fire late on a busy machine, and several late ones would go out together. So a call
- * also passes a gate when it is about to be sent: no two calls to the account leave closer than the
- * tightest limit's spacing, and no sliding one-second window sees more than the limit plus one,
- * however late the timers were.
+ * <p>A call reserves its slot when it is due ({@link #reserve}) and waits for it, so waiting calls
+ * wake one by one rather than all at once. Timers fire late on a busy machine, and several late
+ * ones would go out together. So a call also passes a gate when it is about to be sent ({@link
+ * #gate}), which applies the same two rules to the calls actually sent: no two leave closer than
+ * the spacing, and no sliding minute sees more than the per-minute limit, however late they were.
  */
 public final class AccountRateLimiter {
   /** Reservations may reach this far ahead; a lateness budget is never longer. */
   private static final Duration HORIZON = Duration.ofHours(2);
 
+  /** The most calls a minute this limiter tracks one by one. */
+  static final int MAX_TRACKED_PER_MINUTE = 100_000;
+
+  private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
+
   private final RateLimits limits;
-  private final List<RateLimiter> limiters = new ArrayList<>();
   private final long spacingNanos;
-  private final AtomicLong nextSendNanos = new AtomicLong();
-  private volatile boolean sent;
+  private final Schedule reserved;
+  private final Schedule sent;
 
   public AccountRateLimiter(String account, RateLimits limits) {
     this.limits = limits;
-    if (limits.perSecond() != null) {
-      limiters.add(smooth(account + "/s", limits.perSecond(), Duration.ofSeconds(1)));
+    Integer perSecond = limits.perSecond();
+    Integer perMinute = limits.perMinute();
+    long spacing = perSecond == null ? 0 : refreshNanos(perSecond, Duration.ofSeconds(1));
+    int window = 0;
+    if (perMinute != null && (perSecond == null || perMinute < 60L * perSecond)) {
+      if (perMinute <= MAX_TRACKED_PER_MINUTE) {
+        window = perMinute;
+      } else {
+        spacing = Math.max(spacing, refreshNanos(perMinute, Duration.ofMinutes(1)));
+      }
     }
-    if (limits.perMinute() != null) {
-      limiters.add(smooth(account + "/min", limits.perMinute(), Duration.ofMinutes(1)));
-    }
-    spacingNanos =
-        limiters.stream()
-            .mapToLong(l -> l.getRateLimiterConfig().getLimitRefreshPeriod().toNanos())
-            .max()
-            .orElse(0);
-  }
-
-  private static RateLimiter smooth(String name, int permits, Duration per) {
-    return RateLimiter.of(
-        name,
-        RateLimiterConfig.custom()
-            .limitForPeriod(1)
-            .limitRefreshPeriod(Duration.ofNanos(refreshNanos(permits, per)))
-            .timeoutDuration(HORIZON)
-            .build());
+    spacingNanos = spacing;
+    reserved = new Schedule(spacing, window);
+    sent = new Schedule(spacing, window);
   }
 
   /**
-   * The least time between two calls under these limits: the refill period of the tightest one
-   * (zero without limits).
+   * The time between calls at the steady rate these limits allow for good: the tighter of the two
+   * spread evenly (zero without limits). The batcher holds a partial batch this long after the last
+   * one left, so a trickle becomes fewer, fuller calls; a burst of full batches goes faster, at the
+   * per-second rate, as far as the minute's allowance lasts.
    */
   public static Duration spacing(RateLimits limits) {
     long nanos = 0;
@@ -86,35 +87,80 @@ public final class AccountRateLimiter {
    * @return how long to wait before calling (zero: call now)
    */
   public Duration reserve() {
-    long waitNanos = 0;
-    for (RateLimiter limiter : limiters) {
-      long nanos = limiter.reservePermission();
-      if (nanos < 0) {
-        // More than the horizon ahead: the caller's lateness budget has long run out by then.
-        return HORIZON;
-      }
-      waitNanos = Math.max(waitNanos, nanos);
-    }
-    return Duration.ofNanos(waitNanos);
+    long now = System.nanoTime();
+    long at = reserved.take(now);
+    long wait = at - now;
+    return wait > HORIZON.toNanos() ? HORIZON : Duration.ofNanos(Math.max(0, wait));
   }
 
   /**
    * The gate a call passes when it is about to be sent.
    *
-   * @return zero: send now (the gate has moved on by one spacing); else how long to wait before
-   *     asking again
+   * @return zero: send now (the call is counted as sent); else how long to wait before asking again
    */
   public Duration gate() {
-    while (true) {
-      long now = System.nanoTime();
-      long next = nextSendNanos.get();
-      if (sent && now - next < 0) {
-        return Duration.ofNanos(next - now);
+    long now = System.nanoTime();
+    long wait = sent.takeIfFree(now);
+    return wait <= 0 ? Duration.ZERO : Duration.ofNanos(wait);
+  }
+
+  /**
+   * Start times under both rules: at least {@code spacing} apart, at most {@code window} of them in
+   * any minute (no window when 0).
+   */
+  private static final class Schedule {
+    private final long spacing;
+    private final long[] starts; // the last `window` start times, a ring
+    private int next; // where the next start goes, the oldest of a full ring
+    private int count;
+    private long last;
+    private boolean any;
+
+    Schedule(long spacing, int window) {
+      this.spacing = spacing;
+      this.starts = new long[window];
+    }
+
+    /** The earliest start at or after {@code now} the rules allow. */
+    private long earliest(long now) {
+      long at = now;
+      if (any && at - (last + spacing) < 0) {
+        at = last + spacing;
       }
-      if (nextSendNanos.compareAndSet(next, now + spacingNanos)) {
-        sent = true;
-        return Duration.ZERO;
+      if (starts.length > 0 && count == starts.length) {
+        long free = starts[next] + MINUTE_NANOS;
+        if (at - free < 0) {
+          at = free;
+        }
       }
+      return at;
+    }
+
+    private void record(long at) {
+      last = at;
+      any = true;
+      if (starts.length > 0) {
+        starts[next] = at;
+        next = (next + 1) % starts.length;
+        count = Math.min(count + 1, starts.length);
+      }
+    }
+
+    /** Reserves the earliest allowed start (possibly in the future) and returns it. */
+    synchronized long take(long now) {
+      long at = earliest(now);
+      record(at);
+      return at;
+    }
+
+    /** Records a start now if the rules allow it (returns 0), else how long until they do. */
+    synchronized long takeIfFree(long now) {
+      long at = earliest(now);
+      if (at - now > 0) {
+        return at - now;
+      }
+      record(now);
+      return 0;
     }
   }
 }

@@ -70,14 +70,52 @@ class AccountRateLimiterTest {
   }
 
   @Test
-  void theTighterOfTwoLimitsGoverns() {
-    // 350/s but only 600 a minute: one slot every 100 ms
-    AccountRateLimiter limiter = new AccountRateLimiter("braze/brand-a", new RateLimits(350, 600));
+  void aBurstGoesAtThePerSecondRateUntilTheMinutesAllowanceIsUsed() {
+    // Klaviyo's bulk create jobs: 10/s burst, 150/min steady
+    AccountRateLimiter limiter =
+        new AccountRateLimiter("klaviyo/brand-a/bulk", new RateLimits(10, 150));
+    Duration[] waits = new Duration[160];
+    for (int i = 0; i < waits.length; i++) {
+      waits[i] = limiter.reserve();
+    }
+    // the first 150 at the burst rate: slot n is n/10 s away
+    assertThat(waits[1].toMillis()).isBetween(90L, 110L);
+    assertThat(waits[149].toMillis()).isBetween(14_800L, 15_000L);
+    // then one as each slot of the minute before expires
+    assertThat(waits[150].toMillis()).isBetween(59_900L, 60_100L);
+    assertThat(waits[159].toMillis()).isBetween(60_800L, 61_000L);
+  }
+
+  @Test
+  void theGateKeepsAnyMinuteWithinThePerMinuteLimitHoweverLateTheCallsCome() throws Exception {
+    AccountRateLimiter limiter = new AccountRateLimiter("braze/brand-a", new RateLimits(1_000, 5));
+    int sends = 0;
+    long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+    Duration lastWait = Duration.ZERO;
+    while (System.nanoTime() < end) {
+      Duration wait = limiter.gate();
+      if (wait.isZero()) {
+        sends++;
+      } else {
+        lastWait = wait;
+      }
+    }
+    assertThat(sends).isEqualTo(5);
+    assertThat(lastWait.toMillis())
+        .as("until the first send is a minute old")
+        .isGreaterThan(59_000L);
+  }
+
+  @Test
+  void aMinuteLimitThatCannotBindIsNotTracked() {
+    // 350/s allows 21,000 a minute: a limit of 21,000 or more a minute changes nothing
+    AccountRateLimiter limiter =
+        new AccountRateLimiter("klaviyo/brand-a", new RateLimits(350, 1_000_000));
     Duration last = Duration.ZERO;
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 700; i++) {
       last = limiter.reserve();
     }
-    assertThat(last.toMillis()).isBetween(4_700L, 5_000L);
+    assertThat(last.toMillis()).isBetween(1_900L, 2_100L);
   }
 
   @Test
