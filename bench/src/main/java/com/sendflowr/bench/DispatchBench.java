@@ -11,6 +11,7 @@ import com.sendflowr.dispatch.CredentialStore;
 import com.sendflowr.dispatch.DispatchJob;
 import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
+import com.sendflowr.sandbox.esp.IterableSandbox;
 import com.sendflowr.sandbox.esp.KlaviyoSandbox;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
@@ -62,23 +63,29 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The dispatch job's trigger precision, throughput and rate-limit pacing, measured on its real
- * topology ({@link DispatchJob#wire}, the call its main makes) against the Klaviyo sandbox.
+ * topology ({@link DispatchJob#wire}, the call its main makes) against the Klaviyo sandbox, and for
+ * the rate-limit phase an Iterable sandbox unless told otherwise.
  *
- * <p>How a run goes: an embedded broker and the Klaviyo sandbox start; three intents are bound to
- * Klaviyo on the connector-config topic, each for its own account and API key, so the phases do not
- * share a rate limit or a circuit breaker; {@code pending} decisions due days ahead are produced;
- * the job starts on a local Flink runtime (RocksDB with incremental checkpoints, exactly-once
- * outcomes) and the run waits until its committed offsets cover them: from then on they are timers
- * in RocksDB. Then, one after the other, each phase produces its decisions and waits until each has
- * a committed outcome (read by a {@code read_committed} consumer):
+ * <p>How a run goes: an embedded broker and the sandboxes start; an intent per phase is bound on
+ * the connector-config topic, each for its own account and API key, so the phases do not share a
+ * rate limit or a circuit breaker; {@code pending} decisions due days ahead are produced; the job
+ * starts on a local Flink runtime (RocksDB with incremental checkpoints, exactly-once outcomes) and
+ * the run waits until its committed offsets cover them: from then on they are timers in RocksDB.
+ * Then, one after the other, each phase produces its decisions and waits until each has a committed
+ * outcome (read by a {@code read_committed} consumer):
  *
  * <ol>
  *   <li>precision: {@code dueInOneMinute} decisions with triggers spread evenly over a minute; each
  *       accepted event's arrival at the sandbox minus the trigger it carries is its lateness;
  *   <li>throughput: {@code throughputDecisions} decisions all due at the same instant, for an
  *       account whose limits are far above what the machine can do;
- *   <li>rate limit: an account configured with {@code rateLimitPerSecond}, which the sandbox
- *       enforces as Klaviyo does, and enough decisions due at once to last about 20 s;
+ *   <li>rate limit: an account configured with {@code rateLimitPerSecond}, which its sandbox
+ *       enforces (429 beyond it), and enough decisions due at once to last about 20 s at that
+ *       limit. The account is an Iterable one by default ({@code rateLimitEsp}): Iterable has no
+ *       batch endpoint, so each decision is one call and the account's configured limit is what
+ *       paces them. Klaviyo dispatches due together leave in bulk create jobs paced to the bulk
+ *       endpoint's own limits (10/s, 150/min), far below a per-event limit such as 350/s, so
+ *       against Klaviyo the phase shows how far below it a batching dispatcher stays;
  *   <li>outage soak, when asked for: decisions due as the ESP starts answering 503 for {@code
  *       outageSeconds}, then recovers; with a lateness budget longer than the outage each should be
  *       delivered once after the recovery, with a shorter one handed back as expired.
@@ -99,6 +106,12 @@ public final class DispatchBench {
 
   /** Decisions per second the job reads at the least; see {@link #lead}. */
   private static final double MIN_READ_RATE = 1_000;
+
+  /** The ESPs the rate-limit phase can run against. */
+  static final List<String> RATE_LIMIT_ESPS = List.of(IterableSandbox.NAME, KlaviyoSandbox.NAME);
+
+  /** The workflow an Iterable binding of the bench triggers. */
+  private static final String BENCH_WORKFLOW_ID = "4242";
 
   /** The phases, each with its intent, account and API key (told apart by its last characters). */
   enum Phase {
@@ -143,6 +156,7 @@ public final class DispatchBench {
    * @param rateLimitPerSecond the rate-limit account's limit, configured and enforced
    * @param rateLimitPerMinute its per-minute limit, configured and enforced
    * @param rateLimitDecisions decisions of the rate-limit phase
+   * @param rateLimitEsp the rate-limit account's ESP, one of {@link DispatchBench#RATE_LIMIT_ESPS}
    * @param outageSeconds the outage soak: how long the ESP answers 503; 0 leaves the phase out
    * @param latenessBudgetSeconds the outage account's {@code max_lateness_seconds}
    * @param outageDecisions decisions of the outage soak, due as the outage begins
@@ -157,6 +171,7 @@ public final class DispatchBench {
       int rateLimitPerSecond,
       int rateLimitPerMinute,
       int rateLimitDecisions,
+      String rateLimitEsp,
       int outageSeconds,
       int latenessBudgetSeconds,
       int outageDecisions,
@@ -172,6 +187,10 @@ public final class DispatchBench {
       if (rateLimitPerSecond < 1 || rateLimitPerMinute < 1 || parallelism < 1) {
         throw new IllegalArgumentException(
             "--rate-limit-per-second, --rate-limit-per-minute and --parallelism must be at least 1");
+      }
+      if (!RATE_LIMIT_ESPS.contains(rateLimitEsp)) {
+        throw new IllegalArgumentException(
+            "--rate-limit-esp must be one of " + String.join(", ", RATE_LIMIT_ESPS));
       }
       if ((precisionRateLimitPerSecond != null && precisionRateLimitPerSecond < 1)
           || (precisionRateLimitPerMinute != null && precisionRateLimitPerMinute < 1)) {
@@ -207,16 +226,24 @@ public final class DispatchBench {
     Path work = Files.createTempDirectory("sendflowr-bench-dispatch-");
     KafkaBrokerExtension kafka = new KafkaBrokerExtension();
     SandboxEsp klaviyo = null;
+    SandboxEsp rateEsp = null;
     MiniCluster cluster = null;
     OutcomeWatcher watcher = null;
     try {
-      say("starting an embedded Kafka broker and the Klaviyo sandbox");
+      say("starting an embedded Kafka broker and the sandboxes");
       kafka.start();
       klaviyo = SandboxEsp.start(0, Set.of());
+      // The rate-limit phase's ESP: by default Iterable, whose every dispatch is one call.
+      rateEsp =
+          options.rateLimitEsp().equals(IterableSandbox.NAME)
+              ? SandboxEsp.start(new IterableSandbox(Set.of(Phase.RATE_LIMIT.apiKey)))
+              : klaviyo;
       AtomicLong callsSeen = new AtomicLong();
-      klaviyo.onCall(c -> callsSeen.incrementAndGet());
-      // The vendor's limit, enforced for the rate-limit account as Klaviyo enforces it.
-      klaviyo.enforceRateLimit(
+      for (SandboxEsp esp : sandboxes(klaviyo, rateEsp)) {
+        esp.onCall(c -> callsSeen.incrementAndGet());
+      }
+      // The account's limit, enforced for its key as the vendor enforces it.
+      rateEsp.enforceRateLimit(
           Phase.RATE_LIMIT.apiKey, options.rateLimitPerSecond(), options.rateLimitPerMinute());
       String decisions = kafka.uniqueTopic("decisions");
       String config = kafka.uniqueTopic("connector-config");
@@ -226,23 +253,33 @@ public final class DispatchBench {
         kafka.createTopic(t, options.parallelism(), Map.of());
       }
       kafka.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
-      bind(kafka, config, Phase.PENDING, null, null, null);
+      String toKlaviyo = KlaviyoSandbox.NAME;
+      bind(kafka, config, Phase.PENDING, toKlaviyo, null, null, null);
       bind(
           kafka,
           config,
           Phase.PRECISION,
+          toKlaviyo,
           options.precisionRateLimitPerSecond(),
           options.precisionRateLimitPerMinute(),
           null);
-      bind(kafka, config, Phase.THROUGHPUT, UNLIMITED_PER_SECOND, UNLIMITED_PER_MINUTE, null);
+      bind(
+          kafka,
+          config,
+          Phase.THROUGHPUT,
+          toKlaviyo,
+          UNLIMITED_PER_SECOND,
+          UNLIMITED_PER_MINUTE,
+          null);
       bind(
           kafka,
           config,
           Phase.RATE_LIMIT,
+          options.rateLimitEsp(),
           options.rateLimitPerSecond(),
           options.rateLimitPerMinute(),
           null);
-      bind(kafka, config, Phase.OUTAGE, null, null, options.latenessBudgetSeconds());
+      bind(kafka, config, Phase.OUTAGE, toKlaviyo, null, null, options.latenessBudgetSeconds());
 
       Instant farAhead = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
       long pendingStart = System.nanoTime();
@@ -276,7 +313,7 @@ public final class DispatchBench {
           StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig);
       env.setParallelism(options.parallelism());
       String group = "bench-dispatch-" + UUID.randomUUID();
-      wire(env, kafka, klaviyo, decisions, config, outcomes, deadLetters, group);
+      wire(env, kafka, klaviyo, rateEsp, decisions, config, outcomes, deadLetters, group);
       JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
       awaitRunning(cluster, job);
       long running = System.nanoTime();
@@ -337,8 +374,13 @@ public final class DispatchBench {
           "rate-limit decisions");
       say(
           String.format(
-              "rate limit: %,d decisions all due at %s, the account limited to %d/s and %d/min",
-              r, atOnce, options.rateLimitPerSecond(), options.rateLimitPerMinute()));
+              "rate limit: %,d decisions all due at %s, the %s account limited to %d/s and"
+                  + " %d/min",
+              r,
+              atOnce,
+              options.rateLimitEsp(),
+              options.rateLimitPerSecond(),
+              options.rateLimitPerMinute()));
       awaitOutcomes(cluster, job, watcher, callsSeen, Phase.RATE_LIMIT, r, atOnce);
 
       // d. Outage soak: the ESP answers 503 from just before the decisions fall due, then recovers.
@@ -377,13 +419,16 @@ public final class DispatchBench {
           cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot();
       cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
 
-      return report(klaviyo, watcher, lead, outage, checkpoints, elapsed, cpu, loadStart);
+      return report(klaviyo, rateEsp, watcher, lead, outage, checkpoints, elapsed, cpu, loadStart);
     } finally {
       if (watcher != null) {
         watcher.stopQuietly();
       }
       if (cluster != null) {
         cluster.close();
+      }
+      if (rateEsp != null && rateEsp != klaviyo) {
+        rateEsp.close();
       }
       if (klaviyo != null) {
         klaviyo.close();
@@ -397,6 +442,7 @@ public final class DispatchBench {
 
   private DispatchBenchReport report(
       SandboxEsp klaviyo,
+      SandboxEsp rateEsp,
       OutcomeWatcher watcher,
       Duration throughputLead,
       Outage outage,
@@ -404,8 +450,18 @@ public final class DispatchBench {
       double elapsed,
       double cpu,
       double loadStart) {
-    List<AcceptedEvent> events = klaviyo.events();
-    List<RecordedCall> calls = klaviyo.calls();
+    // Every phase's events and calls, whichever sandbox received them.
+    List<SandboxEsp> sandboxes = sandboxes(klaviyo, rateEsp);
+    List<AcceptedEvent> events = new ArrayList<>();
+    List<RecordedCall> calls = new ArrayList<>();
+    long throttled = 0;
+    long duplicates = 0;
+    for (SandboxEsp esp : sandboxes) {
+      events.addAll(esp.events());
+      calls.addAll(esp.calls());
+      throttled += esp.rateLimitedCalls();
+      duplicates += esp.duplicateUniqueIds();
+    }
 
     TimingJobBench.Samples lateness = new TimingJobBench.Samples();
     Map<Phase, Set<String>> delivered = new HashMap<>();
@@ -441,7 +497,10 @@ public final class DispatchBench {
       dispatchesPerCpuSecond = cpuSeconds > 0 ? round(afterFirst / cpuSeconds) : null;
     }
 
+    // Rate limit: the phase's calls at its own sandbox; one event each against Iterable.
     List<RecordedCall> rateCalls = accepted(calls, Phase.RATE_LIMIT);
+    long rate429 =
+        calls.stream().filter(c -> phaseOf(c) == Phase.RATE_LIMIT && c.status() == 429).count();
     double rateCallsPerSecond = 0;
     if (rateCalls.size() > 1) {
       double span =
@@ -520,10 +579,13 @@ public final class DispatchBench {
         options.rateLimitPerSecond(),
         options.rateLimitPerMinute(),
         options.rateLimitDecisions(),
+        options.rateLimitEsp(),
+        count(events, Phase.RATE_LIMIT),
         rateCalls.size(),
         round(rateCallsPerSecond),
         Math.round(rateCallsPerSecond / options.rateLimitPerSecond() * 1000) / 1000.0,
-        klaviyo.rateLimitedCalls(),
+        rate429,
+        throttled,
         outage == null ? null : options.outageSeconds(),
         outage == null ? null : options.latenessBudgetSeconds(),
         outage == null ? null : options.outageDecisions(),
@@ -534,7 +596,7 @@ public final class DispatchBench {
         outageRecoverySeconds,
         calls.size(),
         events.size(),
-        klaviyo.duplicateUniqueIds(),
+        duplicates,
         missing,
         withoutOutcome,
         watcher.states(),
@@ -574,17 +636,26 @@ public final class DispatchBench {
     return phaseOf(e.properties().path("sendflowr_request_id").asText(""));
   }
 
+  /** By the key the call carried (Klaviyo's {@code Authorization}, Iterable's {@code Api-Key}). */
   private static Phase phaseOf(RecordedCall call) {
-    String authorization = call.header("Authorization");
-    if (authorization == null) {
+    String key = call.header("Authorization");
+    if (key == null) {
+      key = call.header("Api-Key");
+    }
+    if (key == null) {
       return null;
     }
     for (Phase p : Phase.values()) {
-      if (authorization.endsWith(p.keyTail())) {
+      if (key.endsWith(p.keyTail())) {
         return p;
       }
     }
     return null;
+  }
+
+  /** The run's sandboxes, each once: the Klaviyo one and the rate-limit phase's, if another. */
+  private static List<SandboxEsp> sandboxes(SandboxEsp klaviyo, SandboxEsp rateEsp) {
+    return rateEsp == klaviyo ? List.of(klaviyo) : List.of(klaviyo, rateEsp);
   }
 
   static Phase phaseOf(String requestId) {
@@ -629,19 +700,24 @@ public final class DispatchBench {
         null);
   }
 
-  /** The intent's Klaviyo binding, for an account of its own. */
+  /** The intent's binding to {@code esp} (Klaviyo or Iterable), for an account of its own. */
   private static void bind(
       KafkaBrokerExtension kafka,
       String topic,
       Phase phase,
+      String esp,
       Integer perSecond,
       Integer perMinute,
       Integer maxLatenessSeconds) {
     Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("esp", KlaviyoSandbox.NAME);
+    snapshot.put("esp", esp);
     snapshot.put("account", phase.account());
     snapshot.put("credential_ref", phase.credentialRef());
-    snapshot.put("metric_name", "SendFlowr Bench " + phase.intent);
+    if (esp.equals(IterableSandbox.NAME)) {
+      snapshot.put("workflow_id", BENCH_WORKFLOW_ID);
+    } else {
+      snapshot.put("metric_name", "SendFlowr Bench " + phase.intent);
+    }
     if (perSecond != null) {
       snapshot.put("rate_limit_per_second", perSecond);
     }
@@ -697,6 +773,7 @@ public final class DispatchBench {
       StreamExecutionEnvironment env,
       KafkaBrokerExtension kafka,
       SandboxEsp klaviyo,
+      SandboxEsp rateEsp,
       String decisions,
       String config,
       String outcomes,
@@ -709,6 +786,9 @@ public final class DispatchBench {
     add(argv, "outcomes-topic", outcomes);
     add(argv, "dead-letters-topic", deadLetters);
     add(argv, "klaviyo-base-url", klaviyo.baseUrl());
+    if (rateEsp != klaviyo) {
+      add(argv, rateEsp.vendor().name() + "-base-url", rateEsp.baseUrl());
+    }
     add(argv, "group-id", group);
     add(argv, "transactional-id-prefix", group);
     add(argv, "checkpoint-interval", options.checkpointInterval().toMillis() + "ms");

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       "Runs the dispatch job's real topology (DispatchJob.wire) on a local Flink runtime (RocksDB,"
           + " incremental checkpoints, exactly-once outcomes) against an embedded broker and the"
           + " Klaviyo sandbox, in three phases: trigger precision with many pending timers,"
-          + " throughput of decisions due at once, and pacing under an enforced rate limit."
+          + " throughput of decisions due at once, and pacing under an enforced rate limit (an"
+          + " Iterable account by default, one call per decision; see --rate-limit-esp)."
           + " Prints a JSON report."
     })
 final class DispatchBenchCommand implements Callable<Integer> {
@@ -76,7 +77,8 @@ final class DispatchBenchCommand implements Callable<Integer> {
       defaultValue = "350",
       description =
           "rate-limit phase: the account's per-second limit, configured on its binding and"
-              + " enforced by the sandbox (default: ${DEFAULT-VALUE}, Klaviyo's burst limit)")
+              + " enforced by its sandbox (default: ${DEFAULT-VALUE}, Klaviyo's per-event burst"
+              + " limit)")
   int rateLimitPerSecond;
 
   @Option(
@@ -91,6 +93,16 @@ final class DispatchBenchCommand implements Callable<Integer> {
       description =
           "rate-limit phase: decisions all due at once (default: 20 s at the per-second limit)")
   Integer rateLimitDecisions;
+
+  @Option(
+      names = "--rate-limit-esp",
+      defaultValue = "iterable",
+      description =
+          "rate-limit phase: the account's ESP, iterable or klaviyo (default: ${DEFAULT-VALUE})."
+              + " Iterable has no batch endpoint, so each decision is one call paced by the"
+              + " configured limit; Klaviyo decisions due together go out as bulk create jobs"
+              + " paced to the bulk endpoint's 10/s and 150/min, far below a per-event limit")
+  String rateLimitEsp;
 
   @Option(
       names = "--outage-seconds",
@@ -150,6 +162,7 @@ final class DispatchBenchCommand implements Callable<Integer> {
             rateLimitPerSecond,
             rateLimitPerMinute == null ? 60 * rateLimitPerSecond : rateLimitPerMinute,
             rateLimitDecisions == null ? 20 * rateLimitPerSecond : rateLimitDecisions,
+            rateLimitEsp,
             outageSeconds,
             latenessBudgetSeconds,
             outageDecisions,

@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * What {@code bench dispatch} measured; serialised with the contract's snake_case mapper. Events
- * are what the Klaviyo sandbox accepted (one per decision, whether it came alone or in a bulk
- * call); calls are HTTP requests.
+ * are what the sandboxes accepted (one per decision, whether it came alone or in a bulk call);
+ * calls are HTTP requests. Every phase runs against the Klaviyo sandbox except the rate-limit
+ * phase, which runs against the sandbox of {@code rateLimitEsp} (Iterable unless told otherwise);
+ * the figures over all phases add up both sandboxes.
  *
  * @param benchmark {@code dispatch}
  * @param stateBackend {@code rocksdb}, with incremental checkpoints
@@ -43,15 +45,31 @@ import java.util.Map;
  * @param dispatchesPerCpuSecond the same events over the CPU time the whole process used in that
  *     span (sampled, so a little more than the span): the figure that does not depend on what else
  *     the machine was running; null when the span was too short to sample
- * @param rateLimitPerSecond the rate-limit account's configured per-second limit, which the sandbox
- *     enforces too (fixed one-second windows, as Klaviyo does)
+ * @param rateLimitPerSecond the rate-limit account's configured per-second limit, which its sandbox
+ *     enforces too (fixed one-second and one-minute windows, as Klaviyo documents its own)
  * @param rateLimitPerMinute the same account's per-minute limit, configured and enforced
  * @param rateLimitDecisions decisions of the rate-limit phase, all due at the same instant
- * @param rateLimitCalls calls of the rate-limit phase the sandbox accepted
+ * @param rateLimitEsp the rate-limit account's ESP: {@code iterable} (the default) or {@code
+ *     klaviyo}. Iterable has no batch endpoint, so each decision is one call paced by the account's
+ *     configured limit, which is what the phase is meant to measure. A batching dispatcher sends
+ *     Klaviyo decisions due together as bulk create jobs of up to 1,000 events, paced to the bulk
+ *     endpoint's own limits (10/s, 150/min; the account's limits can only tighten them): against
+ *     Klaviyo the phase makes far fewer calls than decisions and shows how far below the configured
+ *     per-event limit they stay, not how close the pacer comes to it
+ * @param rateLimitEvents events of the rate-limit phase its sandbox accepted
+ * @param rateLimitCalls calls of the rate-limit phase its sandbox accepted (2xx); against Iterable
+ *     one per event
  * @param rateLimitCallsPerSecond those calls after the first over the time from the first to the
  *     last
- * @param rateLimitUtilisation {@code rateLimitCallsPerSecond / rateLimitPerSecond}
- * @param http429 ({@code http_429}) calls the sandbox answered 429 for exceeding its enforced
+ * @param rateLimitUtilisation {@code rateLimitCallsPerSecond / rateLimitPerSecond}: how close the
+ *     pacer gets to the configured limit (target: at least 0.95 with {@code rateLimitHttp429} 0).
+ *     At parallelism N the calls of an account without a batch endpoint leave from every subtask,
+ *     each paced to a share of the limit ({@code RateLimits.share}: the limit divided by N, rounded
+ *     down), so N times that share is the most it can reach; a subtask given more of the decisions
+ *     than the others finishes last and lowers the figure a little
+ * @param rateLimitHttp429 ({@code rate_limit_http_429}) calls of the rate-limit phase its sandbox
+ *     answered 429 for exceeding the enforced limit
+ * @param http429 ({@code http_429}) calls the sandboxes answered 429 for exceeding an enforced
  *     limit, all phases
  * @param outageSeconds the outage soak's length: the ESP answered 503 to every call for this long,
  *     from 2 s before its decisions fell due (absent without the soak, as are the next)
@@ -63,11 +81,13 @@ import java.util.Map;
  * @param outageCallsDuringOutage calls of the soak's account during the outage: what the retries
  *     and the circuit breaker let through
  * @param outageRecoverySeconds from the end of the outage to the soak's last accepted event
- * @param calls HTTP calls the sandbox received, all phases
- * @param events events the sandbox accepted, all phases
- * @param duplicates events the sandbox saw more than once per idempotency key (each repeat counts),
- *     all phases
- * @param missing due decisions with neither an accepted event nor a committed outcome at the end
+ * @param calls HTTP calls the sandboxes received, all phases
+ * @param events events the sandboxes accepted, all phases
+ * @param duplicates events a sandbox saw more than once per idempotency key (Klaviyo's {@code
+ *     unique_id}, Iterable's {@code sendflowr_idempotency_key} data field; each repeat counts), all
+ *     phases
+ * @param missing due decisions of any phase with neither an event accepted by its sandbox nor a
+ *     committed outcome at the end
  * @param withoutOutcome due decisions without a committed outcome at the end (an accepted event
  *     whose outcome was lost counts here)
  * @param outcomes committed outcomes by state, all phases
@@ -107,9 +127,12 @@ public record DispatchBenchReport(
     int rateLimitPerSecond,
     int rateLimitPerMinute,
     int rateLimitDecisions,
+    String rateLimitEsp,
+    long rateLimitEvents,
     long rateLimitCalls,
     double rateLimitCallsPerSecond,
     double rateLimitUtilisation,
+    @JsonProperty("rate_limit_http_429") long rateLimitHttp429,
     @JsonProperty("http_429") long http429,
     Integer outageSeconds,
     Integer latenessBudgetSeconds,
