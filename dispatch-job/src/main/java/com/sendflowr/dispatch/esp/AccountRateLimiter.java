@@ -15,20 +15,21 @@ import java.time.Duration;
  * then one call per expiring slot. (A per-minute limit of at least 60 times the per-second one can
  * never bind and is not tracked; one too large to track call by call, without a per-second limit,
  * is kept as an even spacing.) Neither resilience4j's rate limiter nor Guava's keeps a sliding
- * window; this does, in one synchronised ring of start times.
+ * window; this does, in synchronised rings of start times.
  *
  * <p>A call reserves its slot when it is due ({@link #reserve}) and waits for it, so waiting calls
  * wake one by one rather than all at once. Timers fire late on a busy machine, and several late
  * ones would go out together. So a call also passes a gate when it is about to be sent ({@link
- * #gate}), which applies the same two rules to the calls actually sent: no two leave closer than
- * the spacing, and no sliding minute sees more than the per-minute limit, however late they were.
+ * #gate}), which applies both limits to the calls actually sent as sliding windows: no second and
+ * no minute sees more than its limit, however late the calls were, and a call that left late does
+ * not hold back the ones after it.
  */
 public final class AccountRateLimiter {
   /** Reservations may reach this far ahead; a lateness budget is never longer. */
   private static final Duration HORIZON = Duration.ofHours(2);
 
-  /** The most calls a minute this limiter tracks one by one. */
-  static final int MAX_TRACKED_PER_MINUTE = 100_000;
+  /** The most calls per window this limiter tracks one by one. */
+  static final int MAX_TRACKED_CALLS = 100_000;
 
   private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
@@ -44,15 +45,23 @@ public final class AccountRateLimiter {
     long spacing = perSecond == null ? 0 : refreshNanos(perSecond, Duration.ofSeconds(1));
     int window = 0;
     if (perMinute != null && (perSecond == null || perMinute < 60L * perSecond)) {
-      if (perMinute <= MAX_TRACKED_PER_MINUTE) {
+      if (perMinute <= MAX_TRACKED_CALLS) {
         window = perMinute;
       } else {
         spacing = Math.max(spacing, refreshNanos(perMinute, Duration.ofMinutes(1)));
       }
     }
     spacingNanos = spacing;
-    reserved = new Schedule(spacing, window);
-    sent = new Schedule(spacing, window);
+    reserved = new Schedule(spacing, 0, window);
+    // At send time the per-second limit is a sliding window too, not a spacing from the last send:
+    // a call that left late must not push every later one back (an even spacing from late sends
+    // drifts below the limit), and calls that wake together still never exceed it. Half a spacing
+    // apart at least, so they do not leave in one clump.
+    sent =
+        new Schedule(
+            spacing / 2,
+            perSecond == null || perSecond > MAX_TRACKED_CALLS ? 0 : perSecond,
+            window);
   }
 
   /**
@@ -105,20 +114,20 @@ public final class AccountRateLimiter {
   }
 
   /**
-   * Start times under both rules: at least {@code spacing} apart, at most {@code window} of them in
-   * any minute (no window when 0).
+   * Start times under three rules: at least {@code spacing} apart, at most {@code perSecond} of
+   * them in any second and at most {@code perMinute} in any minute (a window of 0: no such rule).
    */
   private static final class Schedule {
     private final long spacing;
-    private final long[] starts; // the last `window` start times, a ring
-    private int next; // where the next start goes, the oldest of a full ring
-    private int count;
+    private final Window second;
+    private final Window minute;
     private long last;
     private boolean any;
 
-    Schedule(long spacing, int window) {
+    Schedule(long spacing, int perSecond, int perMinute) {
       this.spacing = spacing;
-      this.starts = new long[window];
+      this.second = new Window(perSecond, Duration.ofSeconds(1).toNanos());
+      this.minute = new Window(perMinute, MINUTE_NANOS);
     }
 
     /** The earliest start at or after {@code now} the rules allow. */
@@ -127,23 +136,15 @@ public final class AccountRateLimiter {
       if (any && at - (last + spacing) < 0) {
         at = last + spacing;
       }
-      if (starts.length > 0 && count == starts.length) {
-        long free = starts[next] + MINUTE_NANOS;
-        if (at - free < 0) {
-          at = free;
-        }
-      }
-      return at;
+      at = second.earliest(at);
+      return minute.earliest(at);
     }
 
     private void record(long at) {
       last = at;
       any = true;
-      if (starts.length > 0) {
-        starts[next] = at;
-        next = (next + 1) % starts.length;
-        count = Math.min(count + 1, starts.length);
-      }
+      second.record(at);
+      minute.record(at);
     }
 
     /** Reserves the earliest allowed start (possibly in the future) and returns it. */
@@ -161,6 +162,37 @@ public final class AccountRateLimiter {
       }
       record(now);
       return 0;
+    }
+  }
+
+  /** The last {@code limit} start times, a ring: a start may come once the oldest is a span old. */
+  private static final class Window {
+    private final long[] starts;
+    private final long span;
+    private int next; // where the next start goes, the oldest of a full ring
+    private int count;
+
+    Window(int limit, long span) {
+      this.starts = new long[limit];
+      this.span = span;
+    }
+
+    long earliest(long at) {
+      if (starts.length > 0 && count == starts.length) {
+        long free = starts[next] + span;
+        if (at - free < 0) {
+          return free;
+        }
+      }
+      return at;
+    }
+
+    void record(long at) {
+      if (starts.length > 0) {
+        starts[next] = at;
+        next = (next + 1) % starts.length;
+        count = Math.min(count + 1, starts.length);
+      }
     }
   }
 }
