@@ -1,5 +1,11 @@
 package com.sendflowr.bench;
 
+import static com.sendflowr.bench.BenchSupport.deleteRecursively;
+import static com.sendflowr.bench.BenchSupport.loadAverage;
+import static com.sendflowr.bench.BenchSupport.processCpuSeconds;
+import static com.sendflowr.bench.BenchSupport.round;
+import static com.sendflowr.bench.BenchSupport.seconds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
@@ -16,9 +22,7 @@ import com.sendflowr.sandbox.esp.KlaviyoSandbox;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -1069,42 +1072,8 @@ public final class DispatchBench {
     }
   }
 
-  // ---- small helpers --------------------------------------------------------------------------
-
-  /** CPU time of this whole process (job, broker, sandbox, load generator), all threads. */
-  private static double processCpuSeconds() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getProcessCpuTime() / 1e9
-        : Double.NaN;
-  }
-
-  /** The machine's 1-minute load average: other work on the cores makes every figure lower. */
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  private static double seconds(long nanos) {
-    return nanos / 1e9;
-  }
-
-  private static double round(double v) {
-    return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : v;
-  }
-
   private void say(String line) {
     progress.println(line);
     progress.flush();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

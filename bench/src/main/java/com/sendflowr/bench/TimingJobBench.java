@@ -1,5 +1,11 @@
 package com.sendflowr.bench;
 
+import static com.sendflowr.bench.BenchSupport.deleteRecursively;
+import static com.sendflowr.bench.BenchSupport.loadAverage;
+import static com.sendflowr.bench.BenchSupport.processCpuSeconds;
+import static com.sendflowr.bench.BenchSupport.round;
+import static com.sendflowr.bench.BenchSupport.seconds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sendflowr.contract.ConfigChange;
@@ -7,9 +13,7 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.testkit.KafkaBrokerExtension;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -757,42 +759,8 @@ public final class TimingJobBench {
     }
   }
 
-  // ---- small helpers --------------------------------------------------------------------------
-
-  /** The machine's 1-minute load average: other work on the cores makes every figure lower. */
-  /** CPU time of this whole process (job, broker, load generator), all threads. */
-  private static double processCpuSeconds() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? sun.getProcessCpuTime() / 1e9
-        : Double.NaN;
-  }
-
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  private static double seconds(long nanos) {
-    return nanos / 1e9;
-  }
-
-  private static double round(double v) {
-    return Double.isFinite(v) ? Math.round(v * 10) / 10.0 : v;
-  }
-
   private void say(String line) {
     progress.println(line);
     progress.flush();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

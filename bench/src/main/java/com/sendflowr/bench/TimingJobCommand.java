@@ -1,9 +1,5 @@
 package com.sendflowr.bench;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -109,21 +105,8 @@ final class TimingJobCommand implements Callable<Integer> {
             seed);
     TimingJobReport report = new TimingJobBench(options, System.err).run();
     String json = report.toJson();
-    PrintWriter stdout = spec.commandLine().getOut();
-    stdout.println(json);
-    stdout.flush();
-    if (out != null) {
-      write(out, json);
-    }
+    BenchSupport.printReport(spec.commandLine().getOut(), json, out);
     return 0;
-  }
-
-  private static void write(Path file, String json) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
   }
 
   static final class BackendConverter
