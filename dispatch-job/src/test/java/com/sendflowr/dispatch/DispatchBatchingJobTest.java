@@ -9,7 +9,6 @@ import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.TimingDecision;
-import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.BrazeSandbox;
 import com.sendflowr.sandbox.esp.IterableSandbox;
@@ -111,12 +110,10 @@ class DispatchBatchingJobTest {
     iterable =
         SandboxEsp.start(new IterableSandbox(Set.of(ITERABLE_KEY)))
             .enforceRateLimit(ITERABLE_PER_SECOND, ITERABLE_PER_SECOND * 60);
-    String decisions = KAFKA.uniqueTopic("decisions");
-    String config = KAFKA.uniqueTopic("connector-config");
-    String outcomes = KAFKA.uniqueTopic("outcomes");
-    String deadLetters = KAFKA.uniqueTopic("dead-letters");
-    KAFKA.createTopics(decisions, outcomes, deadLetters);
-    KAFKA.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
+    DispatchJobTopics topics = DispatchJobTopics.create(KAFKA);
+    String decisions = topics.decisions();
+    String config = topics.config();
+    String outcomes = topics.outcomes();
 
     ConfigChange toKlaviyo =
         binding(
@@ -149,42 +146,19 @@ class DispatchBatchingJobTest {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
-    DispatchJob.wire(
+    topics.wire(
         env,
-        JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap",
-              KAFKA.bootstrapServers(),
-              "--decisions-topic",
-              decisions,
-              "--connector-config-topic",
-              config,
-              "--outcomes-topic",
-              outcomes,
-              "--dead-letters-topic",
-              deadLetters,
-              "--klaviyo-base-url",
-              klaviyo.baseUrl(),
-              "--braze-base-url",
-              braze.baseUrl(),
-              "--iterable-base-url",
-              iterable.baseUrl(),
-              "--group-id",
-              "batching",
-              "--transactional-id-prefix",
-              "batching",
-              "--checkpoint-interval",
-              "500ms"
-            },
-            Map.of()),
-        CredentialStore.of(
-            Map.of(
-                "brand-a-klaviyo",
-                KLAVIYO_KEY,
-                "brand-a-braze",
-                BRAZE_KEY,
-                "brand-a-iterable",
-                ITERABLE_KEY)));
+        KAFKA,
+        "batching",
+        Map.of(
+            "klaviyo", klaviyo.baseUrl(), "braze", braze.baseUrl(), "iterable", iterable.baseUrl()),
+        Map.of(
+            "brand-a-klaviyo",
+            KLAVIYO_KEY,
+            "brand-a-braze",
+            BRAZE_KEY,
+            "brand-a-iterable",
+            ITERABLE_KEY));
     job = env.executeAsync("dispatch-batching");
     SendFlowrMiniCluster.awaitRunning(job);
 

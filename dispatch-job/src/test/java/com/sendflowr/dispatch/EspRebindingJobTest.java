@@ -9,7 +9,6 @@ import com.sendflowr.contract.ContractSamples;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.TimingDecision;
-import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.BrazeSandbox;
 import com.sendflowr.sandbox.esp.SandboxEsp;
@@ -74,12 +73,10 @@ class EspRebindingJobTest {
   void pendingDecisionsFollowTheRebindingToBraze() throws Exception {
     klaviyo = SandboxEsp.start(0, Set.of(KLAVIYO_KEY));
     braze = SandboxEsp.start(new BrazeSandbox(Set.of(BRAZE_KEY)));
-    String decisions = KAFKA.uniqueTopic("decisions");
-    String config = KAFKA.uniqueTopic("connector-config");
-    String outcomes = KAFKA.uniqueTopic("outcomes");
-    String deadLetters = KAFKA.uniqueTopic("dead-letters");
-    KAFKA.createTopics(decisions, outcomes, deadLetters);
-    KAFKA.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
+    DispatchJobTopics topics = DispatchJobTopics.create(KAFKA);
+    String decisions = topics.decisions();
+    String config = topics.config();
+    String outcomes = topics.outcomes();
 
     ConfigChange toKlaviyo =
         binding(
@@ -92,33 +89,12 @@ class EspRebindingJobTest {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
-    DispatchJob.wire(
+    topics.wire(
         env,
-        JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap",
-              KAFKA.bootstrapServers(),
-              "--decisions-topic",
-              decisions,
-              "--connector-config-topic",
-              config,
-              "--outcomes-topic",
-              outcomes,
-              "--dead-letters-topic",
-              deadLetters,
-              "--klaviyo-base-url",
-              klaviyo.baseUrl(),
-              "--braze-base-url",
-              braze.baseUrl(),
-              "--group-id",
-              "rebinding",
-              "--transactional-id-prefix",
-              "rebinding",
-              "--checkpoint-interval",
-              "500ms"
-            },
-            Map.of()),
-        CredentialStore.of(Map.of("brand-a-klaviyo", KLAVIYO_KEY, "brand-a-braze", BRAZE_KEY)));
+        KAFKA,
+        "rebinding",
+        Map.of("klaviyo", klaviyo.baseUrl(), "braze", braze.baseUrl()),
+        Map.of("brand-a-klaviyo", KLAVIYO_KEY, "brand-a-braze", BRAZE_KEY));
     job = env.executeAsync("dispatch-rebinding");
     SendFlowrMiniCluster.awaitRunning(job);
 

@@ -9,7 +9,6 @@ import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
 import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.TimingDecision;
-import com.sendflowr.flink.JobArgs;
 import com.sendflowr.sandbox.esp.AcceptedEvent;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
@@ -97,12 +96,10 @@ class TaskFailureMidDispatchTest {
   void aKilledTaskManagerMidDispatchLeavesOneEventAndOneOutcomePerDecision(
       @InjectMiniCluster MiniCluster cluster) throws Exception {
     klaviyo = SandboxEsp.start(0, Set.of(KEY));
-    String decisions = KAFKA.uniqueTopic("decisions");
-    String config = KAFKA.uniqueTopic("connector-config");
-    String outcomes = KAFKA.uniqueTopic("outcomes");
-    String deadLetters = KAFKA.uniqueTopic("dead-letters");
-    KAFKA.createTopics(decisions, outcomes, deadLetters);
-    KAFKA.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
+    DispatchJobTopics topics = DispatchJobTopics.create(KAFKA);
+    String decisions = topics.decisions();
+    String config = topics.config();
+    String outcomes = topics.outcomes();
 
     // The account's own limits, well above Klaviyo's defaults, so 10,000 calls take seconds.
     Map<String, Object> snapshot = new HashMap<>();
@@ -148,31 +145,12 @@ class TaskFailureMidDispatchTest {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
-    DispatchJob.wire(
+    topics.wire(
         env,
-        JobArgs.parse(
-            new String[] {
-              "--kafka-bootstrap",
-              KAFKA.bootstrapServers(),
-              "--decisions-topic",
-              decisions,
-              "--connector-config-topic",
-              config,
-              "--outcomes-topic",
-              outcomes,
-              "--dead-letters-topic",
-              deadLetters,
-              "--klaviyo-base-url",
-              klaviyo.baseUrl(),
-              "--group-id",
-              "task-failure",
-              "--transactional-id-prefix",
-              "task-failure",
-              "--checkpoint-interval",
-              "500ms"
-            },
-            Map.of()),
-        CredentialStore.of(Map.of("brand-a-klaviyo", KEY)));
+        KAFKA,
+        "task-failure",
+        Map.of("klaviyo", klaviyo.baseUrl()),
+        Map.of("brand-a-klaviyo", KEY));
     job = env.executeAsync("dispatch-task-failure");
     SendFlowrMiniCluster.awaitRunning(job);
 
