@@ -122,7 +122,8 @@ public final class DispatchBench {
     PRECISION("bench_precision", "pk_bench_precision_key_0001"),
     THROUGHPUT("bench_throughput", "pk_bench_throughput_key_0002"),
     RATE_LIMIT("bench_rate_limit", "pk_bench_rate_limit_key_0003"),
-    OUTAGE("bench_outage", "pk_bench_outage_key_0004");
+    OUTAGE("bench_outage", "pk_bench_outage_key_0004"),
+    WARMUP("bench_warmup", "pk_bench_warmup_key_0005");
 
     final String intent;
     final String apiKey;
@@ -155,6 +156,9 @@ public final class DispatchBench {
    * @param dueInOneMinute decisions of the precision phase
    * @param dueSpread how their triggers are spread (a minute)
    * @param precisionRateLimitPerSecond the precision account's limit, null for the ESP's published
+   * @param warmupDecisions decisions of an unmeasured round like the throughput phase, through an
+   *     account of its own, just before it: a long-running job has compiled its hot code, and a
+   *     phase of seconds would otherwise measure the JIT compiler
    * @param throughputDecisions decisions of the throughput phase
    * @param rateLimitPerSecond the rate-limit account's limit, configured and enforced
    * @param rateLimitPerMinute its per-minute limit, configured and enforced
@@ -170,6 +174,7 @@ public final class DispatchBench {
       Duration dueSpread,
       Integer precisionRateLimitPerSecond,
       Integer precisionRateLimitPerMinute,
+      int warmupDecisions,
       int throughputDecisions,
       int rateLimitPerSecond,
       int rateLimitPerMinute,
@@ -186,6 +191,9 @@ public final class DispatchBench {
         throw new IllegalArgumentException(
             "--pending must not be negative; --due-in-one-minute, --throughput-decisions and"
                 + " --rate-limit-decisions must be at least 1");
+      }
+      if (warmupDecisions < 0) {
+        throw new IllegalArgumentException("--warmup-decisions must not be negative");
       }
       if (rateLimitPerSecond < 1 || rateLimitPerMinute < 1 || parallelism < 1) {
         throw new IllegalArgumentException(
@@ -266,14 +274,9 @@ public final class DispatchBench {
           options.precisionRateLimitPerSecond(),
           options.precisionRateLimitPerMinute(),
           null);
-      bind(
-          kafka,
-          config,
-          Phase.THROUGHPUT,
-          toKlaviyo,
-          UNLIMITED_PER_SECOND,
-          UNLIMITED_PER_MINUTE,
-          null);
+      for (Phase unlimited : List.of(Phase.WARMUP, Phase.THROUGHPUT)) {
+        bind(kafka, config, unlimited, toKlaviyo, UNLIMITED_PER_SECOND, UNLIMITED_PER_MINUTE, null);
+      }
       bind(
           kafka,
           config,
@@ -353,7 +356,20 @@ public final class DispatchBench {
               n, first, options.dueSpread().toSeconds()));
       awaitOutcomes(cluster, job, watcher, callsSeen, Phase.PRECISION, n, first);
 
-      // b. Throughput: triggers far enough ahead that the job has read them all by then.
+      // b. Throughput: triggers far enough ahead that the job has read them all by then; first the
+      // same, unmeasured, so the code the phase runs is compiled as in a job that has run a while.
+      int w = options.warmupDecisions();
+      if (w > 0) {
+        Instant warm = Instant.now().plus(lead(w, readRate));
+        produce(
+            kafka,
+            decisions,
+            w,
+            i -> decision(Phase.WARMUP, i, warm, Instant.now()),
+            "warm-up decisions");
+        say(String.format("warm-up: %,d decisions all due at %s (not measured)", w, warm));
+        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.WARMUP, w, warm);
+      }
       int t = options.throughputDecisions();
       Duration lead = lead(t, readRate);
       Instant together = Instant.now().plus(lead);
@@ -517,7 +533,8 @@ public final class DispatchBench {
 
     long missing = 0;
     long withoutOutcome = 0;
-    for (Phase phase : List.of(Phase.PRECISION, Phase.THROUGHPUT, Phase.RATE_LIMIT, Phase.OUTAGE)) {
+    for (Phase phase :
+        List.of(Phase.PRECISION, Phase.WARMUP, Phase.THROUGHPUT, Phase.RATE_LIMIT, Phase.OUTAGE)) {
       Set<String> seen = delivered.getOrDefault(phase, Set.of());
       for (int i = 0; i < decisionsOf(phase); i++) {
         String request = requestId(phase, i);
@@ -573,6 +590,7 @@ public final class DispatchBench {
         lateness.percentile(99),
         lateness.percentile(100),
         lateness.percentile(0),
+        options.warmupDecisions(),
         options.throughputDecisions(),
         count(events, Phase.THROUGHPUT),
         calls.stream().filter(c -> phaseOf(c) == Phase.THROUGHPUT).count(),
@@ -616,6 +634,7 @@ public final class DispatchBench {
   private int decisionsOf(Phase phase) {
     return switch (phase) {
       case PRECISION -> options.dueInOneMinute();
+      case WARMUP -> options.warmupDecisions();
       case THROUGHPUT -> options.throughputDecisions();
       case RATE_LIMIT -> options.rateLimitDecisions();
       case OUTAGE -> options.outageSeconds() > 0 ? options.outageDecisions() : 0;
@@ -895,8 +914,10 @@ public final class DispatchBench {
       int expected,
       Instant firstDue)
       throws Exception {
-    long seen = -1;
-    // Nothing happens before the first trigger: the stall clock starts then.
+    long seen = watcher.outcomes(phase) + callsSeen.get();
+    // Nothing happens before the first trigger: the stall clock starts then (a first look that
+    // counted as progress would start it now, and a lead longer than the stall limit would end the
+    // phase before its decisions fall due).
     long lastChange =
         System.nanoTime() + Math.max(0, Duration.between(Instant.now(), firstDue).toNanos());
     long lastSaid = System.nanoTime();

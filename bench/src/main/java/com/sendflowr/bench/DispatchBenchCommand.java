@@ -61,6 +61,15 @@ final class DispatchBenchCommand implements Callable<Integer> {
   Integer precisionRateLimitPerMinute;
 
   @Option(
+      names = "--warmup-decisions",
+      defaultValue = "50000",
+      description =
+          "decisions of an unmeasured round like the throughput phase, through an account of its"
+              + " own, just before it: the phase then measures compiled code, as in a job that has"
+              + " run a while (default: ${DEFAULT-VALUE}; 0: none)")
+  int warmupDecisions;
+
+  @Option(
       names = "--throughput-decisions",
       defaultValue = "100000",
       description =
@@ -154,6 +163,7 @@ final class DispatchBenchCommand implements Callable<Integer> {
             dueSpread,
             precisionRateLimitPerSecond,
             precisionRateLimitPerMinute,
+            warmupDecisions,
             throughputDecisions,
             rateLimitPerSecond,
             rateLimitPerMinute == null ? 60 * rateLimitPerSecond : rateLimitPerMinute,

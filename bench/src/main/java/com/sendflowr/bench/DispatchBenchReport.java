@@ -34,6 +34,8 @@ import java.util.Map;
  * @param latenessP99Ms 99th percentile (nearest rank) of the same
  * @param latenessMaxMs the largest
  * @param latenessMinMs the smallest: negative would mean a call before its trigger
+ * @param warmupDecisions decisions of the unmeasured round just before the throughput phase, like
+ *     it but through an account of its own, so the phase measures compiled code (0: none)
  * @param throughputDecisions decisions of the throughput phase, all due at the same instant, for an
  *     account whose limits are far above what the machine can do
  * @param throughputEvents throughput-phase events the sandbox accepted
@@ -118,6 +120,7 @@ public record DispatchBenchReport(
     Double latenessP99Ms,
     Double latenessMaxMs,
     Double latenessMinMs,
+    int warmupDecisions,
     int throughputDecisions,
     long throughputEvents,
     long throughputCalls,

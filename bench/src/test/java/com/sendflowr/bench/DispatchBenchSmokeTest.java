@@ -34,6 +34,8 @@ class DispatchBenchSmokeTest {
               "40",
               "--due-spread",
               "PT4S",
+              "--warmup-decisions",
+              "100",
               "--throughput-decisions",
               "200",
               "--rate-limit-per-second",
@@ -69,7 +71,7 @@ class DispatchBenchSmokeTest {
     assertThat(r.path("pending_timers").asLong()).isEqualTo(300);
 
     // Every due decision: one event at its sandbox, one committed outcome, accepted.
-    int due = 40 + 200 + 60 + 20;
+    int due = 40 + 100 + 200 + 60 + 20;
     assertThat(r.path("duplicates").asLong()).isZero();
     assertThat(r.path("missing").asLong()).isZero();
     assertThat(r.path("without_outcome").asLong()).isZero();
@@ -77,6 +79,7 @@ class DispatchBenchSmokeTest {
     assertThat(r.path("outcomes").path("accepted").asLong()).isEqualTo(due);
     assertThat(r.path("dead_letters").asLong()).isZero();
     assertThat(r.path("precision_events").asLong()).isEqualTo(40);
+    assertThat(r.path("warmup_decisions").asInt()).isEqualTo(100);
     assertThat(r.path("throughput_events").asLong()).isEqualTo(200);
     // One call per event or fewer (bulk calls); a throttled call is a call too.
     assertThat(r.path("calls").asLong()).isPositive();

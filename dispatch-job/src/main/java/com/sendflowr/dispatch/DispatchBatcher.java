@@ -3,7 +3,6 @@ package com.sendflowr.dispatch;
 import com.sendflowr.dispatch.esp.AccountRateLimiter;
 import com.sendflowr.dispatch.esp.Batching;
 import com.sendflowr.dispatch.esp.EspAdapter;
-import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,9 +79,7 @@ public final class DispatchBatcher
         adapters.stream().collect(Collectors.toMap(EspAdapter::name, Function.identity()));
     var ctx = getRuntimeContext();
     jobId = ctx.getJobInfo().getJobId().toString();
-    buffered =
-        ctx.getListState(
-            new ListStateDescriptor<>("buffered", JsonRecordTypeInfo.of(DispatchCommand.class)));
+    buffered = ctx.getListState(new ListStateDescriptor<>("buffered", DispatchCommandCodec.TYPE));
     size = ctx.getState(new ValueStateDescriptor<>("buffered-count", Types.INT));
     firstAt = ctx.getState(new ValueStateDescriptor<>("first-at", Types.LONG));
     timerAt = ctx.getState(new ValueStateDescriptor<>("flush-at", Types.LONG));

@@ -141,7 +141,7 @@ public final class DispatchTopology {
             .keyBy(TimingDecision::requestId)
             .connect(bindings)
             .process(new DispatchScheduler())
-            .returns(JsonRecordTypeInfo.of(DispatchCommand.class))
+            .returns(DispatchCommandCodec.TYPE)
             .name("schedule at trigger time")
             .uid(UID_SCHEDULE);
 

@@ -7,16 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.dispatch.esp.EspAdapters;
+import com.sendflowr.flink.JsonRecordTypeInfo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,5 +162,64 @@ class DispatchBatcherTest {
     harness.setProcessingTime(T0 + 60);
 
     assertThat(sizes()).containsExactly(3);
+  }
+
+  /**
+   * The batcher's buffer as the release before the binary codec wrote it: the same state names, the
+   * commands as JSON, a flush timer set.
+   */
+  private static final class JsonBufferOfTheLastRelease
+      extends KeyedProcessFunction<String, DispatchCommand, DispatchBatch> {
+    @Override
+    public void processElement(DispatchCommand c, Context ctx, Collector<DispatchBatch> out)
+        throws Exception {
+      var rc = getRuntimeContext();
+      var buffered =
+          rc.getListState(
+              new ListStateDescriptor<>("buffered", JsonRecordTypeInfo.of(DispatchCommand.class)));
+      var size = rc.getState(new ValueStateDescriptor<>("buffered-count", Types.INT));
+      var firstAt = rc.getState(new ValueStateDescriptor<>("first-at", Types.LONG));
+      var timerAt = rc.getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+      buffered.add(c);
+      size.update(size.value() == null ? 1 : size.value() + 1);
+      if (firstAt.value() == null) {
+        long now = ctx.timerService().currentProcessingTime();
+        firstAt.update(now);
+        timerAt.update(now + FLUSH_AFTER.toMillis());
+        ctx.timerService().registerProcessingTimeTimer(now + FLUSH_AFTER.toMillis());
+      }
+    }
+  }
+
+  @Test
+  void aBufferTheJsonSerializerWroteIsMigratedOnRestoreFromRocksDb() throws Exception {
+    harness.close();
+    var before =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new JsonBufferOfTheLastRelease()),
+            DispatchBatcher.keySelector(EspAdapters.all()),
+            Types.STRING);
+    before.setStateBackend(new EmbeddedRocksDBStateBackend());
+    before.open();
+    before.setProcessingTime(T0);
+    List<DispatchCommand> buffered = due("req-", 3, KLAVIYO);
+    for (DispatchCommand c : buffered) {
+      before.processElement(c, T0);
+    }
+    OperatorSubtaskState savepoint = before.snapshot(1, T0 + 10);
+    before.close();
+
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER)),
+            DispatchBatcher.keySelector(EspAdapters.all()),
+            Types.STRING);
+    harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+    harness.initializeState(savepoint);
+    harness.open();
+    harness.setProcessingTime(T0 + 60);
+
+    assertThat(harness.extractOutputValues()).containsExactly(new DispatchBatch(buffered));
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 }

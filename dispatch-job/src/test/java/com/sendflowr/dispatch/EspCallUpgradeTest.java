@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,10 +51,10 @@ class EspCallUpgradeTest {
   }
 
   private static <T> OneInputStreamOperatorTestHarness<T, DispatchOutcome> harness(
-      AsyncFunction<T, DispatchOutcome> call, Class<T> input) throws Exception {
+      AsyncFunction<T, DispatchOutcome> call, TypeInformation<T> input) throws Exception {
     return new OneInputStreamOperatorTestHarness<>(
         new AsyncWaitOperatorFactory<>(call, 60_000, 10, AsyncDataStream.OutputMode.UNORDERED),
-        JsonRecordTypeInfo.of(input).createSerializer(new SerializerConfigImpl()));
+        input.createSerializer(new SerializerConfigImpl()));
   }
 
   @Test
@@ -63,14 +65,15 @@ class EspCallUpgradeTest {
             EspFixtures.binding("klaviyo", "metric_name", "Promo"));
 
     OperatorSubtaskState savepoint;
-    try (var before = harness(new NeverAnswers(), DispatchCommand.class)) {
+    // Before batching the in-flight dispatches were JSON; now they are the binary codec's.
+    try (var before = harness(new NeverAnswers(), JsonRecordTypeInfo.of(DispatchCommand.class))) {
       before.open();
       before.processElement(new StreamRecord<>(command, 0));
       savepoint = before.snapshot(1, 1);
     }
 
     INVOKED.clear();
-    try (var after = harness(new SingleDispatchCall(new Records()), DispatchCommand.class)) {
+    try (var after = harness(new SingleDispatchCall(new Records()), DispatchCommandCodec.TYPE)) {
       after.initializeState(savepoint);
       after.open();
       after.endInput();
@@ -92,12 +95,12 @@ class EspCallUpgradeTest {
         CredentialStore.of(Map.of()));
     StreamGraph graph = env.getStreamGraph();
 
-    assertThat(inputOf(graph, DispatchTopology.UID_ESP_CALL))
-        .isEqualTo(new JsonRecordSerializer<>(DispatchCommand.class));
+    TypeSerializer<DispatchCommand> binary =
+        DispatchCommandCodec.TYPE.createSerializer(new SerializerConfigImpl());
+    assertThat(inputOf(graph, DispatchTopology.UID_ESP_CALL)).isEqualTo(binary);
     assertThat(inputOf(graph, DispatchTopology.UID_ESP_BATCH_CALL))
         .isEqualTo(new JsonRecordSerializer<>(DispatchBatch.class));
-    assertThat(inputOf(graph, DispatchTopology.UID_BATCH))
-        .isEqualTo(new JsonRecordSerializer<>(DispatchCommand.class));
+    assertThat(inputOf(graph, DispatchTopology.UID_BATCH)).isEqualTo(binary);
   }
 
   private static Object inputOf(StreamGraph graph, String uid) {

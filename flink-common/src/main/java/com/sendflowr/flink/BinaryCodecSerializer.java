@@ -150,6 +150,12 @@ public final class BinaryCodecSerializer<T> extends TypeSerializer<T> {
           && old.codec.getClass().getName().equals(codec.getClass().getName())) {
         return TypeSerializerSchemaCompatibility.compatibleAsIs();
       }
+      // State a JSON serializer wrote for the same record type: Flink reads it with that
+      // serializer and writes it again with this one, so a state can move from JSON to a codec.
+      if (oldSnapshot instanceof JsonRecordSerializer.Snapshot<T> json
+          && json.typeName().equals(codec.type().getName())) {
+        return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+      }
       return TypeSerializerSchemaCompatibility.incompatible();
     }
   }

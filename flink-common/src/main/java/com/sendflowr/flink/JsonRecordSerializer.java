@@ -150,6 +150,11 @@ public final class JsonRecordSerializer<T> extends TypeSerializer<T> {
       }
     }
 
+    /** The record class the state holds. */
+    String typeName() {
+      return type.getName();
+    }
+
     @Override
     public TypeSerializer<T> restoreSerializer() {
       return new JsonRecordSerializer<>(type);
