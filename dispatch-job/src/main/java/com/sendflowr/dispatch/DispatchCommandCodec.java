@@ -16,6 +16,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,15 +26,19 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * decision in its binary codec, the binding as its canonical JSON (the contract's format, which
  * tolerates added fields), the idempotency key and the firing time.
  *
- * <p>Thousands of dispatches due together share a handful of bindings, so the binding's JSON is
- * written and parsed once per distinct binding rather than once per dispatch (both caches are
- * bounded; bindings are immutable records, so sharing one instance is safe). This codec replaced
- * JSON for the whole command, which dominated the batcher's CPU; the batcher's buffers written by
- * the JSON serializer are migrated on restore ({@link com.sendflowr.flink.BinaryCodecSerializer}).
+ * <p>Thousands of dispatches due together share a handful of bindings, so a binding's JSON is
+ * written, encoded and parsed once per distinct binding rather than once per dispatch: writing
+ * copies its cached bytes, reading looks them up (both caches are bounded; bindings are immutable
+ * records, so sharing one instance is safe). This codec replaced JSON for the whole command, which
+ * dominated the batcher's CPU; the batcher's buffers written by the JSON serializer are migrated on
+ * restore ({@link com.sendflowr.flink.BinaryCodecSerializer}).
  */
 public final class DispatchCommandCodec extends RecordCodec<DispatchCommand> {
   private static final long serialVersionUID = 1L;
   private static final int VERSION = 1;
+
+  /** A binding's JSON is a few hundred bytes; anything near this is not one. */
+  private static final int MAX_BINDING_BYTES = 1 << 24;
 
   /** Distinct bindings remembered before a cache starts over. */
   private static final int CACHED_BINDINGS = 1_024;
@@ -42,8 +47,21 @@ public final class DispatchCommandCodec extends RecordCodec<DispatchCommand> {
       BinaryCodecTypeInfo.of(new DispatchCommandCodec());
 
   // The serializer is shared between threads (it is stateless as far as Flink is concerned).
-  private transient volatile Map<IntentBinding, String> jsonOf;
-  private transient volatile Map<String, IntentBinding> bindingOf;
+  private transient volatile Map<IntentBinding, byte[]> bytesOf;
+  private transient volatile Map<Bytes, IntentBinding> bindingOf;
+
+  /** A binding's encoded JSON as a map key: equal when the bytes are. */
+  private record Bytes(byte[] value) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bytes other && Arrays.equals(value, other.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(value);
+    }
+  }
 
   public DispatchCommandCodec() {
     super(DispatchCommand.class);
@@ -53,7 +71,12 @@ public final class DispatchCommandCodec extends RecordCodec<DispatchCommand> {
   protected void writeRecord(DataOutput out, DispatchCommand c) throws IOException {
     out.writeByte(VERSION);
     TimingDecisionCodec.write(out, c.decision());
-    writeString(out, c.binding() == null ? null : json(c.binding()));
+    out.writeBoolean(c.binding() != null);
+    if (c.binding() != null) {
+      byte[] binding = bytes(c.binding());
+      out.writeInt(binding.length);
+      out.write(binding);
+    }
     writeString(out, c.idempotencyKey());
     writeInstant(out, c.firedAt());
   }
@@ -62,37 +85,49 @@ public final class DispatchCommandCodec extends RecordCodec<DispatchCommand> {
   protected DispatchCommand readRecord(DataInput in) throws IOException {
     RecordBytes.requireVersion(in, VERSION, "dispatch command");
     var decision = TimingDecisionCodec.read(in);
-    String bindingJson = readString(in);
-    IntentBinding binding = bindingJson == null ? null : binding(bindingJson);
+    IntentBinding binding = null;
+    if (in.readBoolean()) {
+      int length = in.readInt();
+      if (length < 0 || length > MAX_BINDING_BYTES) {
+        throw new IllegalArgumentException("implausible binding length " + length);
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(bytes);
+      binding = binding(bytes);
+    }
     return new DispatchCommand(decision, binding, readString(in), readInstant(in));
   }
 
-  private String json(IntentBinding binding) {
-    Map<IntentBinding, String> cache = jsonOf;
+  /** The binding's canonical JSON as the codecs write a string, encoded once per binding. */
+  private byte[] bytes(IntentBinding binding) {
+    Map<IntentBinding, byte[]> cache = bytesOf;
     if (cache == null) {
-      cache = jsonOf = new ConcurrentHashMap<>();
+      cache = bytesOf = new ConcurrentHashMap<>();
     }
-    String json = cache.get(binding);
-    if (json == null) {
-      json = Contracts.toJson(binding);
-      bounded(cache).put(binding, json);
+    byte[] bytes = cache.get(binding);
+    if (bytes == null) {
+      String json = Contracts.toJson(binding);
+      bytes = RecordBytes.encode(out -> writeString(out, json));
+      bounded(cache).put(binding, bytes);
     }
-    return json;
+    return bytes;
   }
 
-  private IntentBinding binding(String json) {
-    Map<String, IntentBinding> cache = bindingOf;
+  private IntentBinding binding(byte[] bytes) {
+    Map<Bytes, IntentBinding> cache = bindingOf;
     if (cache == null) {
       cache = bindingOf = new ConcurrentHashMap<>();
     }
-    IntentBinding binding = cache.get(json);
+    Bytes key = new Bytes(bytes);
+    IntentBinding binding = cache.get(key);
     if (binding == null) {
+      String json = RecordBytes.decode(bytes, RecordBytes::readString);
       try {
         binding = JsonRecordSerializer.internalReader().readValue(json, IntentBinding.class);
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable binding of a dispatch command", e);
       }
-      bounded(cache).put(json, binding);
+      bounded(cache).put(key, binding);
     }
     return binding;
   }

@@ -228,9 +228,13 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
 
     /** The request for the members it carries now, and the limiter of its endpoint. */
     void build() {
-      List<DispatchCommand> commands = members.stream().map(m -> m.command).toList();
-      request = adapter.buildBatch(commands, baseUrl, apiKey);
-      AccountRateLimiter limiter = rateLimiter(adapter, commands.get(0), commands.size());
+      use(adapter.buildBatch(members.stream().map(m -> m.command).toList(), baseUrl, apiKey));
+    }
+
+    /** The request built for the members it carries now. */
+    void use(EspRequest built) {
+      request = built;
+      AccountRateLimiter limiter = rateLimiter(adapter, members.get(0).command, members.size());
       if (limiter != rateLimiter) {
         rateLimiter = limiter;
         slotReserved = false;
@@ -318,23 +322,30 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
       }
       return;
     }
-    // Each dispatch on its own first: what cannot be expressed for the ESP, a dry run, a budget
-    // already over end here, one by one.
-    Map<Member, EspRequest> alone = new java.util.LinkedHashMap<>();
-    for (Member m : batch.members) {
-      try {
-        alone.put(m, adapter.buildBatch(List.of(m.command), baseUrl, apiKey));
-      } catch (RuntimeException e) {
-        batch.end(m, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+    // What cannot be expressed for the ESP ends here, one by one. Building the whole batch checks
+    // every dispatch at once, so each is built alone only when that fails, or for a dry run, which
+    // records each dispatch's own request.
+    EspRequest together =
+        binding.dryRun() ? null : buildOrNull(adapter, batch.members, baseUrl, apiKey);
+    List<Member> valid = batch.members;
+    if (together == null) {
+      Map<Member, EspRequest> alone = new java.util.LinkedHashMap<>();
+      for (Member m : batch.members) {
+        try {
+          alone.put(m, adapter.buildBatch(List.of(m.command), baseUrl, apiKey));
+        } catch (RuntimeException e) {
+          batch.end(m, null, null, OutcomeState.DEAD_LETTERED, e.getMessage());
+        }
       }
-    }
-    if (binding.dryRun()) {
-      dryRun(batch, adapter, baseUrl, apiKey, alone);
-      return;
+      if (binding.dryRun()) {
+        dryRun(batch, adapter, baseUrl, apiKey, alone);
+        return;
+      }
+      valid = List.copyOf(alone.keySet());
     }
     List<Member> live = new ArrayList<>();
     Instant now = Instant.now();
-    for (Member m : alone.keySet()) {
+    for (Member m : valid) {
       if (now.isAfter(m.deadline)) {
         expired.inc();
         batch.end(
@@ -355,7 +366,20 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
     }
     CircuitBreaker breaker =
         AccountBreakers.of(jobId, AccountBreakers.account(binding), breakerSettings.config());
-    start(new Call(adapter, baseUrl, apiKey, breaker, batch, live));
+    Call call = new Call(adapter, baseUrl, apiKey, breaker, batch, live);
+    if (together != null && live.size() == valid.size()) {
+      call.use(together); // already built for exactly these dispatches
+    }
+    start(call);
+  }
+
+  private static EspRequest buildOrNull(
+      EspAdapter adapter, List<Member> members, String baseUrl, String apiKey) {
+    try {
+      return adapter.buildBatch(members.stream().map(m -> m.command).toList(), baseUrl, apiKey);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -397,7 +421,9 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
   /** Builds the call's request and takes its first step; a batch that cannot be built splits. */
   private void start(Call call) {
     try {
-      call.build();
+      if (call.request == null) {
+        call.build();
+      }
     } catch (RuntimeException e) {
       if (call.members.size() > 1) {
         split(call);
