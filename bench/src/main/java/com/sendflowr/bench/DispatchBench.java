@@ -361,36 +361,21 @@ public final class DispatchBench {
       int w = options.warmupDecisions();
       if (w > 0) {
         Instant warm = Instant.now().plus(lead(w, readRate));
-        produce(
-            kafka,
-            decisions,
-            w,
-            i -> decision(Phase.WARMUP, i, warm, Instant.now()),
-            "warm-up decisions");
+        produceDueAt(kafka, decisions, Phase.WARMUP, w, warm);
         say(String.format("warm-up: %,d decisions all due at %s (not measured)", w, warm));
         awaitOutcomes(cluster, job, watcher, callsSeen, Phase.WARMUP, w, warm);
       }
       int t = options.throughputDecisions();
       Duration lead = lead(t, readRate);
       Instant together = Instant.now().plus(lead);
-      produce(
-          kafka,
-          decisions,
-          t,
-          i -> decision(Phase.THROUGHPUT, i, together, Instant.now()),
-          "throughput decisions");
+      produceDueAt(kafka, decisions, Phase.THROUGHPUT, t, together);
       say(String.format("throughput: %,d decisions all due at %s", t, together));
       awaitOutcomes(cluster, job, watcher, callsSeen, Phase.THROUGHPUT, t, together);
 
       // c. Rate limit.
       int r = options.rateLimitDecisions();
       Instant atOnce = Instant.now().plus(lead(r, readRate));
-      produce(
-          kafka,
-          decisions,
-          r,
-          i -> decision(Phase.RATE_LIMIT, i, atOnce, Instant.now()),
-          "rate-limit decisions");
+      produceDueAt(kafka, decisions, Phase.RATE_LIMIT, r, atOnce);
       say(
           String.format(
               "rate limit: %,d decisions all due at %s, the %s account limited to %d/s and"
@@ -407,12 +392,7 @@ public final class DispatchBench {
       if (options.outageSeconds() > 0) {
         int o = options.outageDecisions();
         Instant due = Instant.now().plus(lead(o, readRate));
-        produce(
-            kafka,
-            decisions,
-            o,
-            i -> decision(Phase.OUTAGE, i, due, Instant.now()),
-            "outage decisions");
+        produceDueAt(kafka, decisions, Phase.OUTAGE, o, due);
         say(
             String.format(
                 "outage: %,d decisions due at %s; the ESP answers 503 for %d s from 2 s before,"
@@ -783,6 +763,13 @@ public final class DispatchBench {
    * pending load is read at the pace of start-up and checkpoints rather than the job's, so the rate
    * is taken as at least {@link #MIN_READ_RATE}.
    */
+  /** Produces the phase's {@code n} decisions, all due at the same instant. */
+  private void produceDueAt(
+      KafkaBrokerExtension kafka, String topic, Phase phase, int n, Instant due) {
+    produce(
+        kafka, topic, n, i -> decision(phase, i, due, Instant.now()), phase.intent + " decisions");
+  }
+
   private static Duration lead(int decisions, double readRate) {
     double seconds = 10 + 2.0 * decisions / Math.max(readRate, MIN_READ_RATE);
     return Duration.ofMillis((long) (Math.min(seconds, 300) * 1000));
