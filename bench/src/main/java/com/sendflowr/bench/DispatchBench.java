@@ -81,7 +81,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>precision: {@code dueInOneMinute} decisions with triggers spread evenly over a minute; each
  *       accepted event's arrival at the sandbox minus the trigger it carries is its lateness;
  *   <li>throughput: {@code throughputDecisions} decisions all due at the same instant, for an
- *       account whose limits are far above what the machine can do;
+ *       account whose limits are far above what the machine can do, after an unmeasured warm-up
+ *       round of {@code warmupDecisions} like it, through an account of its own;
  *   <li>rate limit: an account configured with {@code rateLimitPerSecond}, which its sandbox
  *       enforces (429 beyond it), and enough decisions due at once to last about 20 s at that
  *       limit. The account is an Iterable one by default ({@code rateLimitEsp}): Iterable has no

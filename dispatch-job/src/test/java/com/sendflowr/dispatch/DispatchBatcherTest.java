@@ -43,6 +43,16 @@ class DispatchBatcherTest {
         Types.STRING);
   }
 
+  /** A harness keyed as the job keys the batcher, to restore a snapshot into before opening. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, DispatchCommand, DispatchBatch>
+      unopened(KeyedProcessFunction<String, DispatchCommand, DispatchBatch> function)
+          throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(function),
+        DispatchBatcher.keySelector(EspAdapters.all()),
+        Types.STRING);
+  }
+
   @BeforeEach
   void open() throws Exception {
     harness = harness();
@@ -152,11 +162,7 @@ class DispatchBatcherTest {
     OperatorSubtaskState snapshot = harness.snapshot(1, T0 + 10);
     harness.close();
 
-    harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER)),
-            DispatchBatcher.keySelector(EspAdapters.all()),
-            Types.STRING);
+    harness = unopened(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER));
     harness.initializeState(snapshot);
     harness.open();
     harness.setProcessingTime(T0 + 60);
@@ -194,11 +200,7 @@ class DispatchBatcherTest {
   @Test
   void aBufferTheJsonSerializerWroteIsMigratedOnRestoreFromRocksDb() throws Exception {
     harness.close();
-    var before =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new JsonBufferOfTheLastRelease()),
-            DispatchBatcher.keySelector(EspAdapters.all()),
-            Types.STRING);
+    var before = unopened(new JsonBufferOfTheLastRelease());
     before.setStateBackend(new EmbeddedRocksDBStateBackend());
     before.open();
     before.setProcessingTime(T0);
@@ -209,11 +211,7 @@ class DispatchBatcherTest {
     OperatorSubtaskState savepoint = before.snapshot(1, T0 + 10);
     before.close();
 
-    harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER)),
-            DispatchBatcher.keySelector(EspAdapters.all()),
-            Types.STRING);
+    harness = unopened(new DispatchBatcher(EspAdapters.all(), FLUSH_AFTER));
     harness.setStateBackend(new EmbeddedRocksDBStateBackend());
     harness.initializeState(savepoint);
     harness.open();
