@@ -21,6 +21,18 @@ final class BenchSupport {
         : Double.NaN;
   }
 
+  /**
+   * Time the JIT compilers spent compiling in this process so far (all compiler threads), NaN when
+   * the JVM does not say: a phase that overlaps heavy compiling measures the compiler as much as
+   * the code.
+   */
+  static double jitCompileSeconds() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() / 1e3
+        : Double.NaN;
+  }
+
   /** The machine's 1-minute load average: other work on the cores makes every figure lower. */
   static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

@@ -1,12 +1,14 @@
 package com.sendflowr.bench;
 
 import static com.sendflowr.bench.BenchSupport.deleteRecursively;
+import static com.sendflowr.bench.BenchSupport.jitCompileSeconds;
 import static com.sendflowr.bench.BenchSupport.loadAverage;
 import static com.sendflowr.bench.BenchSupport.processCpuSeconds;
 import static com.sendflowr.bench.BenchSupport.round;
 import static com.sendflowr.bench.BenchSupport.seconds;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
@@ -22,6 +24,7 @@ import com.sendflowr.sandbox.esp.KlaviyoSandbox;
 import com.sendflowr.sandbox.esp.RecordedCall;
 import com.sendflowr.sandbox.esp.SandboxEsp;
 import com.sendflowr.testkit.KafkaBrokerExtension;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,8 +84,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>precision: {@code dueInOneMinute} decisions with triggers spread evenly over a minute; each
  *       accepted event's arrival at the sandbox minus the trigger it carries is its lateness;
  *   <li>throughput: {@code throughputDecisions} decisions all due at the same instant, for an
- *       account whose limits are far above what the machine can do, after an unmeasured warm-up
- *       round of {@code warmupDecisions} like it, through an account of its own;
+ *       account whose limits are far above what the machine can do, after {@code warmupRounds}
+ *       unmeasured warm-up rounds of {@code warmupDecisions} like it, through an account of their
+ *       own;
  *   <li>rate limit: an account configured with {@code rateLimitPerSecond}, which its sandbox
  *       enforces (429 beyond it), and enough decisions due at once to last about 20 s at that
  *       limit. The account is an Iterable one by default ({@code rateLimitEsp}): Iterable has no
@@ -160,6 +164,8 @@ public final class DispatchBench {
    * @param warmupDecisions decisions of an unmeasured round like the throughput phase, through an
    *     account of its own, just before it: a long-running job has compiled its hot code, and a
    *     phase of seconds would otherwise measure the JIT compiler
+   * @param warmupRounds how many such rounds, one after the other: the compiler drops queued work
+   *     for code that stopped running, so one round leaves much of it for the measured phase
    * @param throughputDecisions decisions of the throughput phase
    * @param rateLimitPerSecond the rate-limit account's limit, configured and enforced
    * @param rateLimitPerMinute its per-minute limit, configured and enforced
@@ -176,6 +182,7 @@ public final class DispatchBench {
       Integer precisionRateLimitPerSecond,
       Integer precisionRateLimitPerMinute,
       int warmupDecisions,
+      int warmupRounds,
       int throughputDecisions,
       int rateLimitPerSecond,
       int rateLimitPerMinute,
@@ -193,8 +200,9 @@ public final class DispatchBench {
             "--pending must not be negative; --due-in-one-minute, --throughput-decisions and"
                 + " --rate-limit-decisions must be at least 1");
       }
-      if (warmupDecisions < 0) {
-        throw new IllegalArgumentException("--warmup-decisions must not be negative");
+      if (warmupDecisions < 0 || warmupRounds < 0) {
+        throw new IllegalArgumentException(
+            "--warmup-decisions and --warmup-rounds must not be negative");
       }
       if (rateLimitPerSecond < 1 || rateLimitPerMinute < 1 || parallelism < 1) {
         throw new IllegalArgumentException(
@@ -360,23 +368,31 @@ public final class DispatchBench {
       // b. Throughput: triggers far enough ahead that the job has read them all by then; first the
       // same, unmeasured, so the code the phase runs is compiled as in a job that has run a while.
       int w = options.warmupDecisions();
-      if (w > 0) {
+      for (int round = 0; w > 0 && round < options.warmupRounds(); round++) {
         Instant warm = Instant.now().plus(lead(w, readRate));
-        produceDueAt(kafka, decisions, Phase.WARMUP, w, warm);
-        say(String.format("warm-up: %,d decisions all due at %s (not measured)", w, warm));
-        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.WARMUP, w, warm);
+        produceDueAt(kafka, decisions, Phase.WARMUP, (long) round * w, w, warm);
+        say(
+            String.format(
+                "warm-up %d of %d: %,d decisions all due at %s (not measured)",
+                round + 1, options.warmupRounds(), w, warm));
+        double compiledBefore = jitCompileSeconds();
+        awaitOutcomes(cluster, job, watcher, callsSeen, Phase.WARMUP, (round + 1) * w, warm);
+        say(
+            String.format(
+                "  JIT compile time during the round: %.1f s",
+                jitCompileSeconds() - compiledBefore));
       }
       int t = options.throughputDecisions();
       Duration lead = lead(t, readRate);
       Instant together = Instant.now().plus(lead);
-      produceDueAt(kafka, decisions, Phase.THROUGHPUT, t, together);
+      produceDueAt(kafka, decisions, Phase.THROUGHPUT, 0, t, together);
       say(String.format("throughput: %,d decisions all due at %s", t, together));
       awaitOutcomes(cluster, job, watcher, callsSeen, Phase.THROUGHPUT, t, together);
 
       // c. Rate limit.
       int r = options.rateLimitDecisions();
       Instant atOnce = Instant.now().plus(lead(r, readRate));
-      produceDueAt(kafka, decisions, Phase.RATE_LIMIT, r, atOnce);
+      produceDueAt(kafka, decisions, Phase.RATE_LIMIT, 0, r, atOnce);
       say(
           String.format(
               "rate limit: %,d decisions all due at %s, the %s account limited to %d/s and"
@@ -393,7 +409,7 @@ public final class DispatchBench {
       if (options.outageSeconds() > 0) {
         int o = options.outageDecisions();
         Instant due = Instant.now().plus(lead(o, readRate));
-        produceDueAt(kafka, decisions, Phase.OUTAGE, o, due);
+        produceDueAt(kafka, decisions, Phase.OUTAGE, 0, o, due);
         say(
             String.format(
                 "outage: %,d decisions due at %s; the ESP answers 503 for %d s from 2 s before,"
@@ -484,6 +500,7 @@ public final class DispatchBench {
     List<RecordedCall> throughputCalls = accepted(calls, Phase.THROUGHPUT);
     double dispatchesPerSecond = 0;
     Double dispatchesPerCpuSecond = null;
+    Double throughputJitCompileSeconds = null;
     if (throughputCalls.size() > 1) {
       Instant from = throughputCalls.get(0).receivedAt();
       Instant to = throughputCalls.get(throughputCalls.size() - 1).receivedAt();
@@ -495,6 +512,8 @@ public final class DispatchBench {
       dispatchesPerSecond = span > 0 ? afterFirst / span : 0;
       double cpuSeconds = cpuBetween(from, to);
       dispatchesPerCpuSecond = cpuSeconds > 0 ? round(afterFirst / cpuSeconds) : null;
+      double compiling = jitCompileBetween(from, to);
+      throughputJitCompileSeconds = Double.isFinite(compiling) ? round(compiling) : null;
     }
 
     // Rate limit: the phase's calls at its own sandbox; one event each against Iterable.
@@ -572,12 +591,14 @@ public final class DispatchBench {
         lateness.percentile(100),
         lateness.percentile(0),
         options.warmupDecisions(),
+        options.warmupRounds(),
         options.throughputDecisions(),
         count(events, Phase.THROUGHPUT),
         calls.stream().filter(c -> phaseOf(c) == Phase.THROUGHPUT).count(),
         round(throughputLead.toMillis() / 1000.0),
         round(dispatchesPerSecond),
         dispatchesPerCpuSecond,
+        throughputJitCompileSeconds,
         options.rateLimitPerSecond(),
         options.rateLimitPerMinute(),
         options.rateLimitDecisions(),
@@ -615,7 +636,7 @@ public final class DispatchBench {
   private int decisionsOf(Phase phase) {
     return switch (phase) {
       case PRECISION -> options.dueInOneMinute();
-      case WARMUP -> options.warmupDecisions();
+      case WARMUP -> options.warmupDecisions() * options.warmupRounds();
       case THROUGHPUT -> options.throughputDecisions();
       case RATE_LIMIT -> options.rateLimitDecisions();
       case OUTAGE -> options.outageSeconds() > 0 ? options.outageDecisions() : 0;
@@ -764,11 +785,18 @@ public final class DispatchBench {
    * pending load is read at the pace of start-up and checkpoints rather than the job's, so the rate
    * is taken as at least {@link #MIN_READ_RATE}.
    */
-  /** Produces the phase's {@code n} decisions, all due at the same instant. */
+  /**
+   * Produces {@code n} decisions of the phase, numbered from {@code first}, all due at the same
+   * instant.
+   */
   private void produceDueAt(
-      KafkaBrokerExtension kafka, String topic, Phase phase, int n, Instant due) {
+      KafkaBrokerExtension kafka, String topic, Phase phase, long first, int n, Instant due) {
     produce(
-        kafka, topic, n, i -> decision(phase, i, due, Instant.now()), phase.intent + " decisions");
+        kafka,
+        topic,
+        n,
+        i -> decision(phase, first + i, due, Instant.now()),
+        phase.intent + " decisions");
   }
 
   private static Duration lead(int decisions, double readRate) {
@@ -911,7 +939,8 @@ public final class DispatchBench {
     long lastSaid = System.nanoTime();
     while (true) {
       long outcomes = watcher.outcomes(phase);
-      cpuSamples.add(new double[] {System.currentTimeMillis(), processCpuSeconds()});
+      cpuSamples.add(
+          new double[] {System.currentTimeMillis(), processCpuSeconds(), jitCompileSeconds()});
       long progress = outcomes + callsSeen.get();
       if (progress != seen) {
         seen = progress;
@@ -987,17 +1016,16 @@ public final class DispatchBench {
               deadLetters.incrementAndGet();
               continue;
             }
-            JsonNode o = Contracts.mapper().readTree(r.value());
-            String request = o.path("request_id").asText("");
-            perState
-                .computeIfAbsent(o.path("state").asText("?"), s -> new AtomicLong())
-                .incrementAndGet();
+            String[] fields = topLevelText(r.value(), "request_id", "state");
+            String request = fields[0] == null ? "" : fields[0];
+            String state = fields[1] == null ? "?" : fields[1];
+            perState.computeIfAbsent(state, s -> new AtomicLong()).incrementAndGet();
             Phase phase = phaseOf(request);
             if (phase != null && requests.add(request)) {
               perPhase.computeIfAbsent(phase, p -> new AtomicLong()).incrementAndGet();
               perPhaseState
                   .computeIfAbsent(phase, p -> new ConcurrentHashMap<>())
-                  .computeIfAbsent(o.path("state").asText("?"), x -> new AtomicLong())
+                  .computeIfAbsent(state, x -> new AtomicLong())
                   .incrementAndGet();
             }
           }
@@ -1005,6 +1033,31 @@ public final class DispatchBench {
       } catch (Exception e) {
         failure = e;
       }
+    }
+
+    /**
+     * The text of the named top-level fields of a JSON object (null where absent), read without
+     * building the object: the watcher reads every outcome of the run while the job is measured on
+     * the same cores, so it should cost as little as it can.
+     */
+    static String[] topLevelText(String json, String... names) throws IOException {
+      String[] values = new String[names.length];
+      try (JsonParser p = Contracts.mapper().getFactory().createParser(json)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new IOException("an outcome is not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          int i = List.of(names).indexOf(field);
+          if (i >= 0 && value == JsonToken.VALUE_STRING) {
+            values[i] = p.getText();
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+      return values;
     }
 
     /** Distinct requests of the phase with an outcome. */
@@ -1058,6 +1111,15 @@ public final class DispatchBench {
    * first after (so a little more than the span); NaN without such samples.
    */
   private double cpuBetween(Instant from, Instant to) {
+    return sampledBetween(from, to, 1);
+  }
+
+  /** Time the JIT compilers spent over at least {@code [from, to]}, sampled as CPU is. */
+  private double jitCompileBetween(Instant from, Instant to) {
+    return sampledBetween(from, to, 2);
+  }
+
+  private double sampledBetween(Instant from, Instant to, int column) {
     double[] before = null;
     double[] after = null;
     for (double[] s : cpuSamples) {
@@ -1068,7 +1130,7 @@ public final class DispatchBench {
         after = s;
       }
     }
-    return before == null || after == null ? Double.NaN : after[1] - before[1];
+    return before == null || after == null ? Double.NaN : after[column] - before[column];
   }
 
   /** When the outage soak's 503s began and ended. */

@@ -70,6 +70,15 @@ final class DispatchBenchCommand implements Callable<Integer> {
   int warmupDecisions;
 
   @Option(
+      names = "--warmup-rounds",
+      defaultValue = "3",
+      description =
+          "how many warm-up rounds run one after the other: the JIT compiler drops queued work for"
+              + " code that stopped running, so one round leaves much of it to the measured phase"
+              + " (default: ${DEFAULT-VALUE})")
+  int warmupRounds;
+
+  @Option(
       names = "--throughput-decisions",
       defaultValue = "100000",
       description =
@@ -164,6 +173,7 @@ final class DispatchBenchCommand implements Callable<Integer> {
             precisionRateLimitPerSecond,
             precisionRateLimitPerMinute,
             warmupDecisions,
+            warmupRounds,
             throughputDecisions,
             rateLimitPerSecond,
             rateLimitPerMinute == null ? 60 * rateLimitPerSecond : rateLimitPerMinute,

@@ -34,8 +34,9 @@ import java.util.Map;
  * @param latenessP99Ms 99th percentile (nearest rank) of the same
  * @param latenessMaxMs the largest
  * @param latenessMinMs the smallest: negative would mean a call before its trigger
- * @param warmupDecisions decisions of the unmeasured round just before the throughput phase, like
+ * @param warmupDecisions decisions of each unmeasured round just before the throughput phase, like
  *     it but through an account of its own, so the phase measures compiled code (0: none)
+ * @param warmupRounds how many such rounds ran
  * @param throughputDecisions decisions of the throughput phase, all due at the same instant, for an
  *     account whose limits are far above what the machine can do
  * @param throughputEvents throughput-phase events the sandbox accepted
@@ -47,6 +48,9 @@ import java.util.Map;
  * @param dispatchesPerCpuSecond the same events over the CPU time the whole process used in that
  *     span (sampled, so a little more than the span): the figure that does not depend on what else
  *     the machine was running; null when the span was too short to sample
+ * @param throughputJitCompileSeconds time the JIT compilers spent compiling over the same span
+ *     (sampled like the CPU): what of the span's CPU went to compiling rather than dispatching;
+ *     null when the span was too short to sample
  * @param rateLimitPerSecond the rate-limit account's configured per-second limit, which its sandbox
  *     enforces too (fixed one-second and one-minute windows, as Klaviyo documents its own)
  * @param rateLimitPerMinute the same account's per-minute limit, configured and enforced
@@ -121,12 +125,14 @@ public record DispatchBenchReport(
     Double latenessMaxMs,
     Double latenessMinMs,
     int warmupDecisions,
+    int warmupRounds,
     int throughputDecisions,
     long throughputEvents,
     long throughputCalls,
     double throughputTriggerLeadSeconds,
     double dispatchesPerSecond,
     Double dispatchesPerCpuSecond,
+    Double throughputJitCompileSeconds,
     int rateLimitPerSecond,
     int rateLimitPerMinute,
     int rateLimitDecisions,

@@ -36,6 +36,8 @@ class DispatchBenchSmokeTest {
               "PT4S",
               "--warmup-decisions",
               "100",
+              "--warmup-rounds",
+              "2",
               "--throughput-decisions",
               "200",
               "--rate-limit-per-second",
@@ -71,7 +73,7 @@ class DispatchBenchSmokeTest {
     assertThat(r.path("pending_timers").asLong()).isEqualTo(300);
 
     // Every due decision: one event at its sandbox, one committed outcome, accepted.
-    int due = 40 + 100 + 200 + 60 + 20;
+    int due = 40 + 2 * 100 + 200 + 60 + 20;
     assertThat(r.path("duplicates").asLong()).isZero();
     assertThat(r.path("missing").asLong()).isZero();
     assertThat(r.path("without_outcome").asLong()).isZero();
@@ -80,6 +82,7 @@ class DispatchBenchSmokeTest {
     assertThat(r.path("dead_letters").asLong()).isZero();
     assertThat(r.path("precision_events").asLong()).isEqualTo(40);
     assertThat(r.path("warmup_decisions").asInt()).isEqualTo(100);
+    assertThat(r.path("warmup_rounds").asInt()).isEqualTo(2);
     assertThat(r.path("throughput_events").asLong()).isEqualTo(200);
     // One call per event or fewer (bulk calls); a throttled call is a call too.
     assertThat(r.path("calls").asLong()).isPositive();

@@ -63,9 +63,7 @@ public final class DispatchScheduler
   public void open(OpenContext openContext) {
     latest =
         getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "latest-decision", JsonRecordTypeInfo.of(TimingDecision.class)));
+            .getState(new ValueStateDescriptor<>("latest-decision", LatestDecisionCodec.TYPE));
     dispatchedDecisionId =
         getRuntimeContext().getState(new ValueStateDescriptor<>("dispatched", Types.STRING));
     cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));

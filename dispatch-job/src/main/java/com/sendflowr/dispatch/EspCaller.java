@@ -14,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.Serializable;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -667,7 +668,8 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
   private CompletableFuture<Response> send(EspRequest request) {
     BoundRequestBuilder builder = http.prepare(request.method(), request.url());
     request.headers().forEach(builder::setHeader);
-    builder.setBody(request.body());
+    // As bytes: a String body is encoded through a CharBuffer, several times slower for a bulk job.
+    builder.setBody(request.body().getBytes(StandardCharsets.UTF_8));
     return builder.execute().toCompletableFuture();
   }
 

@@ -11,16 +11,23 @@ import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.esp.IdempotencyKeys;
+import com.sendflowr.flink.JsonRecordTypeInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -553,5 +560,73 @@ class DispatchSchedulerTest {
     advanceTo(laterEnd.plus(DispatchScheduler.RETENTION));
     assertThat(keyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  // ---------------------------------------------------------------- state across releases
+
+  /**
+   * The scheduler of the release before {@link LatestDecisionCodec}: its decision state in JSON,
+   * with the timers it set for it.
+   */
+  private static final class JsonStateOfTheLastRelease
+      extends KeyedBroadcastProcessFunction<String, TimingDecision, ConfigChange, DispatchCommand> {
+    @Override
+    public void processElement(
+        TimingDecision d, ReadOnlyContext ctx, Collector<DispatchCommand> out) throws Exception {
+      var rc = getRuntimeContext();
+      rc.getState(
+              new ValueStateDescriptor<>(
+                  "latest-decision", JsonRecordTypeInfo.of(TimingDecision.class)))
+          .update(d);
+      rc.getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG))
+          .update(CLEANUP.toEpochMilli());
+      ctx.timerService().registerEventTimeTimer(d.triggerTimestampUtc().toEpochMilli());
+      ctx.timerService().registerEventTimeTimer(CLEANUP.toEpochMilli());
+    }
+
+    @Override
+    public void processBroadcastElement(
+        ConfigChange change, Context ctx, Collector<DispatchCommand> out) {}
+  }
+
+  private static KeyedBroadcastOperatorTestHarness<
+          String, TimingDecision, ConfigChange, DispatchCommand>
+      unopenedOnRocksDb(
+          KeyedBroadcastProcessFunction<String, TimingDecision, ConfigChange, DispatchCommand> f)
+          throws Exception {
+    var h =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(f, List.of(ConnectorConfig.BINDINGS)),
+            TimingDecision::requestId,
+            Types.STRING,
+            1,
+            1,
+            0);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    return h;
+  }
+
+  @Test
+  void aDecisionTheJsonStateHeldIsMigratedOnRestoreFromRocksDbAndFires() throws Exception {
+    harness.close();
+    TimingDecision d = scheduled("req-1", 1, TRIGGER);
+    var before = unopenedOnRocksDb(new JsonStateOfTheLastRelease());
+    before.open();
+    before.setProcessingTime(T0.toEpochMilli());
+    before.processElement(d, T0.toEpochMilli());
+    OperatorSubtaskState savepoint = before.snapshot(1, T0.toEpochMilli());
+    before.close();
+
+    harness = unopenedOnRocksDb(new DispatchScheduler());
+    harness.initializeState(savepoint);
+    harness.open();
+    harness.processBroadcastElement(binding(1, "b-v1"), T0.toEpochMilli());
+    advanceTo(TRIGGER);
+
+    assertThat(commands()).extracting(DispatchCommand::decision).containsExactly(d);
+    assertThat(outcomes()).isEmpty();
+    advanceTo(CLEANUP);
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 }

@@ -250,17 +250,17 @@ class SessionClusterTest {
    * rollback. The new versions are the job jars with a field added to a state type ({@link
    * NextVersionJar}, sources in {@code src/test/resources/next-version/}): the timing job's open
    * request ({@code PendingRequest}, binary state whose codec moves to format version 2 and still
-   * reads format 1) and the decision the dispatch job holds ({@code TimingDecision}, JSON state).
-   * Both jobs stop with savepoints (without draining, which would fire every timer at once) and the
-   * new versions start from them at twice the parallelism, which redistributes the keyed state and
+   * reads format 1) and the decision the dispatch job holds ({@code TimingDecision}, whose state
+   * codec {@code LatestDecisionCodec} moves to format version 2, which appends the field). Both
+   * jobs stop with savepoints (without draining, which would fire every timer at once) and the new
+   * versions start from them at twice the parallelism, which redistributes the keyed state and
    * timers. The pending decision fires once at its time, the recipient's learned state is still
    * there, and the new versions' savepoints hold the added fields.
    *
    * <p>Rollback: each job's previous jar at the first parallelism, from the newest savepoint it can
-   * read. The dispatch job's JSON state reads back without the added field, so it restarts from the
-   * new version's savepoint; the timing job's previous codec reads only format 1, so it restarts
-   * from the savepoint taken before the upgrade and re-reads Kafka from there. Nothing is sent
-   * twice.
+   * read. The dispatch job's codec skips fields a later format appends, so it restarts from the new
+   * version's savepoint; the timing job's previous codec reads only format 1, so it restarts from
+   * the savepoint taken before the upgrade and re-reads Kafka from there. Nothing is sent twice.
    */
   @Test
   void aPendingDecisionFiresOnceAcrossASavepointUpgradeAndARollback() throws Exception {
@@ -276,7 +276,8 @@ class SessionClusterTest {
         .containsExactlyInAnyOrder(
             "com.sendflowr.contract.TimingDecision",
             "com.sendflowr.contract.TimingDecision$Debug",
-            "com.sendflowr.contract.TimingDecision$AppliedWeight");
+            "com.sendflowr.contract.TimingDecision$AppliedWeight",
+            "com.sendflowr.dispatch.LatestDecisionCodec");
 
     Pipeline p = Pipeline.create("upgrade");
     try (SandboxEsp klaviyo = SandboxEsp.start(0, Set.of(API_KEY))) {
@@ -398,7 +399,7 @@ class SessionClusterTest {
   // What the new versions' added fields hold (see the sources in src/test/resources/next-version/).
   static final String ADMITTED_BY_V2 = "admitted by timing-job v2";
   static final String ADMITTED_BEFORE_V2 = "admitted before timing-job v2";
-  static final String RECEIVED_BY_V2 = "\"received_by\":\"received by dispatch-job v2\"";
+  static final String RECEIVED_BY_V2 = "received by dispatch-job v2";
 
   /**
    * Whether a savepoint's files hold the text: state values are stored as their serializers wrote

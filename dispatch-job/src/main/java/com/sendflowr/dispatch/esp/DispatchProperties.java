@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch.esp;
 
+import com.sendflowr.contract.Instants;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
 import java.util.LinkedHashMap;
@@ -24,8 +25,8 @@ public final class DispatchProperties {
     p.put("sendflowr_decision_id", d.decisionId());
     p.put("sendflowr_decision_version", d.version());
     p.put("sendflowr_explanation_ref", d.explanationRef());
-    p.put("sendflowr_target_timestamp_utc", d.targetTimestampUtc().toString());
-    p.put("sendflowr_trigger_timestamp_utc", d.triggerTimestampUtc().toString());
+    p.put("sendflowr_target_timestamp_utc", Instants.format(d.targetTimestampUtc()));
+    p.put("sendflowr_trigger_timestamp_utc", Instants.format(d.triggerTimestampUtc()));
     p.put("sendflowr_target_minute_utc", d.targetMinuteUtc());
     p.put("sendflowr_latency_estimate_seconds", d.latencyEstimateSeconds());
     p.put("sendflowr_confidence_score", d.confidenceScore());

@@ -6,6 +6,7 @@ import static com.sendflowr.dispatch.esp.Wire.trimSlash;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.Instants;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
 import java.nio.charset.StandardCharsets;
@@ -155,7 +156,7 @@ public final class KlaviyoAdapter implements EspAdapter {
 
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put("properties", properties);
-    attributes.put("time", command.firedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    attributes.put("time", Instants.format(command.firedAt().truncatedTo(ChronoUnit.SECONDS)));
     attributes.put("unique_id", command.idempotencyKey());
     attributes.put(
         "metric",

@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * The dispatch job's next version of the decision it holds in state, for SessionClusterTest's
  * upgrade: the record of contract/src/main/java/com/sendflowr/contract/TimingDecision.java with one
- * field added, {@code receivedBy}. The state is canonical JSON, so a decision the previous version
- * stored reads with the field null, and the previous version reads this one's JSON without it. The
- * rest of the job still builds decisions with the previous constructor (parsing them from Kafka,
- * between operators), which this version keeps and which records that this version received it.
+ * field added, {@code receivedBy}. The state's codec (this directory's {@code LatestDecisionCodec})
+ * appends the field, so a decision the previous version stored reads with the field null, and the
+ * previous version reads this one's state without it. The rest of the job still builds decisions
+ * with the previous constructor (parsing them from Kafka, between operators), which this version
+ * keeps and which records that this version received it.
  *
  * @param receivedBy which version of the dispatch job received the decision; null in a decision
  *     stored before it
