@@ -8,7 +8,7 @@ import com.sendflowr.contract.DispatchOutcome;
 import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.esp.IdempotencyKeys;
-import com.sendflowr.flink.JsonRecordTypeInfo;
+import com.sendflowr.flink.codec.DispatchOutcomeCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public final class DispatchScheduler
   private static final Logger LOG = LoggerFactory.getLogger(DispatchScheduler.class);
 
   public static final OutputTag<DispatchOutcome> OUTCOMES =
-      new OutputTag<>("outcomes", JsonRecordTypeInfo.of(DispatchOutcome.class));
+      new OutputTag<>("outcomes", DispatchOutcomeCodec.TYPE);
 
   /** State is kept this long after the last possible fire time, to recognise late versions. */
   static final Duration RETENTION = Duration.ofHours(1);

@@ -17,6 +17,8 @@ import com.sendflowr.flink.JsonRecordTypeInfo;
 import com.sendflowr.flink.ParseOrDeadLetter;
 import com.sendflowr.flink.RawRecord;
 import com.sendflowr.flink.WallClockWatermarks;
+import com.sendflowr.flink.codec.DispatchOutcomeCodec;
+import com.sendflowr.flink.codec.TimingDecisionCodec;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,8 +122,10 @@ public final class DispatchTopology {
     SingleOutputStreamOperator<TimingDecision> decisions =
         env.fromSource(sources.decisions(), watermarks, "decisions")
             .uid(UID_DECISIONS_SOURCE)
-            .process(new ParseOrDeadLetter<>("dispatch-job/decisions", Contracts::parseDecision))
-            .returns(JsonRecordTypeInfo.of(TimingDecision.class))
+            .process(
+                new ParseOrDeadLetter<>(
+                    "dispatch-job/decisions", Contracts::parseDecision, TimingDecisionCodec.TYPE))
+            .returns(TimingDecisionCodec.TYPE)
             .name("parse decisions")
             .uid(UID_PARSE_DECISIONS);
 
@@ -159,7 +163,7 @@ public final class DispatchTopology {
                 settings.asyncTimeout().toMillis(),
                 TimeUnit.MILLISECONDS,
                 settings.asyncCapacity())
-            .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+            .returns(DispatchOutcomeCodec.TYPE)
             .name("call ESP")
             .uid(UID_ESP_BATCH_CALL);
 
@@ -172,7 +176,7 @@ public final class DispatchTopology {
                 settings.asyncTimeout().toMillis(),
                 TimeUnit.MILLISECONDS,
                 settings.asyncCapacity())
-            .returns(JsonRecordTypeInfo.of(DispatchOutcome.class))
+            .returns(DispatchOutcomeCodec.TYPE)
             .name("call ESP (in flight before batching)")
             .uid(UID_ESP_CALL);
 

@@ -3,16 +3,15 @@ package com.sendflowr.dispatch.esp;
 import static com.sendflowr.dispatch.esp.Wire.putIfPresent;
 import static com.sendflowr.dispatch.esp.Wire.trimSlash;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.sendflowr.config.IntentBinding;
 import com.sendflowr.config.RateLimits;
-import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.Instants;
 import com.sendflowr.contract.TimingDecision;
 import com.sendflowr.dispatch.DispatchCommand;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -78,8 +77,13 @@ public final class KlaviyoAdapter implements EspAdapter {
   @Override
   public EspRequest build(DispatchCommand command, String baseUrl, String apiKey) {
     String body =
-        Contracts.toJson(
-            Map.of("data", Map.of("type", "event", "attributes", event(command, true))));
+        Wire.json(
+            g -> {
+              g.writeStartObject();
+              g.writeFieldName("data");
+              typed(g, "event", a -> eventAttributes(a, command, true));
+              g.writeEndObject();
+            });
     return request(trimSlash(baseUrl) + EVENTS_PATH, apiKey, body);
   }
 
@@ -99,24 +103,27 @@ public final class KlaviyoAdapter implements EspAdapter {
               + " events, not "
               + commands.size());
     }
-    List<Map<String, Object>> entries = new ArrayList<>();
-    for (DispatchCommand c : commands) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("profile", profile(c.decision()));
-      entry.put(
-          "events",
-          Map.of("data", List.of(Map.of("type", "event", "attributes", event(c, false)))));
-      entries.add(Map.of("type", "event-bulk-create", "attributes", entry));
-    }
     String body =
-        Contracts.toJson(
-            Map.of(
-                "data",
-                Map.of(
-                    "type",
-                    "event-bulk-create-job",
-                    "attributes",
-                    Map.of("events-bulk-create", Map.of("data", entries)))));
+        Wire.json(
+            g -> {
+              g.writeStartObject();
+              g.writeFieldName("data");
+              typed(
+                  g,
+                  "event-bulk-create-job",
+                  job -> {
+                    job.writeFieldName("events-bulk-create");
+                    job.writeStartObject();
+                    job.writeFieldName("data");
+                    job.writeStartArray();
+                    for (DispatchCommand c : commands) {
+                      typed(job, "event-bulk-create", entry -> bulkEntry(entry, c));
+                    }
+                    job.writeEndArray();
+                    job.writeEndObject();
+                  });
+              g.writeEndObject();
+            });
     int bytes = body.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_BULK_BYTES) {
       throw new IllegalArgumentException(
@@ -143,36 +150,77 @@ public final class KlaviyoAdapter implements EspAdapter {
   }
 
   /**
-   * The event's attributes; a bulk job names the profile once for its entry instead of in the
-   * event.
+   * A JSON:API resource object {@code {"attributes": {...}, "type": type}}, members in canonical
+   * (key) order: the writer writes the attributes' members.
    */
-  private static Map<String, Object> event(DispatchCommand command, boolean withProfile) {
-    IntentBinding b = command.binding();
+  private static void typed(JsonGenerator g, String type, Wire.JsonWriter attributes)
+      throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("attributes");
+    g.writeStartObject();
+    attributes.write(g);
+    g.writeEndObject();
+    g.writeStringField("type", type);
+    g.writeEndObject();
+  }
 
+  /** A bulk job's entry: the profile once, and its one event (which then names no profile). */
+  private static void bulkEntry(JsonGenerator g, DispatchCommand c) throws IOException {
+    g.writeFieldName("events");
+    g.writeStartObject();
+    g.writeFieldName("data");
+    g.writeStartArray();
+    typed(g, "event", a -> eventAttributes(a, c, false));
+    g.writeEndArray();
+    g.writeEndObject();
+    profile(g, c.decision());
+  }
+
+  /** The event's attributes, in key order: metric, [profile,] properties, time, unique_id. */
+  private static void eventAttributes(JsonGenerator g, DispatchCommand command, boolean withProfile)
+      throws IOException {
+    IntentBinding b = command.binding();
+    g.writeFieldName("metric");
+    g.writeStartObject();
+    g.writeFieldName("data");
+    typed(g, "metric", m -> m.writeStringField("name", b.metricName()));
+    g.writeEndObject();
+    if (withProfile) {
+      profile(g, command.decision());
+    }
     Map<String, Object> properties = DispatchProperties.of(command);
     putIfPresent(properties, "campaign_id", b.campaignId());
     putIfPresent(properties, "template", b.templateId());
     putIfPresent(properties, "notification_id", b.notificationId());
-
-    Map<String, Object> attributes = new LinkedHashMap<>();
-    attributes.put("properties", properties);
-    attributes.put("time", Instants.format(command.firedAt().truncatedTo(ChronoUnit.SECONDS)));
-    attributes.put("unique_id", command.idempotencyKey());
-    attributes.put(
-        "metric",
-        Map.of("data", Map.of("type", "metric", "attributes", Map.of("name", b.metricName()))));
-    if (withProfile) {
-      attributes.put("profile", profile(command.decision()));
-    }
-    return attributes;
+    g.writeFieldName("properties");
+    Wire.writeCanonical(g, properties);
+    g.writeStringField("time", Instants.format(command.firedAt().truncatedTo(ChronoUnit.SECONDS)));
+    g.writeStringField("unique_id", command.idempotencyKey());
   }
 
-  /** The recipient's profile, identified by the universal id and, when known, email and phone. */
-  private static Map<String, Object> profile(TimingDecision d) {
-    Map<String, Object> profileAttributes = new LinkedHashMap<>();
-    profileAttributes.put("external_id", d.universalId());
-    putIfPresent(profileAttributes, "email", d.metadata().get("email"));
-    putIfPresent(profileAttributes, "phone_number", d.metadata().get("phone_number"));
-    return Map.of("data", Map.of("type", "profile", "attributes", profileAttributes));
+  /**
+   * The {@code profile} member: the recipient identified by the universal id and, when known, email
+   * and phone.
+   */
+  private static void profile(JsonGenerator g, TimingDecision d) throws IOException {
+    g.writeFieldName("profile");
+    g.writeStartObject();
+    g.writeFieldName("data");
+    typed(
+        g,
+        "profile",
+        a -> {
+          writeIfPresent(a, "email", d.metadata().get("email"));
+          writeIfPresent(a, "external_id", d.universalId());
+          writeIfPresent(a, "phone_number", d.metadata().get("phone_number"));
+        });
+    g.writeEndObject();
+  }
+
+  private static void writeIfPresent(JsonGenerator g, String field, String value)
+      throws IOException {
+    if (value != null) {
+      g.writeStringField(field, value);
+    }
   }
 }

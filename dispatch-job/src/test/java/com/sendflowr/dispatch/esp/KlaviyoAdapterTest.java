@@ -216,6 +216,20 @@ class KlaviyoAdapterTest {
   }
 
   @Test
+  void bodiesAreWrittenInTheContractsCanonicalForm() throws Exception {
+    List<DispatchCommand> three = commands(3, binding("camp-1", "tmpl-1"));
+    for (EspRequest r :
+        List.of(
+            adapter.buildBatch(three, "https://a.klaviyo.com", API_KEY),
+            adapter.build(three.get(0), "https://a.klaviyo.com", API_KEY),
+            adapter.build(three.get(1), "https://a.klaviyo.com", API_KEY))) {
+      // members in key order and formatted as the canonical mapper formats the same content
+      Map<?, ?> content = Contracts.mapper().readValue(r.body(), Map.class);
+      assertThat(r.body()).isEqualTo(Contracts.toJson(content));
+    }
+  }
+
+  @Test
   void aBulkJobCarriesEachEventsOwnMetricAndABrokenOneFailsTheSchema() throws Exception {
     IntentBinding other =
         new IntentBinding(

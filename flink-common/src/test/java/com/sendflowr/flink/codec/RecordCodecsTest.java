@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sendflowr.contract.ContractSamples;
+import com.sendflowr.contract.DispatchOutcome;
+import com.sendflowr.contract.OutcomeState;
 import com.sendflowr.contract.SendRequest;
 import com.sendflowr.contract.Signal;
 import com.sendflowr.contract.TimingDecision;
@@ -25,6 +27,36 @@ class RecordCodecsTest {
     Signal bare =
         new Signal("e", "click", Instant.ofEpochSecond(1, 7), null, Map.of("k", "v"), null, null);
     assertThat(signals.decode(signals.encode(bare))).isEqualTo(bare);
+  }
+
+  @Test
+  void outcomesComeBackEqualWithAndWithoutTheirOptionalFields() {
+    DispatchOutcomeCodec outcomes = new DispatchOutcomeCodec();
+    DispatchOutcome o = ContractSamples.outcome();
+    assertThat(outcomes.decode(outcomes.encode(o))).isEqualTo(o);
+    DispatchOutcome bare =
+        new DispatchOutcome(
+            "out-1",
+            "dec-1",
+            1,
+            "req-1",
+            "promo_jan",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            null,
+            null,
+            null,
+            0,
+            OutcomeState.EXPIRED,
+            "needs a new decision \ud800");
+    assertThat(outcomes.decode(outcomes.encode(bare))).isEqualTo(bare);
   }
 
   @Test
