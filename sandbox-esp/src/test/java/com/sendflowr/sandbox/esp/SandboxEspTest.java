@@ -170,6 +170,28 @@ class SandboxEspTest {
   }
 
   @Test
+  void aStringOverKlaviyosLimitIsRejectedWithItsPointer() throws Exception {
+    ObjectNode body = (ObjectNode) json(resource("create_event.json"));
+    ObjectNode properties = (ObjectNode) body.at("/data/attributes/properties");
+    properties.put("short", "fine");
+    properties.putObject("a/b~c").put("note", "x".repeat(SandboxEsp.MAX_STRING_CHARS + 1));
+
+    HttpResponse<String> response =
+        send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, body.toString()).build());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode error = json(response.body()).at("/errors/0");
+    assertThat(error.at("/source/pointer").asText())
+        .isEqualTo("/data/attributes/properties/a~1b~0c/note");
+    assertThat(error.path("detail").asText()).contains("cannot exceed");
+    assertThat(esp.events()).isEmpty();
+
+    properties.putObject("a/b~c").put("note", "x".repeat(SandboxEsp.MAX_STRING_CHARS));
+    assertThat(send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, body.toString()).build()).statusCode())
+        .isEqualTo(202);
+  }
+
+  @Test
   void rejectsMalformedJson() throws Exception {
     HttpResponse<String> response =
         send(klaviyo(SandboxEsp.CREATE_EVENT_PATH, "{\"data\": {").build());
