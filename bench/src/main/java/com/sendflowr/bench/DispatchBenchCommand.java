@@ -71,11 +71,12 @@ final class DispatchBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup-rounds",
-      defaultValue = "3",
+      defaultValue = "2",
       description =
           "how many warm-up rounds run one after the other: the JIT compiler drops queued work for"
-              + " code that stopped running, so one round leaves much of it to the measured phase"
-              + " (default: ${DEFAULT-VALUE})")
+              + " code that stopped running, so one round leaves much of it to the measured phase;"
+              + " every round's events stay in the sandbox's memory for the duplicate check, so"
+              + " more rounds add garbage-collection work (default: ${DEFAULT-VALUE})")
   int warmupRounds;
 
   @Option(

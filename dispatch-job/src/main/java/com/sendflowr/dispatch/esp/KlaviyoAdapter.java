@@ -195,7 +195,7 @@ public final class KlaviyoAdapter implements EspAdapter {
     g.writeFieldName("properties");
     Wire.writeCanonical(g, properties);
     g.writeStringField("time", Instants.format(command.firedAt().truncatedTo(ChronoUnit.SECONDS)));
-    g.writeStringField("unique_id", command.idempotencyKey());
+    writeIfPresent(g, "unique_id", command.idempotencyKey());
   }
 
   /**
