@@ -55,6 +55,9 @@ export interface EspAccount extends Versioned {
   credential_set?: boolean;
   rate_limit_per_second?: number | null;
   rate_limit_per_minute?: number | null;
+  /** Limits of the ESP's batch endpoint (Klaviyo bulk create jobs); null for the published ones. */
+  batch_rate_limit_per_second?: number | null;
+  batch_rate_limit_per_minute?: number | null;
 }
 
 export interface Binding extends Versioned {

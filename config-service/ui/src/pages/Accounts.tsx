@@ -6,7 +6,20 @@ import { useEntityForm } from "../forms/useEntityForm";
 import { ESPS } from "../signalTypes";
 import type { Config, EspAccount } from "../types";
 
-const FIELDS = ["account_id", "name", "esp", "api_base_url", "credential", "rate_limit_per_second", "rate_limit_per_minute"];
+const FIELDS = [
+  "account_id",
+  "name",
+  "esp",
+  "api_base_url",
+  "credential",
+  "rate_limit_per_second",
+  "rate_limit_per_minute",
+  "batch_rate_limit_per_second",
+  "batch_rate_limit_per_minute",
+];
+
+/** ESPs whose batch endpoint has limits of its own (Klaviyo's bulk create jobs). */
+const BATCH_LIMIT_ESPS = ["klaviyo"];
 
 /**
  * ESP accounts. A credential is write-only: the API never returns it, so the UI can only say
@@ -60,6 +73,12 @@ export function Accounts(props: { api: Api; config: Config; admin: boolean; relo
                 <td data-testid={"credential-" + a.account_id}>{a.credential_set ? "•••••••• set" : "not set"}</td>
                 <td>
                   {a.rate_limit_per_second ?? "–"}/s, {a.rate_limit_per_minute ?? "–"}/min
+                  {BATCH_LIMIT_ESPS.includes(a.esp) && (
+                    <span className="muted">
+                      {" "}
+                      (bulk {a.batch_rate_limit_per_second ?? "–"}/s, {a.batch_rate_limit_per_minute ?? "–"}/min)
+                    </span>
+                  )}
                 </td>
                 <td>{config.bindings.filter((b) => b.account_id === a.account_id).length}</td>
               </tr>
@@ -174,6 +193,28 @@ function AccountForm(props: {
         error={e.rate_limit_per_minute}
         step="1"
       />
+      {BATCH_LIMIT_ESPS.includes(v.esp) && (
+        <>
+          <NumberField
+            label="Bulk rate limit per second"
+            name="batch_rate_limit_per_second"
+            value={v.batch_rate_limit_per_second}
+            onChange={(x) => f.set("batch_rate_limit_per_second", x)}
+            error={e.batch_rate_limit_per_second}
+            step="1"
+            hint="bulk create jobs; empty for the published 10/s"
+          />
+          <NumberField
+            label="Bulk rate limit per minute"
+            name="batch_rate_limit_per_minute"
+            value={v.batch_rate_limit_per_minute}
+            onChange={(x) => f.set("batch_rate_limit_per_minute", x)}
+            error={e.batch_rate_limit_per_minute}
+            step="1"
+            hint="empty for the published 150/min"
+          />
+        </>
+      )}
     </FormFrame>
   );
 }

@@ -9,7 +9,9 @@ import static com.sendflowr.bench.BenchSupport.seconds;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.IntentBinding;
+import com.sendflowr.config.RateLimits;
 import com.sendflowr.contract.ConfigChange;
 import com.sendflowr.contract.Contracts;
 import com.sendflowr.contract.DecisionStatus;
@@ -107,10 +109,17 @@ public final class DispatchBench {
   /** Without progress for this long, a phase is left as it is (its gaps show as missing). */
   private static final Duration STALL_LIMIT = Duration.ofMinutes(3);
 
-  /** Far above what one machine can do; the largest limits a binding may carry. */
-  private static final int UNLIMITED_PER_SECOND = 1_000_000;
-
-  private static final int UNLIMITED_PER_MINUTE = 60_000_000;
+  /**
+   * Far above what one machine can do, the largest limits a binding may carry, on the per-event
+   * endpoint and the bulk one alike: at Klaviyo's published bulk limits (10 jobs a second) a
+   * thousand-event job every 100 ms would cap the phase at 10,000 events a second whatever the job
+   * can do.
+   */
+  private static final AccountSettings UNLIMITED =
+      new AccountSettings(
+          null,
+          new RateLimits(RateLimits.MAX_PER_SECOND, RateLimits.MAX_PER_MINUTE),
+          new RateLimits(RateLimits.MAX_PER_SECOND, RateLimits.MAX_PER_MINUTE));
 
   /** Decisions per second the job reads at the least; see {@link #lead}. */
   private static final double MIN_READ_RATE = 1_000;
@@ -274,27 +283,31 @@ public final class DispatchBench {
       }
       kafka.createTopic(config, 1, Map.of("cleanup.policy", "compact"));
       String toKlaviyo = KlaviyoSandbox.NAME;
-      bind(kafka, config, Phase.PENDING, toKlaviyo, null, null, null);
+      bind(kafka, config, Phase.PENDING, toKlaviyo, AccountSettings.NONE, null);
       bind(
           kafka,
           config,
           Phase.PRECISION,
           toKlaviyo,
-          options.precisionRateLimitPerSecond(),
-          options.precisionRateLimitPerMinute(),
+          limited(options.precisionRateLimitPerSecond(), options.precisionRateLimitPerMinute()),
           null);
       for (Phase unlimited : List.of(Phase.WARMUP, Phase.THROUGHPUT)) {
-        bind(kafka, config, unlimited, toKlaviyo, UNLIMITED_PER_SECOND, UNLIMITED_PER_MINUTE, null);
+        bind(kafka, config, unlimited, toKlaviyo, UNLIMITED, null);
       }
       bind(
           kafka,
           config,
           Phase.RATE_LIMIT,
           options.rateLimitEsp(),
-          options.rateLimitPerSecond(),
-          options.rateLimitPerMinute(),
+          limited(options.rateLimitPerSecond(), options.rateLimitPerMinute()),
           null);
-      bind(kafka, config, Phase.OUTAGE, toKlaviyo, null, null, options.latenessBudgetSeconds());
+      bind(
+          kafka,
+          config,
+          Phase.OUTAGE,
+          toKlaviyo,
+          AccountSettings.NONE,
+          options.latenessBudgetSeconds());
 
       Instant farAhead = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
       long pendingStart = System.nanoTime();
@@ -730,8 +743,7 @@ public final class DispatchBench {
       String topic,
       Phase phase,
       String esp,
-      Integer perSecond,
-      Integer perMinute,
+      AccountSettings account,
       Integer maxLatenessSeconds) {
     Map<String, Object> snapshot = new LinkedHashMap<>();
     snapshot.put("esp", esp);
@@ -742,12 +754,7 @@ public final class DispatchBench {
     } else {
       snapshot.put("metric_name", "SendFlowr Bench " + phase.intent);
     }
-    if (perSecond != null) {
-      snapshot.put("rate_limit_per_second", perSecond);
-    }
-    if (perMinute != null) {
-      snapshot.put("rate_limit_per_minute", perMinute);
-    }
+    snapshot.putAll(account.toSnapshot());
     if (maxLatenessSeconds != null) {
       snapshot.put("max_lateness_seconds", maxLatenessSeconds);
     }
@@ -755,6 +762,11 @@ public final class DispatchBench {
         new ConfigChange(
             IntentBinding.ENTITY_TYPE, phase.intent, 1, Instant.now(), false, snapshot);
     kafka.produce(topic, binding.key(), Contracts.toJson(binding));
+  }
+
+  /** An account with these per-event limits (either may be null: the ESP's published one). */
+  private static AccountSettings limited(Integer perSecond, Integer perMinute) {
+    return new AccountSettings(null, new RateLimits(perSecond, perMinute));
   }
 
   private interface DecisionOf {

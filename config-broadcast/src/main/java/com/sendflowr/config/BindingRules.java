@@ -43,6 +43,9 @@ public final class BindingRules {
           "from_email", Set.of(SENDGRID),
           "webhook_url", Set.of(WEBHOOK));
 
+  /** ESPs whose batch endpoint has limits of its own, which an account may set apart. */
+  public static final Set<String> BATCH_LIMIT_ESPS = Set.of(KLAVIYO);
+
   /** Fields any ESP's binding may carry. */
   static final Set<String> COMMON_TEXT_FIELDS =
       Set.of("binding_id", "account", "template_id", "notification_id", "channel");
@@ -115,6 +118,13 @@ public final class BindingRules {
               "must be a number from 0 to " + IntentBinding.MAX_LATENESS_SECONDS));
     }
     errors.addAll(AccountSettings.check(snapshot));
+    if (esp != null && !BATCH_LIMIT_ESPS.contains(esp)) {
+      for (String field : RateLimits.fieldNames(RateLimits.BATCH)) {
+        if (snapshot.get(field) != null) {
+          errors.add(new FieldError(field, "is not used by " + esp));
+        }
+      }
+    }
     for (String flag : List.of("dry_run", "enabled")) {
       Object v = snapshot.get(flag);
       if (v != null && !(v instanceof Boolean)) {

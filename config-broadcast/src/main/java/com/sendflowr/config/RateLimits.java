@@ -24,6 +24,12 @@ public record RateLimits(Integer perSecond, Integer perMinute) implements Serial
   static final String PER_SECOND = "rate_limit_per_second";
   static final String PER_MINUTE = "rate_limit_per_minute";
 
+  /**
+   * Prefixes the snapshot fields of an account's limits for its batch endpoint (Klaviyo's bulk
+   * create jobs), which the ESP sets apart from its per-event ones.
+   */
+  static final String BATCH = "batch_";
+
   public boolean isNone() {
     return perSecond == null && perMinute == null;
   }
@@ -50,29 +56,40 @@ public record RateLimits(Integer perSecond, Integer perMinute) implements Serial
 
   /** The snapshot fields that carry limits, as a binding publishes them. */
   public Map<String, Object> toSnapshot() {
+    return toSnapshot("");
+  }
+
+  /** As {@link #toSnapshot()}, each field name after {@code prefix}. */
+  Map<String, Object> toSnapshot(String prefix) {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     if (perSecond != null) {
-      m.put(PER_SECOND, perSecond);
+      m.put(prefix + PER_SECOND, perSecond);
     }
     if (perMinute != null) {
-      m.put(PER_MINUTE, perMinute);
+      m.put(prefix + PER_MINUTE, perMinute);
     }
     return m;
   }
 
-  static RateLimits fromSnapshot(Map<String, Object> snapshot) {
+  /** The snapshot fields that carry limits, each after {@code prefix}. */
+  static List<String> fieldNames(String prefix) {
+    return List.of(prefix + PER_SECOND, prefix + PER_MINUTE);
+  }
+
+  static RateLimits fromSnapshot(Map<String, Object> snapshot, String prefix) {
     return new RateLimits(
-        (Integer) positive(snapshot.get(PER_SECOND)), (Integer) positive(snapshot.get(PER_MINUTE)));
+        (Integer) positive(snapshot.get(prefix + PER_SECOND)),
+        (Integer) positive(snapshot.get(prefix + PER_MINUTE)));
   }
 
   private static Object positive(Object v) {
     return v == null ? null : ((Number) v).intValue();
   }
 
-  static List<FieldError> check(Map<String, Object> snapshot) {
+  static List<FieldError> check(Map<String, Object> snapshot, String prefix) {
     List<FieldError> errors = new ArrayList<>();
-    check(snapshot, PER_SECOND, MAX_PER_SECOND, errors);
-    check(snapshot, PER_MINUTE, MAX_PER_MINUTE, errors);
+    check(snapshot, prefix + PER_SECOND, MAX_PER_SECOND, errors);
+    check(snapshot, prefix + PER_MINUTE, MAX_PER_MINUTE, errors);
     return errors;
   }
 

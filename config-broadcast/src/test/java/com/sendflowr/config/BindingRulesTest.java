@@ -147,6 +147,40 @@ class BindingRulesTest {
   }
 
   @Test
+  void batchEndpointLimitsAreCheckedLikeTheOthersAndOnlyWhereTheEspHasSuch() {
+    assertThat(
+            fields(
+                binding(
+                    "klaviyo",
+                    "batch_rate_limit_per_second",
+                    50,
+                    "batch_rate_limit_per_minute",
+                    3_000)))
+        .isEmpty();
+    assertThat(fields(binding("klaviyo", "batch_rate_limit_per_second", 0)))
+        .containsExactly("batch_rate_limit_per_second");
+    assertThat(fields(binding("klaviyo", "batch_rate_limit_per_minute", "150")))
+        .containsExactly("batch_rate_limit_per_minute");
+    assertThat(fields(binding("klaviyo", "batch_rate_limit_per_minute", 1e30)))
+        .containsExactly("batch_rate_limit_per_minute");
+    assertThat(fields(binding("braze", "campaign_id", "c", "batch_rate_limit_per_second", 10)))
+        .containsExactly("batch_rate_limit_per_second");
+  }
+
+  @Test
+  void aBindingCarriesItsAccountsBatchLimitsApartFromItsPerEventOnes() {
+    Map<String, Object> snapshot = new java.util.LinkedHashMap<>();
+    snapshot.put("rate_limit_per_second", 350);
+    snapshot.put("batch_rate_limit_per_second", 50);
+    snapshot.put("batch_rate_limit_per_minute", 3_000);
+    AccountSettings settings = AccountSettings.fromSnapshot(snapshot);
+    assertThat(settings.rateLimits()).isEqualTo(new RateLimits(350, null));
+    assertThat(settings.batchRateLimits()).isEqualTo(new RateLimits(50, 3_000));
+    assertThat(settings.toSnapshot()).isEqualTo(snapshot);
+    assertThat(AccountSettings.fromSnapshot(Map.of()).batchRateLimits()).isEqualTo(RateLimits.NONE);
+  }
+
+  @Test
   void anAccountsApiRootIsHttpsWithoutCredentialsOrQuery() {
     assertThat(
             fields(

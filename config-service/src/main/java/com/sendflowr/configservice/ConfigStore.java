@@ -635,7 +635,8 @@ public final class ConfigStore {
 
   private static final String ACCOUNT_COLUMNS =
       "account_id, name, esp, api_base_url, credential_ciphertext, rate_limit_per_second,"
-          + " rate_limit_per_minute, version, created_at, updated_at, updated_by";
+          + " rate_limit_per_minute, version, created_at, updated_at, updated_by,"
+          + " batch_rate_limit_per_second, batch_rate_limit_per_minute";
 
   public List<EspAccount> espAccounts() {
     return db.read(c -> queryAccounts(c, "", null));
@@ -689,6 +690,18 @@ public final class ConfigStore {
     // The bounds the dispatch job checks when these limits reach it with a binding.
     k.range("rate_limit_per_second", in.rateLimitPerSecond(), 1, RateLimits.MAX_PER_SECOND);
     k.range("rate_limit_per_minute", in.rateLimitPerMinute(), 1, RateLimits.MAX_PER_MINUTE);
+    k.range(
+        "batch_rate_limit_per_second", in.batchRateLimitPerSecond(), 1, RateLimits.MAX_PER_SECOND);
+    k.range(
+        "batch_rate_limit_per_minute", in.batchRateLimitPerMinute(), 1, RateLimits.MAX_PER_MINUTE);
+    if (in.esp() != null && !BindingRules.BATCH_LIMIT_ESPS.contains(in.esp())) {
+      if (in.batchRateLimitPerSecond() != null) {
+        k.add("batch_rate_limit_per_second", "is not used by " + in.esp());
+      }
+      if (in.batchRateLimitPerMinute() != null) {
+        k.add("batch_rate_limit_per_minute", "is not used by " + in.esp());
+      }
+    }
     if (before.isPresent()
         && in.esp() != null
         && !in.esp().equals(before.get().esp())
@@ -710,6 +723,8 @@ public final class ConfigStore {
             ciphertext != null,
             in.rateLimitPerSecond(),
             in.rateLimitPerMinute(),
+            in.batchRateLimitPerSecond(),
+            in.batchRateLimitPerMinute(),
             ch.version,
             before.map(EspAccount::createdAt).orElse(ch.now),
             ch.now,
@@ -720,12 +735,14 @@ public final class ConfigStore {
           ch.c.prepareStatement(
               "INSERT INTO esp_accounts ("
                   + ACCOUNT_COLUMNS
-                  + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                  + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         ps.setString(1, id);
         bindAccount(ps, 2, after, ciphertext);
         ps.setObject(9, ts(after.createdAt()));
         ps.setObject(10, ts(ch.now));
         ps.setString(11, ch.actor);
+        setInt(ps, 12, after.batchRateLimitPerSecond());
+        setInt(ps, 13, after.batchRateLimitPerMinute());
         ps.executeUpdate();
       }
     } else {
@@ -734,12 +751,15 @@ public final class ConfigStore {
           ch.c.prepareStatement(
               "UPDATE esp_accounts SET name = ?, esp = ?, api_base_url = ?,"
                   + " credential_ciphertext = ?, rate_limit_per_second = ?,"
-                  + " rate_limit_per_minute = ?, version = ?, updated_at = ?, updated_by = ?"
+                  + " rate_limit_per_minute = ?, version = ?, updated_at = ?, updated_by = ?,"
+                  + " batch_rate_limit_per_second = ?, batch_rate_limit_per_minute = ?"
                   + " WHERE account_id = ?")) {
         bindAccount(ps, 1, after, ciphertext);
         ps.setObject(8, ts(ch.now));
         ps.setString(9, ch.actor);
-        ps.setString(10, id);
+        setInt(ps, 10, after.batchRateLimitPerSecond());
+        setInt(ps, 11, after.batchRateLimitPerMinute());
+        ps.setString(12, id);
         ps.executeUpdate();
       }
     }
@@ -755,6 +775,10 @@ public final class ConfigStore {
     if (before.isPresent()
         && !(Objects.equals(before.get().rateLimitPerSecond(), after.rateLimitPerSecond())
             && Objects.equals(before.get().rateLimitPerMinute(), after.rateLimitPerMinute())
+            && Objects.equals(
+                before.get().batchRateLimitPerSecond(), after.batchRateLimitPerSecond())
+            && Objects.equals(
+                before.get().batchRateLimitPerMinute(), after.batchRateLimitPerMinute())
             && Objects.equals(before.get().apiBaseUrl(), after.apiBaseUrl()))) {
       for (Binding b : queryBindings(ch.c, "WHERE b.account_id = ? AND b.active", id)) {
         republishBinding(ch, b.intentId(), b.channel(), true);
@@ -854,7 +878,8 @@ public final class ConfigStore {
             a ->
                 new AccountSettings(
                     a.apiBaseUrl() == null || a.apiBaseUrl().isEmpty() ? null : a.apiBaseUrl(),
-                    new RateLimits(a.rateLimitPerSecond(), a.rateLimitPerMinute())))
+                    new RateLimits(a.rateLimitPerSecond(), a.rateLimitPerMinute()),
+                    new RateLimits(a.batchRateLimitPerSecond(), a.batchRateLimitPerMinute())))
         .orElse(AccountSettings.NONE);
   }
 
@@ -883,6 +908,8 @@ public final class ConfigStore {
                   rs.getString(5) != null,
                   getInt(rs, 6),
                   getInt(rs, 7),
+                  getInt(rs, 12),
+                  getInt(rs, 13),
                   rs.getLong(8),
                   instant(rs, 9),
                   instant(rs, 10),

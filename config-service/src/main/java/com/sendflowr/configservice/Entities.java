@@ -55,6 +55,9 @@ public final class Entities {
   /**
    * @param credential the ESP API key: write-only, stored encrypted, never returned
    * @param credentialSet whether a credential is stored
+   * @param batchRateLimitPerSecond the account's limit on the ESP's batch endpoint where it has one
+   *     with limits of its own (Klaviyo's bulk create jobs), for an account the ESP granted more;
+   *     null for the published one
    */
   public record EspAccount(
       String accountId,
@@ -65,6 +68,8 @@ public final class Entities {
       Boolean credentialSet,
       Integer rateLimitPerSecond,
       Integer rateLimitPerMinute,
+      Integer batchRateLimitPerSecond,
+      Integer batchRateLimitPerMinute,
       Long version,
       Instant createdAt,
       Instant updatedAt,

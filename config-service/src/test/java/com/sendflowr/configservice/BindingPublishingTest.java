@@ -140,6 +140,54 @@ class BindingPublishingTest {
   }
 
   @Test
+  void aKlaviyoAccountsBulkLimitsTravelWithItsBindingsAndOtherEspsRefuseThem() throws Exception {
+    try (TestService svc = TestService.onH2("binding-batch-limits", null, null)) {
+      ApiClient a = svc.admin;
+      a.post("/intents", "{\"intent_id\":\"promo_jan\",\"name\":\"Promo\"}");
+      a.post(
+          "/esp-accounts",
+          "{\"account_id\":\"acct-k\",\"name\":\"K\",\"esp\":\"klaviyo\",\"credential\":\"k\","
+              + "\"batch_rate_limit_per_second\":50,\"batch_rate_limit_per_minute\":3000}");
+      a.post(
+          "/bindings",
+          "{\"binding_id\":\"promo-k\",\"intent_id\":\"promo_jan\",\"account_id\":\"acct-k\","
+              + "\"metric_name\":\"Promo\"}");
+      assertThat(IntentBinding.fromChange(bindingRecords(svc).get(0)).accountSettings())
+          .isEqualTo(new AccountSettings(null, RateLimits.NONE, new RateLimits(50, 3_000)));
+      assertThat(a.get("/esp-accounts/acct-k").toString())
+          .contains("\"batch_rate_limit_per_second\":50");
+
+      // Changing them republishes the account's bindings.
+      ApiClient.Response updated =
+          a.put(
+              "/esp-accounts/acct-k",
+              "{\"name\":\"K\",\"esp\":\"klaviyo\",\"batch_rate_limit_per_second\":20}",
+              a.get("/esp-accounts/acct-k").etag());
+      assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+      List<ConfigChange> records = bindingRecords(svc);
+      assertThat(records).hasSize(2);
+      assertThat(IntentBinding.fromChange(records.get(1)).accountSettings().batchRateLimits())
+          .isEqualTo(new RateLimits(20, null));
+
+      ApiClient.Response outOfBounds =
+          a.put(
+              "/esp-accounts/acct-k",
+              "{\"name\":\"K\",\"esp\":\"klaviyo\",\"batch_rate_limit_per_minute\":0}",
+              a.get("/esp-accounts/acct-k").etag());
+      assertThat(outOfBounds.status()).isEqualTo(400);
+      assertThat(outOfBounds.toString()).contains("batch_rate_limit_per_minute");
+
+      ApiClient.Response braze =
+          a.post(
+              "/esp-accounts",
+              "{\"account_id\":\"acct-b\",\"name\":\"B\",\"esp\":\"braze\",\"credential\":\"b\","
+                  + "\"batch_rate_limit_per_second\":5}");
+      assertThat(braze.status()).isEqualTo(400);
+      assertThat(braze.toString()).contains("batch_rate_limit_per_second", "is not used by braze");
+    }
+  }
+
+  @Test
   void eachChannelHasItsOwnActiveBindingAndRecordAndASwitchRetiresOnlyItsChannel()
       throws Exception {
     try (TestService svc = TestService.onH2("binding-channels", null, null)) {

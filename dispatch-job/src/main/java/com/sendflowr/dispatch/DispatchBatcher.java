@@ -162,9 +162,7 @@ public final class DispatchBatcher
         adapter == null
             ? Duration.ZERO
             : AccountRateLimiter.spacing(
-                adapter
-                    .endpoint(Math.max(2, n))
-                    .limitsFor(sample.binding().accountSettings().rateLimits()));
+                adapter.endpoint(Math.max(2, n)).limitsFor(sample.binding().accountSettings()));
     long at = Batching.flushAt(n, max, firstAt.value(), lastBatchAt.value(), flushAfter, spacing);
     if (at <= now) {
       flush(ctx, max, now, out);

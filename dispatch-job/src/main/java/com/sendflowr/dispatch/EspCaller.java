@@ -609,7 +609,7 @@ public final class EspCaller extends RichAsyncFunction<DispatchBatch, DispatchOu
   private AccountRateLimiter rateLimiter(
       EspAdapter adapter, DispatchCommand command, int dispatches) {
     CallEndpoint endpoint = adapter.endpoint(dispatches);
-    RateLimits configured = endpoint.limitsFor(command.binding().accountSettings().rateLimits());
+    RateLimits configured = endpoint.limitsFor(command.binding().accountSettings());
     if (configured.isNone()) {
       return null;
     }

@@ -63,6 +63,8 @@ final class DemoConfig {
             null,
             null,
             null,
+            null,
+            null,
             null));
     store.putBinding(
         RUNNER,

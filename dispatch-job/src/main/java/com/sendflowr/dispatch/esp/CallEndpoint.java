@@ -1,5 +1,6 @@
 package com.sendflowr.dispatch.esp;
 
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.RateLimits;
 import java.io.Serializable;
 
@@ -11,8 +12,8 @@ import java.io.Serializable;
  *     event-bulk-create-jobs}
  * @param publishedLimits the vendor's published limits for the endpoint
  * @param batchOnly an endpoint used only for calls of several dispatches, with limits of its own
- *     (Klaviyo's bulk create jobs); the account's configured limits are meant for its per-dispatch
- *     endpoint, so here they only ever tighten the published ones
+ *     (Klaviyo's bulk create jobs): an account sets those apart ({@link
+ *     AccountSettings#batchRateLimits}), and its per-dispatch limits only ever tighten them
  */
 public record CallEndpoint(String name, RateLimits publishedLimits, boolean batchOnly)
     implements Serializable {
@@ -23,17 +24,19 @@ public record CallEndpoint(String name, RateLimits publishedLimits, boolean batc
   }
 
   /**
-   * The limits an account's calls to this endpoint are paced to.
-   *
-   * @param configured the account's configured limits ({@link RateLimits#NONE} when it sets none)
+   * The limits an account's calls to this endpoint are paced to: for the ESP's one endpoint, the
+   * account's configured limits, else the published ones; for a batch-only endpoint, the account's
+   * batch limits, else the published ones, tightened by its configured per-dispatch limits.
    */
-  public RateLimits limitsFor(RateLimits configured) {
+  public RateLimits limitsFor(AccountSettings account) {
+    RateLimits configured = account.rateLimits();
     if (!batchOnly) {
       return configured.orElse(publishedLimits);
     }
+    RateLimits batch = account.batchRateLimits().orElse(publishedLimits);
     return new RateLimits(
-        tighter(configured.perSecond(), publishedLimits.perSecond()),
-        tighter(configured.perMinute(), publishedLimits.perMinute()));
+        tighter(configured.perSecond(), batch.perSecond()),
+        tighter(configured.perMinute(), batch.perMinute()));
   }
 
   private static Integer tighter(Integer a, Integer b) {

@@ -5,6 +5,7 @@ import static com.sendflowr.dispatch.esp.EspFixtures.command;
 import static com.sendflowr.dispatch.esp.EspFixtures.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sendflowr.config.AccountSettings;
 import com.sendflowr.config.RateLimits;
 import com.sendflowr.dispatch.DispatchCommand;
 import java.time.Duration;
@@ -115,21 +116,37 @@ class BatchingTest {
   }
 
   @Test
-  void klaviyosBulkCallsHaveTheirOwnLimitsWhichTheAccountsOnlyTighten() {
+  void klaviyosBulkCallsHaveTheirOwnLimitsWhichTheAccountsPerEventLimitsOnlyTighten() {
     CallEndpoint single = KLAVIYO.endpoint(1);
     CallEndpoint bulk = KLAVIYO.endpoint(2);
     assertThat(single.name()).isNotEqualTo(bulk.name());
-    assertThat(single.limitsFor(RateLimits.NONE)).isEqualTo(new RateLimits(350, 3_500));
-    assertThat(bulk.limitsFor(RateLimits.NONE)).isEqualTo(new RateLimits(10, 150));
+    assertThat(single.limitsFor(AccountSettings.NONE)).isEqualTo(new RateLimits(350, 3_500));
+    assertThat(bulk.limitsFor(AccountSettings.NONE)).isEqualTo(new RateLimits(10, 150));
 
     RateLimits configured = new RateLimits(20, 100);
-    assertThat(single.limitsFor(configured)).isEqualTo(configured);
-    assertThat(bulk.limitsFor(configured)).isEqualTo(new RateLimits(10, 100));
-    assertThat(bulk.limitsFor(new RateLimits(5, null))).isEqualTo(new RateLimits(5, 150));
+    assertThat(single.limitsFor(account(configured, RateLimits.NONE))).isEqualTo(configured);
+    assertThat(bulk.limitsFor(account(configured, RateLimits.NONE)))
+        .isEqualTo(new RateLimits(10, 100));
+    assertThat(bulk.limitsFor(account(new RateLimits(5, null), RateLimits.NONE)))
+        .isEqualTo(new RateLimits(5, 150));
+
+    // An account Klaviyo granted more sets its bulk limits apart; they do not touch Create Event.
+    RateLimits granted = new RateLimits(50, 3_000);
+    assertThat(bulk.limitsFor(account(RateLimits.NONE, granted))).isEqualTo(granted);
+    assertThat(bulk.limitsFor(account(new RateLimits(null, 1_000), granted)))
+        .isEqualTo(new RateLimits(50, 1_000));
+    assertThat(bulk.limitsFor(account(RateLimits.NONE, new RateLimits(null, 600))))
+        .isEqualTo(new RateLimits(10, 600));
+    assertThat(single.limitsFor(account(RateLimits.NONE, granted)))
+        .isEqualTo(new RateLimits(350, 3_500));
 
     // Braze: one endpoint for one recipient or fifty, the same limits.
     assertThat(BRAZE.endpoint(1)).isEqualTo(BRAZE.endpoint(50));
-    assertThat(BRAZE.endpoint(50).limitsFor(RateLimits.NONE))
+    assertThat(BRAZE.endpoint(50).limitsFor(AccountSettings.NONE))
         .isEqualTo(new RateLimits(null, 250_000 / 60));
+  }
+
+  private static AccountSettings account(RateLimits perDispatch, RateLimits batch) {
+    return new AccountSettings(null, perDispatch, batch);
   }
 }
