@@ -66,11 +66,18 @@ test("an ESP account's credential is stored but never shown again", async () => 
   const form = page.locator(".side-panel");
   await form.locator('[name="account_id"]').fill("brand-a-klaviyo");
   await form.locator('[name="name"]').fill("Brand A Klaviyo");
+  // Only Klaviyo has a bulk endpoint with limits of its own, so only it offers bulk limits.
+  await form.locator('[name="esp"]').selectOption("braze");
+  assert.equal(await form.locator('[name="batch_rate_limit_per_second"]').count(), 0);
   await form.locator('[name="esp"]').selectOption("klaviyo");
+  await form.locator('[name="batch_rate_limit_per_second"]').fill("50");
   await form.locator('[name="credential"]').fill(CREDENTIAL);
   await form.getByRole("button", { name: "Create" }).click();
   await form.getByTestId("saved").waitFor();
   await page.getByTestId("credential-brand-a-klaviyo").getByText("set").waitFor();
+  const saved = (await api("GET", "/esp-accounts/brand-a-klaviyo")).json;
+  assert.equal(saved.batch_rate_limit_per_second, 50, "the bulk limit is stored");
+  assert.equal(saved.batch_rate_limit_per_minute ?? null, null, "an empty one keeps the published limit");
   assert.equal(await form.locator('[name="credential"]').inputValue(), "", "the typed key is cleared");
   assert.ok(!(await page.content()).includes(CREDENTIAL), "the credential is nowhere in the page");
   await shot("accounts");
