@@ -67,9 +67,12 @@ test("an ESP account's credential is stored but never shown again", async () => 
   await form.locator('[name="account_id"]').fill("brand-a-klaviyo");
   await form.locator('[name="name"]').fill("Brand A Klaviyo");
   // Only Klaviyo has a bulk endpoint with limits of its own, so only it offers bulk limits.
+  // A value typed before switching to an ESP without them is dropped, not sent hidden.
+  await form.locator('[name="batch_rate_limit_per_second"]').fill("70");
   await form.locator('[name="esp"]').selectOption("braze");
   assert.equal(await form.locator('[name="batch_rate_limit_per_second"]').count(), 0);
   await form.locator('[name="esp"]').selectOption("klaviyo");
+  assert.equal(await form.locator('[name="batch_rate_limit_per_second"]').inputValue(), "");
   await form.locator('[name="batch_rate_limit_per_second"]').fill("50");
   await form.locator('[name="credential"]').fill(CREDENTIAL);
   await form.getByRole("button", { name: "Create" }).click();

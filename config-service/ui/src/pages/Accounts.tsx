@@ -151,7 +151,14 @@ function AccountForm(props: {
           name="esp"
           value={v.esp}
           options={ESPS.map((x) => ({ value: x, label: x }))}
-          onChange={(x) => f.set("esp", x as EspAccount["esp"])}
+          onChange={(x) => {
+            f.set("esp", x as EspAccount["esp"]);
+            // Hidden fields must not go out: another ESP's account refuses bulk limits.
+            if (!BATCH_LIMIT_ESPS.includes(x as string)) {
+              f.set("batch_rate_limit_per_second", null);
+              f.set("batch_rate_limit_per_minute", null);
+            }
+          }}
           error={e.esp}
         />
       ) : (
