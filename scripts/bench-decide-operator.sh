@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The decide operator's own CPU per signal and per decision (Flink's operator test harness, heap
-# backend, thread CPU time), apart from the runtime around it. Prints a JSON report on stdout and
-# each round on stderr.
+# The decide operator's own CPU per signal and per decision (Flink's operator test harness, thread
+# CPU time), apart from the runtime around it. Prints a JSON report on stdout and each round on
+# stderr.
 #
-# Usage: scripts/bench-decide-operator.sh [rounds]   (default 8, the first 3 are warm-up)
+# Usage: scripts/bench-decide-operator.sh [rounds] [heap|rocksdb]
+#        (default 8 rounds, the first 3 are warm-up; default backend heap)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

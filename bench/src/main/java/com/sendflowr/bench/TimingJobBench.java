@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -99,14 +98,30 @@ public final class TimingJobBench {
     }
   }
 
+  /** What runs on the signals: the timing job, or the floor under it ({@link FloorJob}). */
+  public enum Topology {
+    TIMING_JOB,
+    FLOOR;
+
+    public String wire() {
+      return this == TIMING_JOB ? "timing-job" : "timing-job-floor";
+    }
+  }
+
   /**
+   * @param topology the timing job, or the floor: the same source, keyed state and exactly-once
+   *     sink with none of the job's own work (it decides nothing, so {@code requestRate} is 0)
    * @param signalRate signals per second produced while the job runs; 0 to pre-load them all as a
    *     backlog the job drains as fast as it can
    * @param requestRate send requests per second until the signals are processed; 0 for signals only
+   * @param steadyFrom the steady-state figures start at the commit that covers this share of the
+   *     signals: start-up and JIT compilation before it are left out
+   * @param flinkConfig Flink configuration set on top of the run's own (state backend tuning)
    * @param hotPathShare share of signals that are fresh site visits, a hot path of the requests'
    *     intent
    */
   public record Options(
+      Topology topology,
       int recipients,
       long signals,
       Backend stateBackend,
@@ -116,7 +131,9 @@ public final class TimingJobBench {
       Duration checkpointInterval,
       int parallelism,
       MemorySize managedMemory,
-      long seed) {
+      long seed,
+      double steadyFrom,
+      Map<String, String> flinkConfig) {
     public Options {
       if (recipients < 1 || signals < recipients) {
         throw new IllegalArgumentException(
@@ -127,6 +144,13 @@ public final class TimingJobBench {
         throw new IllegalArgumentException(
             "--signal-rate and --request-rate must not be negative, --parallelism must be at least"
                 + " 1");
+      }
+      if (!(steadyFrom >= 0 && steadyFrom < 1)) {
+        throw new IllegalArgumentException("--steady-from must be in [0, 1)");
+      }
+      if (topology == Topology.FLOOR && requestRate != 0) {
+        throw new IllegalArgumentException(
+            "the floor decides nothing: --request-rate must be 0 with --topology floor");
       }
       if (!(hotPathShare >= 0 && hotPathShare <= 1)) {
         throw new IllegalArgumentException("--hot-path-share must be in [0, 1]");
@@ -174,7 +198,11 @@ public final class TimingJobBench {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
       env.setParallelism(options.parallelism());
       String group = "bench-timing-" + UUID.randomUUID();
-      BenchJob.wire(env, kafka.bootstrapServers(), topics, group, options.checkpointInterval());
+      if (options.topology() == Topology.FLOOR) {
+        FloorJob.wire(env, kafka.bootstrapServers(), topics, group, options.checkpointInterval());
+      } else {
+        BenchJob.wire(env, kafka.bootstrapServers(), topics, group, options.checkpointInterval());
+      }
       JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
       awaitRunning(cluster, job);
       long running = System.nanoTime();
@@ -214,12 +242,13 @@ public final class TimingJobBench {
       long n = options.signals();
       double elapsed = seconds(commits.get(commits.size() - 1)[0] - running);
       double overall = n / elapsed;
-      double steady = steadyRate(commits, n).orElse(overall);
+      Optional<Steady> steadyState = steady(commits, n, options.steadyFrom());
+      double steady = steadyState.map(Steady::signalsPerSecond).orElse(overall);
       long lastVisible = Math.max(watcher.lastVisibleNanos(), requests.startedNanos());
       double decisionSeconds = seconds(lastVisible - requests.startedNanos());
       double decisionRate = decisionSeconds > 0 ? watcher.decisions() / decisionSeconds : 0;
       return new TimingJobReport(
-          "timing-job",
+          options.topology().wire(),
           options.stateBackend().wire(),
           options.recipients(),
           n,
@@ -257,6 +286,7 @@ public final class TimingJobBench {
           liveEstimate == null ? null : round((double) liveEstimate / options.recipients()),
           round(signalsCpu),
           round(n / signalsCpu),
+          steadyState.map(st -> round(st.signalsPerCpuSecond())).orElse(null),
           round(loadStart),
           round(loadAverage()));
     } finally {
@@ -534,7 +564,7 @@ public final class TimingJobBench {
         long committed = committed(admin, group, topic);
         long now = System.nanoTime();
         if (committed != last) {
-          commits.add(new long[] {now, committed});
+          commits.add(new long[] {now, committed, Math.round(processCpuSeconds() * 1e9)});
           if (last < 0 || committed / tenth != last / tenth) {
             say(String.format("  %,d signals committed", committed));
           }
@@ -586,20 +616,31 @@ public final class TimingJobBench {
     }
   }
 
+  /** Signals per second and per CPU-second of the whole process in the steady window. */
+  record Steady(double signalsPerSecond, double signalsPerCpuSecond) {}
+
   /**
-   * Signals per second between the first commit covering a tenth of the backlog and the commit
-   * covering all of it: leaves out start-up (deployment, the first fetches, JIT warm-up). Both ends
-   * lag their processing by about one checkpoint, so the lags cancel. A backlog drained within one
-   * or two checkpoints has no such window: then the overall rate is used.
+   * The rates between the first commit covering {@code from} of the backlog and the commit covering
+   * all of it: leaves out start-up (deployment, the first fetches, JIT compilation). Both ends lag
+   * their processing by about one checkpoint, so the lags cancel. A backlog drained within one or
+   * two checkpoints has no such window.
+   *
+   * @param commits {@code {nanos, committed signals, process CPU nanos}}, in time order
    */
-  static OptionalDouble steadyRate(List<long[]> commits, long total) {
+  static Optional<Steady> steady(List<long[]> commits, long total, double from) {
     long[] end = commits.get(commits.size() - 1);
-    long[] from =
-        commits.stream().filter(c -> c[1] >= total / 10).findFirst().orElse(commits.get(0));
-    if (from == end) {
-      return OptionalDouble.empty();
+    long[] start =
+        commits.stream()
+            .filter(c -> c[1] >= Math.round(total * from))
+            .findFirst()
+            .orElse(commits.get(0));
+    if (start == end) {
+      return Optional.empty();
     }
-    return OptionalDouble.of((end[1] - from[1]) / seconds(end[0] - from[0]));
+    double signals = end[1] - start[1];
+    double cpu = seconds(end[2] - start[2]);
+    return Optional.of(
+        new Steady(signals / seconds(end[0] - start[0]), cpu > 0 ? signals / cpu : Double.NaN));
   }
 
   private static CheckpointStatsSnapshot checkpointStats(MiniCluster cluster, JobID job)
@@ -746,6 +787,7 @@ public final class TimingJobBench {
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
     c.set(RestOptions.BIND_PORT, "0");
     c.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRICS_REFRESH);
+    options.flinkConfig().forEach(c::setString);
     return c;
   }
 

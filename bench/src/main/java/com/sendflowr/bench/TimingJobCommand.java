@@ -2,6 +2,8 @@ package com.sendflowr.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine;
@@ -20,6 +22,16 @@ import picocli.CommandLine.Option;
 final class TimingJobCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--topology",
+      defaultValue = "timing-job",
+      converter = TopologyConverter.class,
+      description =
+          "timing-job, or floor: the same source, keyed state (one read and write of a"
+              + " recipient-sized value per signal) and exactly-once sink without the job's own"
+              + " work, the most any timing job on this runtime can do (default: ${DEFAULT-VALUE})")
+  TimingJobBench.Topology topology;
 
   @Option(
       names = "--recipients",
@@ -52,7 +64,9 @@ final class TimingJobCommand implements Callable<Integer> {
 
   @Option(
       names = "--request-rate",
-      description = "send requests per second produced while the job runs (default: 5000 per core)")
+      description =
+          "send requests per second produced while the job runs (default: 5000 per core; 0 for"
+              + " the floor)")
   Integer requestRate;
 
   @Option(
@@ -81,6 +95,22 @@ final class TimingJobCommand implements Callable<Integer> {
           "Flink managed memory, RocksDB's cache and write buffers (default: ${DEFAULT-VALUE})")
   String managedMemory;
 
+  @Option(
+      names = "--steady-from",
+      defaultValue = "0.1",
+      description =
+          "steady-state rates start at the commit covering this share of the signals, leaving"
+              + " start-up and JIT compilation out (default: ${DEFAULT-VALUE})")
+  double steadyFrom;
+
+  @Option(
+      names = "--flink-config",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Flink configuration on top of the run's own, repeatable; e.g."
+              + " state.backend.rocksdb.use-bloom-filter=true")
+  Map<String, String> flinkConfig = new LinkedHashMap<>();
+
   @Option(names = "--seed", defaultValue = "42", description = "seed of the generated load")
   long seed;
 
@@ -93,20 +123,39 @@ final class TimingJobCommand implements Callable<Integer> {
     int p = parallelism == null ? cores : parallelism;
     TimingJobBench.Options options =
         new TimingJobBench.Options(
+            topology,
             recipients,
             signals,
             stateBackend,
             signalRate,
-            requestRate == null ? 5_000 * cores : requestRate,
+            requestRate != null
+                ? requestRate
+                : topology == TimingJobBench.Topology.FLOOR ? 0 : 5_000 * cores,
             hotPathShare,
             checkpointInterval,
             p,
             MemorySize.parse(managedMemory),
-            seed);
+            seed,
+            steadyFrom,
+            Map.copyOf(flinkConfig));
     TimingJobReport report = new TimingJobBench(options, System.err).run();
     String json = report.toJson();
     BenchSupport.printReport(spec.commandLine().getOut(), json, out);
     return 0;
+  }
+
+  static final class TopologyConverter
+      implements CommandLine.ITypeConverter<TimingJobBench.Topology> {
+    @Override
+    public TimingJobBench.Topology convert(String v) {
+      return switch (v) {
+        case "timing-job" -> TimingJobBench.Topology.TIMING_JOB;
+        case "floor" -> TimingJobBench.Topology.FLOOR;
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "must be timing-job or floor, got '" + v + "'");
+      };
+    }
   }
 
   static final class BackendConverter

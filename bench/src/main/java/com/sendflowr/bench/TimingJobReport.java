@@ -9,8 +9,9 @@ import com.sendflowr.contract.Contracts;
  * What {@code bench timing-job} measured; serialised with the contract's snake_case mapper.
  *
  * @param signalsPerSecond signals committed per second: from the first checkpoint whose committed
- *     offsets cover 10 % of the signals to the one that covers all of them (so start-up is left
- *     out); with a {@code signalRateOffered} the job keeps up with, that rate
+ *     offsets cover 10 % of the signals (or the share {@code --steady-from} sets) to the one that
+ *     covers all of them (so start-up is left out); with a {@code signalRateOffered} the job keeps
+ *     up with, that rate
  * @param signalsPerSecondOverall all signals over the time from the job running to their last
  *     offsets committed (start-up included)
  * @param signalRateOffered signals per second produced while the job ran; 0 for a pre-loaded
@@ -35,6 +36,9 @@ import com.sendflowr.contract.Contracts;
  *     generator) used from the job running to the signals' last commit
  * @param signalsPerCpuSecond signals over that CPU time: the figure that does not depend on what
  *     else the machine was running (the per-core rates do)
+ * @param signalsPerCpuSecondSteady the same over the steady window of {@code signalsPerSecond}
+ *     (start-up and early JIT compilation left out); null when the backlog drained too fast to have
+ *     one
  */
 public record TimingJobReport(
     String benchmark,
@@ -75,6 +79,7 @@ public record TimingJobReport(
     Double rocksdbLiveBytesPerRecipient,
     double processCpuSecondsDuringSignals,
     double signalsPerCpuSecond,
+    Double signalsPerCpuSecondSteady,
     double loadAverageStart,
     double loadAverageEnd) {
 

@@ -85,5 +85,55 @@ class TimingJobBenchSmokeTest {
         .isEqualTo(Math.round(decide * 10.0 / 40) / 10.0);
     assertThat(r.path("rocksdb_live_data_bytes").asLong()).isPositive();
     assertThat(r.path("checkpoints_during_run").asLong()).isPositive();
+    if (!r.path("signals_per_cpu_second_steady").isNull()) {
+      assertThat(r.path("signals_per_cpu_second_steady").asDouble()).isPositive();
+    }
+  }
+
+  @Test
+  void theFloorKeepsARecipientSizedValuePerRecipientAndDecidesNothing(@TempDir Path dir)
+      throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit =
+        BenchCli.run(
+            new String[] {
+              "timing-job",
+              "--topology",
+              "floor",
+              "--recipients",
+              "40",
+              "--signals",
+              "400",
+              "--parallelism",
+              "2",
+              "--managed-memory",
+              "128m"
+            },
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            System.err);
+
+    assertThat(exit).isZero();
+    JsonNode r = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8).trim());
+    assertThat(r.path("benchmark").asText()).isEqualTo("timing-job-floor");
+    assertThat(r.path("signals").asLong()).isEqualTo(400);
+    assertThat(r.path("requests").asLong()).isZero();
+    assertThat(r.path("decisions").asLong()).isZero();
+    assertThat(r.path("signals_per_second").asDouble()).isPositive();
+    // One incompressible value of a recipient state's size per recipient, as the job holds.
+    assertThat(r.path("state_bytes_per_recipient").asDouble())
+        .isGreaterThan(FloorJob.ReadModifyWrite.VALUE_BYTES);
+  }
+
+  @Test
+  void theFloorRefusesRequestsItCouldNotDecide() {
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int exit =
+        BenchCli.run(
+            new String[] {"timing-job", "--topology", "floor", "--request-rate", "5"},
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(stderr, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--request-rate must be 0");
   }
 }

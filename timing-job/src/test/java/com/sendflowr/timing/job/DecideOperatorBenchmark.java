@@ -17,14 +17,16 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
  * The decide operator's own CPU cost per signal and per decision, apart from the runtime around it
- * (sources, network, state backend, checkpoints): the operator in Flink's test harness on the heap
- * backend, timed by the thread's CPU time, so a busy machine does not count. Prints a JSON report.
- * Run with {@code scripts/bench-decide-operator.sh}.
+ * (sources, network, checkpoints): the operator in Flink's test harness on the heap backend (or
+ * RocksDB, second argument {@code rocksdb}, with its default memory settings since the harness has
+ * no managed memory), timed by the thread's CPU time, so a busy machine does not count. Prints a
+ * JSON report. Run with {@code scripts/bench-decide-operator.sh}.
  */
 public final class DecideOperatorBenchmark {
   /** One measured round, and the medians over the rounds after warm-up. */
   public record Report(
       String benchmark,
+      String stateBackend,
       int recipients,
       int signalsPerRound,
       int requestsPerRound,
@@ -42,6 +44,7 @@ public final class DecideOperatorBenchmark {
     int requests = 2_000;
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int warmUp = 3;
+    boolean rocksDb = args.length > 1 && args[1].equals("rocksdb");
     var harness =
         new KeyedBroadcastOperatorTestHarness<>(
             new CoBroadcastWithKeyedOperator<>(
@@ -52,6 +55,11 @@ public final class DecideOperatorBenchmark {
             TimingJob.MAX_PARALLELISM,
             1,
             0);
+    if (rocksDb) {
+      var backend = new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend();
+      backend.getMemoryConfiguration().setUseManagedMemory(false);
+      harness.setStateBackend(backend);
+    }
     harness.setup(DecideFunction.OUTPUT.createSerializer(new SerializerConfigImpl()));
     harness.open();
     Instant now = Instant.now();
@@ -105,6 +113,7 @@ public final class DecideOperatorBenchmark {
     Report report =
         new Report(
             "decide-operator",
+            rocksDb ? "rocksdb" : "heap",
             recipients,
             signals,
             requests,
