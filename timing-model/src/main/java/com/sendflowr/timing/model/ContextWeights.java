@@ -21,8 +21,31 @@ public final class ContextWeights {
 
   private final List<ContextSignal> signals;
 
+  // The signals as flat arrays: factorAt runs for every minute a decision scans, and a loop over
+  // primitives keeps the compiled scan from being thrown away (deoptimised) whenever a decision
+  // comes with another mix of signals than the ones before.
+  private final long[] fromSecond;
+  private final long[] untilSecond;
+  private final boolean[] breaker;
+  private final double[] amplitude;
+  private final double[] decaySeconds;
+
   private ContextWeights(List<ContextSignal> signals) {
     this.signals = signals;
+    int n = signals.size();
+    fromSecond = new long[n];
+    untilSecond = new long[n];
+    breaker = new boolean[n];
+    amplitude = new double[n];
+    decaySeconds = new double[n];
+    for (int i = 0; i < n; i++) {
+      ContextSignal s = signals.get(i);
+      fromSecond[i] = s.from().getEpochSecond();
+      untilSecond[i] = s.until().getEpochSecond();
+      breaker[i] = s.role() == ContextRole.CIRCUIT_BREAKER;
+      amplitude[i] = s.amplitude();
+      decaySeconds[i] = breaker[i] ? 0 : s.decay().toSeconds();
+    }
   }
 
   public static ContextWeights none() {
@@ -83,14 +106,17 @@ public final class ContextWeights {
 
   /** prod(1 + w_i(t)); exactly 0 while any circuit breaker is active. */
   public double factorAt(long epochSecond) {
+    // The product of (1 + ContextSignal.weightAt), computed the same way from the flat arrays.
     double f = 1;
-    for (int i = 0; i < signals.size(); i++) {
-      ContextSignal s = signals.get(i);
-      double w = s.weightAt(epochSecond);
-      if (w <= -1) {
+    for (int i = 0; i < fromSecond.length; i++) {
+      if (epochSecond < fromSecond[i] || epochSecond >= untilSecond[i]) {
+        continue;
+      }
+      if (breaker[i]) {
         return 0;
       }
-      f *= 1 + w;
+      double age = epochSecond - fromSecond[i];
+      f *= 1 + amplitude[i] * Math.exp(-age / decaySeconds[i]);
     }
     return f;
   }

@@ -494,8 +494,11 @@ public final class TimingEngine {
     double[] scan(Scorer s, int off, int n) {
       double[] out = new double[n];
       s.scanLifts(minuteOfWeek(off), n, out);
-      for (int j = 0; j < n; j++) {
-        out[j] *= factor(off + j);
+      // Most decisions have no context: their scan does not touch it.
+      if (!ctx.isEmpty()) {
+        for (int j = 0; j < n; j++) {
+          out[j] *= ctx.factorAt((startMin + off + j) * 60);
+        }
       }
       return out;
     }
