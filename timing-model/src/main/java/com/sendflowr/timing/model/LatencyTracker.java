@@ -81,7 +81,13 @@ public final class LatencyTracker implements LatencyModel {
       return new LatencyEstimate(
           millis(hourMean[h]),
           LatencyEstimate.Source.LEARNED_HOURLY,
-          String.format("%s %02d:00 UTC, %d deliveries", DAYS[h / 24], h % 24, hourCount[h]));
+          // as "%s %02d:00 UTC, %d deliveries", without the formatter's cost on every decision
+          DAYS[h / 24]
+              + (h % 24 < 10 ? " 0" : " ")
+              + (h % 24)
+              + ":00 UTC, "
+              + hourCount[h]
+              + " deliveries");
     }
     if (pooledCount >= minSamples) {
       return new LatencyEstimate(

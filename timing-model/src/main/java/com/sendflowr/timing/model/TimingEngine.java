@@ -139,14 +139,19 @@ public final class TimingEngine {
       scorer = new CurveScorer(personal, personalResponse);
       policy = "personal";
       reason =
-          String.format(
-              "confidence %.3f >= threshold %.3f", confidence.score(), ip.confidenceThreshold());
+          "confidence "
+              + threeDecimals(confidence.score())
+              + " >= threshold "
+              + threeDecimals(ip.confidenceThreshold());
     } else {
       policy = "fallback:" + ip.fallback().wire();
       reason =
-          String.format(
-              "confidence %.3f < threshold %.3f of intent %s",
-              confidence.score(), ip.confidenceThreshold(), ip.intentId());
+          "confidence "
+              + threeDecimals(confidence.score())
+              + " < threshold "
+              + threeDecimals(ip.confidenceThreshold())
+              + " of intent "
+              + ip.intentId();
       scorer =
           switch (ip.fallback()) {
             case POPULATION_PRIOR -> priorScorer();
@@ -438,6 +443,20 @@ public final class TimingEngine {
 
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
+  }
+
+  /**
+   * {@code x} with three decimals, rounded half up, as {@code String.format("%.3f", x)} writes it
+   * in an English locale, but in any locale and without the formatter, which cost as much as the
+   * curve's FFT on every decision.
+   */
+  static String threeDecimals(double x) {
+    if (!Double.isFinite(x)) {
+      return String.valueOf(x);
+    }
+    return java.math.BigDecimal.valueOf(x)
+        .setScale(3, java.math.RoundingMode.HALF_UP)
+        .toPlainString();
   }
 
   /**

@@ -23,10 +23,15 @@ class LatencyTrackerTest {
     LatencyEstimate sunday = t.estimateAt(SUNDAY_NINE);
     assertThat(monday.value()).isEqualTo(Duration.ofSeconds(600));
     assertThat(monday.source()).isEqualTo(LatencyEstimate.Source.LEARNED_HOURLY);
-    assertThat(monday.detail()).startsWith("Mon 09:00 UTC");
+    assertThat(monday.detail()).isEqualTo("Mon 09:00 UTC, 5 deliveries");
     assertThat(sunday.value()).isEqualTo(Duration.ofSeconds(20));
     assertThat(sunday.detail()).startsWith("Sun 09:00 UTC");
     assertThat(LatencyTracker.fromBytes(t.toBytes()).estimateAt(SUNDAY_NINE)).isEqualTo(sunday);
+    for (int i = 0; i < 3; i++) {
+      t.observe(SUNDAY_NINE.plusSeconds(14 * 3600), SUNDAY_NINE.plusSeconds(14 * 3600 + 30));
+    }
+    assertThat(t.estimateAt(SUNDAY_NINE.plusSeconds(14 * 3600)).detail())
+        .isEqualTo("Sun 23:00 UTC, 3 deliveries");
   }
 
   @Test

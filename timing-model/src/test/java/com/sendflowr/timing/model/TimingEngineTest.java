@@ -51,6 +51,22 @@ class TimingEngineTest {
   }
 
   @Test
+  void policyReasonsWriteThreeDecimalsExactlyAsTheFormatterDoesInAnEnglishLocale() {
+    java.util.Random rnd = new java.util.Random(11);
+    java.util.List<Double> xs =
+        new java.util.ArrayList<>(java.util.List.of(0.0, 1.0, 0.0005, 0.0015, 0.1235, 0.9995));
+    for (int i = 0; i < 20_000; i++) {
+      xs.add(rnd.nextDouble());
+      xs.add(Math.round(rnd.nextDouble() * 10_000) / 10_000.0); // ties at the fourth decimal
+    }
+    for (double x : xs) {
+      assertThat(TimingEngine.threeDecimals(x))
+          .as("%s", x)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", x));
+    }
+  }
+
+  @Test
   void decisionNeverFallsOutsideItsWindowAndTriggerIsTargetMinusLatency() {
     Random rnd = new Random(30);
     TimingEngine engine = engine(rnd);
