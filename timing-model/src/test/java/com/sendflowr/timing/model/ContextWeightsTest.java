@@ -43,33 +43,28 @@ class ContextWeightsTest {
       ContextWeights ctx = randomContext(rnd, T0);
       for (int k = 0; k < 50; k++) {
         long t = T0.getEpochSecond() + rnd.nextInt(9 * 86_400) - 3 * 86_400;
-        double expected = 1;
-        for (ContextSignal s : ctx.signals()) {
-          double w = s.weightAt(t);
-          if (w <= -1) {
-            expected = 0;
-            break;
-          }
-          expected *= 1 + w;
-        }
-        assertThat(ctx.factorAt(t)).isEqualTo(expected);
-        for (ContextSignal s : ctx.signals()) {
-          // the edges of each signal, where active and inactive meet
-          for (long edge : new long[] {s.from().getEpochSecond(), s.until().getEpochSecond()}) {
-            double atEdge = 1;
-            for (ContextSignal o : ctx.signals()) {
-              double w = o.weightAt(edge);
-              if (w <= -1) {
-                atEdge = 0;
-                break;
-              }
-              atEdge *= 1 + w;
-            }
-            assertThat(ctx.factorAt(edge)).isEqualTo(atEdge);
-          }
+        assertThat(ctx.factorAt(t)).isEqualTo(productOfWeights(ctx, t));
+      }
+      for (ContextSignal s : ctx.signals()) {
+        // the edges of each signal, where active and inactive meet
+        for (long edge : new long[] {s.from().getEpochSecond(), s.until().getEpochSecond()}) {
+          assertThat(ctx.factorAt(edge)).isEqualTo(productOfWeights(ctx, edge));
         }
       }
     }
+  }
+
+  /** prod(1 + w_i(t)) from each signal's own weight, 0 inside a breaker. */
+  private static double productOfWeights(ContextWeights ctx, long t) {
+    double product = 1;
+    for (ContextSignal s : ctx.signals()) {
+      double w = s.weightAt(t);
+      if (w <= -1) {
+        return 0;
+      }
+      product *= 1 + w;
+    }
+    return product;
   }
 
   @Test
