@@ -286,7 +286,7 @@ public final class TimingJobBench {
           liveEstimate == null ? null : round((double) liveEstimate / options.recipients()),
           round(signalsCpu),
           round(n / signalsCpu),
-          steadyState.map(st -> round(st.signalsPerCpuSecond())).orElse(null),
+          steadyState.map(Steady::signalsPerCpuSecond).map(BenchSupport::round).orElse(null),
           round(loadStart),
           round(loadAverage()));
     } finally {
@@ -616,8 +616,11 @@ public final class TimingJobBench {
     }
   }
 
-  /** Signals per second and per CPU-second of the whole process in the steady window. */
-  record Steady(double signalsPerSecond, double signalsPerCpuSecond) {}
+  /**
+   * Signals per second and per CPU-second of the whole process in the steady window; the latter is
+   * null when the window is shorter than the process CPU clock's resolution.
+   */
+  record Steady(double signalsPerSecond, Double signalsPerCpuSecond) {}
 
   /**
    * The rates between the first commit covering {@code from} of the backlog and the commit covering
@@ -640,7 +643,7 @@ public final class TimingJobBench {
     double signals = end[1] - start[1];
     double cpu = seconds(end[2] - start[2]);
     return Optional.of(
-        new Steady(signals / seconds(end[0] - start[0]), cpu > 0 ? signals / cpu : Double.NaN));
+        new Steady(signals / seconds(end[0] - start[0]), cpu > 0 ? signals / cpu : null));
   }
 
   private static CheckpointStatsSnapshot checkpointStats(MiniCluster cluster, JobID job)

@@ -38,7 +38,7 @@ import com.sendflowr.contract.Contracts;
  *     else the machine was running (the per-core rates do)
  * @param signalsPerCpuSecondSteady the same over the steady window of {@code signalsPerSecond}
  *     (start-up and early JIT compilation left out); null when the backlog drained too fast to have
- *     one
+ *     one, or the window was shorter than the process CPU clock's resolution
  */
 public record TimingJobReport(
     String benchmark,

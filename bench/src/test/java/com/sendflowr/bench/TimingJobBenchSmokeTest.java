@@ -85,7 +85,7 @@ class TimingJobBenchSmokeTest {
         .isEqualTo(Math.round(decide * 10.0 / 40) / 10.0);
     assertThat(r.path("rocksdb_live_data_bytes").asLong()).isPositive();
     assertThat(r.path("checkpoints_during_run").asLong()).isPositive();
-    if (!r.path("signals_per_cpu_second_steady").isNull()) {
+    if (r.hasNonNull("signals_per_cpu_second_steady")) { // left out when not measurable
       assertThat(r.path("signals_per_cpu_second_steady").asDouble()).isPositive();
     }
   }
@@ -135,5 +135,28 @@ class TimingJobBenchSmokeTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--request-rate must be 0");
+  }
+
+  @Test
+  void theSteadyWindowStartsAtItsShareAndLeavesACpuRateItCannotMeasureOut() {
+    // {nanos, committed signals, process CPU nanos}
+    java.util.List<long[]> commits =
+        java.util.List.of(
+            new long[] {0, 50, 0},
+            new long[] {1_000_000_000L, 100, 1_000_000_000L},
+            new long[] {2_000_000_000L, 500, 3_000_000_000L},
+            new long[] {3_000_000_000L, 1_000, 5_000_000_000L});
+    TimingJobBench.Steady fromTenth = TimingJobBench.steady(commits, 1_000, 0.1).orElseThrow();
+    assertThat(fromTenth.signalsPerSecond()).isEqualTo(450.0); // 900 signals in 2 s
+    assertThat(fromTenth.signalsPerCpuSecond()).isEqualTo(225.0); // over 4 CPU-seconds
+    TimingJobBench.Steady fromHalf = TimingJobBench.steady(commits, 1_000, 0.5).orElseThrow();
+    assertThat(fromHalf.signalsPerSecond()).isEqualTo(500.0);
+    assertThat(TimingJobBench.steady(commits, 1_000, 0.99)).isEmpty();
+
+    java.util.List<long[]> sameCpuClock =
+        java.util.List.of(new long[] {0, 100, 7}, new long[] {50_000_000L, 200, 7});
+    TimingJobBench.Steady tooShort = TimingJobBench.steady(sameCpuClock, 200, 0.1).orElseThrow();
+    assertThat(tooShort.signalsPerSecond()).isEqualTo(2_000.0);
+    assertThat(tooShort.signalsPerCpuSecond()).isNull();
   }
 }
