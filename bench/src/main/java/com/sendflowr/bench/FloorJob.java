@@ -30,6 +30,10 @@ final class FloorJob {
    */
   static final String STATE_OPERATOR = "decide (floor: one state read and write per signal)";
 
+  static final String UID_SOURCE = "floor-signals-source";
+  static final String UID_STATE = "floor-state";
+  static final String UID_SINK = "floor-sink";
+
   private FloorJob() {}
 
   static void wire(
@@ -44,11 +48,11 @@ final class FloorJob {
             KafkaIO.rawSource(kafkaBootstrap, topics.signals(), groupId),
             WatermarkStrategy.noWatermarks(),
             "signals")
-        .uid("floor-signals-source")
+        .uid(UID_SOURCE)
         .keyBy(RawRecord::key)
         .process(new ReadModifyWrite())
         .name(STATE_OPERATOR)
-        .uid("floor-state")
+        .uid(UID_STATE)
         .sinkTo(
             KafkaIO.<String>jsonSink(
                 kafkaBootstrap,
@@ -57,7 +61,7 @@ final class FloorJob {
                 DeliveryGuarantee.EXACTLY_ONCE,
                 groupId))
         .name("exactly-once sink")
-        .uid("floor-sink");
+        .uid(UID_SINK);
   }
 
   /** One keyed-state read and write of a recipient state's serialised size per record. */

@@ -44,7 +44,12 @@ public final class DecideOperatorBenchmark {
     int requests = 2_000;
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int warmUp = 3;
-    boolean rocksDb = args.length > 1 && args[1].equals("rocksdb");
+    String backendArg = args.length > 1 ? args[1] : "heap";
+    if (!backendArg.equals("heap") && !backendArg.equals("rocksdb")) {
+      throw new IllegalArgumentException(
+          "backend must be heap or rocksdb, got '" + backendArg + "'");
+    }
+    boolean rocksDb = backendArg.equals("rocksdb");
     var harness =
         new KeyedBroadcastOperatorTestHarness<>(
             new CoBroadcastWithKeyedOperator<>(
