@@ -206,6 +206,7 @@ public final class TimingJobBench {
       JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
       awaitRunning(cluster, job);
       long running = System.nanoTime();
+      long runningMillis = System.currentTimeMillis();
       double cpuAtRunning = processCpuSeconds();
       say(
           String.format(
@@ -247,6 +248,14 @@ public final class TimingJobBench {
       long lastVisible = Math.max(watcher.lastVisibleNanos(), requests.startedNanos());
       double decisionSeconds = seconds(lastVisible - requests.startedNanos());
       double decisionRate = decisionSeconds > 0 ? watcher.decisions() / decisionSeconds : 0;
+      // Requests produced from the steady window's start on: their latency leaves out start-up and
+      // the JIT compilation of the first minutes, which a long-running job pays once.
+      Optional<Samples> steadyVisible =
+          steadyState.map(
+              st ->
+                  watcher
+                      .visible()
+                      .sentSince(runningMillis + (st.startNanos() - running) / 1_000_000));
       return new TimingJobReport(
           options.topology().wire(),
           options.stateBackend().wire(),
@@ -272,6 +281,9 @@ public final class TimingJobBench {
           watcher.visible().percentile(100),
           watcher.decided().percentile(50),
           watcher.decided().percentile(99),
+          steadyVisible.map(Samples::size).orElse(null),
+          steadyVisible.map(v -> v.percentile(50)).orElse(null),
+          steadyVisible.map(v -> v.percentile(99)).orElse(null),
           watcher.deadLetters(),
           duringRun.getCounts().getNumberOfCompletedCheckpoints(),
           duringRun.getSummaryStats().getEndToEndDurationStats().getAverage(),
@@ -473,8 +485,8 @@ public final class TimingJobBench {
             if (d.path("version").asInt() == 1 && sentAt.isTextual()) {
               long sent = Long.parseLong(sentAt.asText());
               long created = Instant.parse(d.path("created_at_utc").asText()).toEpochMilli();
-              visible.add(seenAt - sent);
-              decided.add(created - sent);
+              visible.add(sent, seenAt - sent);
+              decided.add(sent, created - sent);
               firstDecisions.incrementAndGet();
             }
           }
@@ -518,16 +530,42 @@ public final class TimingJobBench {
     }
   }
 
-  /** Latencies in milliseconds; percentiles by the nearest-rank method. */
+  /**
+   * Latencies in milliseconds, each with the wall-clock millisecond its request was produced at;
+   * percentiles by the nearest-rank method.
+   */
   static final class Samples {
+    private long[] sentAt = new long[1024];
     private long[] values = new long[1024];
     private int size;
 
+    /** A latency whose time does not matter (it counts as sent at the epoch). */
     void add(long v) {
+      add(0, v);
+    }
+
+    void add(long sentAtMillis, long v) {
       if (size == values.length) {
         values = Arrays.copyOf(values, size * 2);
+        sentAt = Arrays.copyOf(sentAt, size * 2);
       }
+      sentAt[size] = sentAtMillis;
       values[size++] = v;
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** The samples of requests produced at or after {@code fromMillis}. */
+    Samples sentSince(long fromMillis) {
+      Samples since = new Samples();
+      for (int i = 0; i < size; i++) {
+        if (sentAt[i] >= fromMillis) {
+          since.add(sentAt[i], values[i]);
+        }
+      }
+      return since;
     }
 
     /** Null without samples. */
@@ -620,7 +658,7 @@ public final class TimingJobBench {
    * Signals per second and per CPU-second of the whole process in the steady window; the latter is
    * null when the window is shorter than the process CPU clock's resolution.
    */
-  record Steady(double signalsPerSecond, Double signalsPerCpuSecond) {}
+  record Steady(double signalsPerSecond, Double signalsPerCpuSecond, long startNanos) {}
 
   /**
    * The rates between the first commit covering {@code from} of the backlog and the commit covering
@@ -643,7 +681,7 @@ public final class TimingJobBench {
     double signals = end[1] - start[1];
     double cpu = seconds(end[2] - start[2]);
     return Optional.of(
-        new Steady(signals / seconds(end[0] - start[0]), cpu > 0 ? signals / cpu : null));
+        new Steady(signals / seconds(end[0] - start[0]), cpu > 0 ? signals / cpu : null, start[0]));
   }
 
   private static CheckpointStatsSnapshot checkpointStats(MiniCluster cluster, JobID job)

@@ -23,6 +23,10 @@ import com.sendflowr.contract.Contracts;
  *     (left out) when no request was sent
  * @param requestToDecidedP99Ms from the produce call to the decision's {@code created_at_utc} (the
  *     decide operator's clock): the part before the exactly-once commit
+ * @param requestsSteady requests produced from the start of the steady window of {@code
+ *     signalsPerSecond} on that have a visible first decision; {@code requestToDecisionP99MsSteady}
+ *     is their latency, without start-up and the first minutes' JIT compilation (all three null
+ *     when there is no steady window)
  * @param decideAlignmentMs over the last ten checkpoints of the run, the mean of the decide
  *     operator's slowest barrier alignment (and {@code decideStartDelayMs}, of its barrier's delay)
  * @param checkpointBytes state size of the full checkpoint taken after the load
@@ -65,6 +69,9 @@ public record TimingJobReport(
     Double requestToDecisionMaxMs,
     Double requestToDecidedP50Ms,
     Double requestToDecidedP99Ms,
+    Integer requestsSteady,
+    Double requestToDecisionP50MsSteady,
+    Double requestToDecisionP99MsSteady,
     long deadLetters,
     long checkpointsDuringRun,
     long checkpointDurationMeanDuringRunMs,

@@ -88,6 +88,9 @@ class TimingJobBenchSmokeTest {
     if (r.hasNonNull("signals_per_cpu_second_steady")) { // left out when not measurable
       assertThat(r.path("signals_per_cpu_second_steady").asDouble()).isPositive();
     }
+    if (r.hasNonNull("requests_steady")) { // a subset of the requests, with their latencies
+      assertThat(r.path("requests_steady").asLong()).isBetween(0L, requests);
+    }
   }
 
   @Test
@@ -151,6 +154,8 @@ class TimingJobBenchSmokeTest {
     assertThat(fromTenth.signalsPerCpuSecond()).isEqualTo(225.0); // over 4 CPU-seconds
     TimingJobBench.Steady fromHalf = TimingJobBench.steady(commits, 1_000, 0.5).orElseThrow();
     assertThat(fromHalf.signalsPerSecond()).isEqualTo(500.0);
+    assertThat(fromTenth.startNanos()).isEqualTo(1_000_000_000L);
+    assertThat(fromHalf.startNanos()).isEqualTo(2_000_000_000L);
     assertThat(TimingJobBench.steady(commits, 1_000, 0.99)).isEmpty();
 
     java.util.List<long[]> sameCpuClock =
@@ -158,5 +163,21 @@ class TimingJobBenchSmokeTest {
     TimingJobBench.Steady tooShort = TimingJobBench.steady(sameCpuClock, 200, 0.1).orElseThrow();
     assertThat(tooShort.signalsPerSecond()).isEqualTo(2_000.0);
     assertThat(tooShort.signalsPerCpuSecond()).isNull();
+  }
+
+  @Test
+  void steadyLatenciesAreThoseOfRequestsProducedFromTheWindowsStartOn() {
+    TimingJobBench.Samples all = new TimingJobBench.Samples();
+    for (int i = 0; i < 100; i++) {
+      // the first 50 requests, sent during start-up, waited 10 s; the later ones 100-149 ms
+      all.add(1_000L + i, i < 50 ? 10_000 : 100 + (i - 50));
+    }
+    TimingJobBench.Samples steady = all.sentSince(1_050L);
+
+    assertThat(all.percentile(99)).isEqualTo(10_000.0);
+    assertThat(steady.size()).isEqualTo(50);
+    assertThat(steady.percentile(50)).isEqualTo(124.0);
+    assertThat(steady.percentile(99)).isEqualTo(149.0);
+    assertThat(all.sentSince(5_000L).percentile(99)).isNull();
   }
 }
