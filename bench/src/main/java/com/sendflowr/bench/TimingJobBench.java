@@ -41,6 +41,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
@@ -114,6 +115,9 @@ public final class TimingJobBench {
    * @param signalRate signals per second produced while the job runs; 0 to pre-load them all as a
    *     backlog the job drains as fast as it can
    * @param requestRate send requests per second until the signals are processed; 0 for signals only
+   * @param changelog Flink's changelog state backend on top of {@code stateBackend}: a checkpoint
+   *     uploads the log of state changes since the last one, and the backend materialises its own
+   *     incremental snapshot in the background (every 10 minutes by default)
    * @param steadyFrom the steady-state figures start at the commit that covers this share of the
    *     signals: start-up and JIT compilation before it are left out
    * @param flinkConfig Flink configuration set on top of the run's own (state backend tuning)
@@ -125,6 +129,7 @@ public final class TimingJobBench {
       int recipients,
       long signals,
       Backend stateBackend,
+      boolean changelog,
       int signalRate,
       int requestRate,
       double hotPathShare,
@@ -259,6 +264,7 @@ public final class TimingJobBench {
       return new TimingJobReport(
           options.topology().wire(),
           options.stateBackend().wire(),
+          options.changelog(),
           options.recipients(),
           n,
           cores,
@@ -695,7 +701,10 @@ public final class TimingJobBench {
   /** One full (not incremental) checkpoint of everything the run built up. */
   private FullCheckpoint fullCheckpoint(MiniCluster cluster, JobID job) throws Exception {
     say("taking a full checkpoint");
-    long id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get(30, TimeUnit.MINUTES);
+    // The changelog backend cannot take a full snapshot: its checkpoint is the last materialised
+    // state plus the changes logged since, which is what a restore would read.
+    CheckpointType type = options.changelog() ? CheckpointType.CONFIGURED : CheckpointType.FULL;
+    long id = cluster.triggerCheckpoint(job, type).get(30, TimeUnit.MINUTES);
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (true) {
       AccessExecutionGraph graph = cluster.getExecutionGraph(job).get();
@@ -827,6 +836,12 @@ public final class TimingJobBench {
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
     c.set(RestOptions.BIND_PORT, "0");
+    if (options.changelog()) {
+      c.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+      c.setString("state.changelog.storage", "filesystem");
+      c.setString(
+          "state.changelog.dstl.dfs.base-path", work.resolve("changelog").toUri().toString());
+    }
     c.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRICS_REFRESH);
     options.flinkConfig().forEach(c::setString);
     return c;

@@ -96,6 +96,14 @@ final class TimingJobCommand implements Callable<Integer> {
   String managedMemory;
 
   @Option(
+      names = "--changelog",
+      description =
+          "Flink's changelog state backend on top of --state-backend: checkpoints upload a log of"
+              + " the state changes instead of flushing RocksDB, which materialises in the"
+              + " background")
+  boolean changelog;
+
+  @Option(
       names = "--steady-from",
       defaultValue = "0.1",
       description =
@@ -127,6 +135,7 @@ final class TimingJobCommand implements Callable<Integer> {
             recipients,
             signals,
             stateBackend,
+            changelog,
             signalRate,
             requestRate != null
                 ? requestRate

@@ -29,7 +29,10 @@ import com.sendflowr.contract.Contracts;
  *     when there is no steady window)
  * @param decideAlignmentMs over the last ten checkpoints of the run, the mean of the decide
  *     operator's slowest barrier alignment (and {@code decideStartDelayMs}, of its barrier's delay)
- * @param checkpointBytes state size of the full checkpoint taken after the load
+ * @param stateChangelog whether Flink's changelog state backend ran on top of {@code stateBackend}
+ * @param checkpointBytes state size of the full checkpoint taken after the load; with {@code
+ *     stateChangelog}, which cannot take a full one, of a regular checkpoint: the materialised
+ *     state plus the changes logged since, so the state figures below are upper bounds
  * @param decideStateBytes the decide operator's share of {@code checkpointBytes}
  * @param stateBytesPerRecipient {@code decideStateBytes / recipients}; includes the open requests'
  *     bookkeeping and timers, so it is an upper bound of the recipient state proper; on RocksDB the
@@ -47,6 +50,7 @@ import com.sendflowr.contract.Contracts;
 public record TimingJobReport(
     String benchmark,
     String stateBackend,
+    boolean stateChangelog,
     int recipients,
     long signals,
     int cores,

@@ -48,6 +48,7 @@ class TimingJobBenchSmokeTest {
     JsonNode r = new ObjectMapper().readTree(printed);
 
     assertThat(r.path("state_backend").asText()).isEqualTo("rocksdb");
+    assertThat(r.path("state_changelog").asBoolean()).isFalse();
     assertThat(r.path("recipients").asInt()).isEqualTo(40);
     assertThat(r.path("signals").asLong()).isEqualTo(200);
     assertThat(r.path("signals_per_second").asDouble()).isPositive();
@@ -138,6 +139,38 @@ class TimingJobBenchSmokeTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--request-rate must be 0");
+  }
+
+  @Test
+  void runsTheJobOnTheChangelogStateBackend() throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit =
+        BenchCli.run(
+            new String[] {
+              "timing-job",
+              "--changelog",
+              "--recipients",
+              "40",
+              "--signals",
+              "200",
+              "--request-rate",
+              "20",
+              "--parallelism",
+              "2",
+              "--managed-memory",
+              "128m"
+            },
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            System.err);
+
+    assertThat(exit).isZero();
+    JsonNode r = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8).trim());
+    assertThat(r.path("state_changelog").asBoolean()).isTrue();
+    assertThat(r.path("first_decisions").asLong()).isEqualTo(r.path("requests").asLong());
+    assertThat(r.path("requests_without_decision").asLong()).isZero();
+    // The checkpoint after the load (a regular one: the changelog cannot take a full one) holds
+    // every recipient's engagement state, materialised or logged.
+    assertThat(r.path("state_bytes_per_recipient").asDouble()).isGreaterThan(1_943);
   }
 
   @Test
