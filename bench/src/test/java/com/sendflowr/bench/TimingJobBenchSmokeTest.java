@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,29 +23,7 @@ class TimingJobBenchSmokeTest {
   @Test
   void printsACompleteReport(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("report.json");
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    int exit =
-        BenchCli.run(
-            new String[] {
-              "timing-job",
-              "--recipients",
-              "40",
-              "--signals",
-              "200",
-              "--request-rate",
-              "20",
-              "--parallelism",
-              "2",
-              "--managed-memory",
-              "128m",
-              "--out",
-              file.toString()
-            },
-            new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            System.err);
-
-    assertThat(exit).isZero();
-    String printed = stdout.toString(StandardCharsets.UTF_8).trim();
+    String printed = runTinyJob("--out", file.toString());
     assertThat(Files.readString(file).trim()).isEqualTo(printed);
     JsonNode r = new ObjectMapper().readTree(printed);
 
@@ -143,28 +123,7 @@ class TimingJobBenchSmokeTest {
 
   @Test
   void runsTheJobOnTheChangelogStateBackend() throws Exception {
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    int exit =
-        BenchCli.run(
-            new String[] {
-              "timing-job",
-              "--changelog",
-              "--recipients",
-              "40",
-              "--signals",
-              "200",
-              "--request-rate",
-              "20",
-              "--parallelism",
-              "2",
-              "--managed-memory",
-              "128m"
-            },
-            new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            System.err);
-
-    assertThat(exit).isZero();
-    JsonNode r = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8).trim());
+    JsonNode r = new ObjectMapper().readTree(runTinyJob("--changelog"));
     assertThat(r.path("state_changelog").asBoolean()).isTrue();
     assertThat(r.path("first_decisions").asLong()).isEqualTo(r.path("requests").asLong());
     assertThat(r.path("requests_without_decision").asLong()).isZero();
@@ -173,11 +132,38 @@ class TimingJobBenchSmokeTest {
     assertThat(r.path("state_bytes_per_recipient").asDouble()).isGreaterThan(1_943);
   }
 
+  /** The timing job on a tiny load (40 recipients, 200 signals, 20 requests/s): its report. */
+  private static String runTinyJob(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "timing-job",
+                "--recipients",
+                "40",
+                "--signals",
+                "200",
+                "--request-rate",
+                "20",
+                "--parallelism",
+                "2",
+                "--managed-memory",
+                "128m"));
+    args.addAll(List.of(more));
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int exit =
+        BenchCli.run(
+            args.toArray(String[]::new),
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            System.err);
+    assertThat(exit).isZero();
+    return stdout.toString(StandardCharsets.UTF_8).trim();
+  }
+
   @Test
   void theSteadyWindowStartsAtItsShareAndLeavesACpuRateItCannotMeasureOut() {
     // {nanos, committed signals, process CPU nanos}
-    java.util.List<long[]> commits =
-        java.util.List.of(
+    List<long[]> commits =
+        List.of(
             new long[] {0, 50, 0},
             new long[] {1_000_000_000L, 100, 1_000_000_000L},
             new long[] {2_000_000_000L, 500, 3_000_000_000L},
@@ -191,8 +177,7 @@ class TimingJobBenchSmokeTest {
     assertThat(fromHalf.startNanos()).isEqualTo(2_000_000_000L);
     assertThat(TimingJobBench.steady(commits, 1_000, 0.99)).isEmpty();
 
-    java.util.List<long[]> sameCpuClock =
-        java.util.List.of(new long[] {0, 100, 7}, new long[] {50_000_000L, 200, 7});
+    List<long[]> sameCpuClock = List.of(new long[] {0, 100, 7}, new long[] {50_000_000L, 200, 7});
     TimingJobBench.Steady tooShort = TimingJobBench.steady(sameCpuClock, 200, 0.1).orElseThrow();
     assertThat(tooShort.signalsPerSecond()).isEqualTo(2_000.0);
     assertThat(tooShort.signalsPerCpuSecond()).isNull();
