@@ -56,8 +56,12 @@ public record ContextSignal(
     if (role == ContextRole.CIRCUIT_BREAKER) {
       return -1;
     }
-    double age = epochSecond - from.getEpochSecond();
-    return amplitude * Math.exp(-age / decay.toSeconds());
+    return boost(amplitude, epochSecond - from.getEpochSecond(), decay.toSeconds());
+  }
+
+  /** A hot path's weight {@code ageSeconds} after it started: the one formula for it. */
+  static double boost(double amplitude, double ageSeconds, double decaySeconds) {
+    return amplitude * Math.exp(-ageSeconds / decaySeconds);
   }
 
   /** A copy that ends at {@code end} (when earlier), e.g. a ticket closed before 48 h passed. */

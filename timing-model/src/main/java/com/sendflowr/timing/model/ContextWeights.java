@@ -106,7 +106,7 @@ public final class ContextWeights {
 
   /** prod(1 + w_i(t)); exactly 0 while any circuit breaker is active. */
   public double factorAt(long epochSecond) {
-    // The product of (1 + ContextSignal.weightAt), computed the same way from the flat arrays.
+    // The product of (1 + ContextSignal.weightAt), from the flat arrays.
     double f = 1;
     for (int i = 0; i < fromSecond.length; i++) {
       if (epochSecond < fromSecond[i] || epochSecond >= untilSecond[i]) {
@@ -115,8 +115,7 @@ public final class ContextWeights {
       if (breaker[i]) {
         return 0;
       }
-      double age = epochSecond - fromSecond[i];
-      f *= 1 + amplitude[i] * Math.exp(-age / decaySeconds[i]);
+      f *= 1 + ContextSignal.boost(amplitude[i], epochSecond - fromSecond[i], decaySeconds[i]);
     }
     return f;
   }

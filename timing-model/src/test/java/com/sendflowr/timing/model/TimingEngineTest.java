@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -52,9 +55,8 @@ class TimingEngineTest {
 
   @Test
   void policyReasonsWriteThreeDecimalsExactlyAsTheFormatterDoesInAnEnglishLocale() {
-    java.util.Random rnd = new java.util.Random(11);
-    java.util.List<Double> xs =
-        new java.util.ArrayList<>(java.util.List.of(0.0, 1.0, 0.0005, 0.0015, 0.1235, 0.9995));
+    Random rnd = new Random(11);
+    List<Double> xs = new ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.0015, 0.1235, 0.9995));
     for (int i = 0; i < 20_000; i++) {
       xs.add(rnd.nextDouble());
       xs.add(Math.round(rnd.nextDouble() * 10_000) / 10_000.0); // ties at the fourth decimal
@@ -62,7 +64,7 @@ class TimingEngineTest {
     for (double x : xs) {
       assertThat(TimingEngine.threeDecimals(x))
           .as("%s", x)
-          .isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", x));
+          .isEqualTo(String.format(Locale.ROOT, "%.3f", x));
     }
   }
 
