@@ -698,12 +698,15 @@ public final class TimingJobBench {
   record FullCheckpoint(
       long stateBytes, long durationMillis, long decideStateBytes, JobVertexID decideVertex) {}
 
-  /** One full (not incremental) checkpoint of everything the run built up. */
+  /**
+   * One full (not incremental) checkpoint of everything the run built up; on the changelog backend,
+   * which cannot take a full snapshot, a regular one: the last materialised state plus the changes
+   * logged since, which is what a restore would read.
+   */
   private FullCheckpoint fullCheckpoint(MiniCluster cluster, JobID job) throws Exception {
-    say("taking a full checkpoint");
-    // The changelog backend cannot take a full snapshot: its checkpoint is the last materialised
-    // state plus the changes logged since, which is what a restore would read.
     CheckpointType type = options.changelog() ? CheckpointType.CONFIGURED : CheckpointType.FULL;
+    String kind = options.changelog() ? "regular checkpoint (changelog)" : "full checkpoint";
+    say("taking a " + kind);
     long id = cluster.triggerCheckpoint(job, type).get(30, TimeUnit.MINUTES);
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (true) {
@@ -720,8 +723,8 @@ public final class TimingJobBench {
                 decide);
         say(
             String.format(
-                "full checkpoint %d: %,d bytes (decide operator %,d) in %,d ms",
-                id, full.stateBytes(), full.decideStateBytes(), full.durationMillis()));
+                "%s %d: %,d bytes (decide operator %,d) in %,d ms",
+                kind, id, full.stateBytes(), full.decideStateBytes(), full.durationMillis()));
         return full;
       }
       if (System.nanoTime() > deadline) {
