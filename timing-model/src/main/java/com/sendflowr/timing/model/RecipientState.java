@@ -108,8 +108,7 @@ public final class RecipientState {
       // A signal right after the previous one adds little new information about *when* the
       // person is active (a burst of clicks, a run of commits); one hours later counts fully.
       // Late (out-of-order) signals are not discounted: their neighbours are unknown here.
-      double gapMinutes = (t - lastUpdateEpochSecond) / 60.0;
-      w *= -Math.expm1(-gapMinutes / config.burstMinutes());
+      w = burstWeight(w, (t - lastUpdateEpochSecond) / 60.0, config.burstMinutes());
       if (w <= 0) {
         // A duplicate of the previous signal's second: nothing new.
         return true;
@@ -117,6 +116,15 @@ public final class RecipientState {
     }
     update(w, at, config.halfLife());
     return true;
+  }
+
+  /**
+   * The evidence a signal adds {@code gapMinutes} after the previous one under burst de-duplication
+   * with time constant {@code burstMinutes} (&gt; 0): {@code weight · (1 − exp(−gap /
+   * burstMinutes))}.
+   */
+  public static double burstWeight(double weight, double gapMinutes, double burstMinutes) {
+    return weight * -Math.expm1(-gapMinutes / burstMinutes);
   }
 
   /**

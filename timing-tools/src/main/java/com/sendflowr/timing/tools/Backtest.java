@@ -53,6 +53,22 @@ final class Backtest {
     record Calibrated(Calibrator.Options options) implements Configuration {}
   }
 
+  /** Which of a recipient's events each cutoff fits. */
+  enum Fit {
+    /** Only the events before the cutoff: a forecast, what the product can do. */
+    PAST,
+    /**
+     * Every event outside the evaluation window, the ones after it included: not a forecast but a
+     * reference for how far the model could go with about twice the history and the future known.
+     * An event after the window weighs what an event as far before the cutoff would.
+     */
+    OUTSIDE_WINDOW;
+
+    String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
   record Options(
       Path signals,
       List<Instant> cutoffs,
@@ -63,7 +79,8 @@ final class Backtest {
       long seed,
       long progressEvery,
       boolean decideAll,
-      int bootstrap) {
+      int bootstrap,
+      Fit fit) {
     Options {
       cutoffs = List.copyOf(cutoffs);
       if (cutoffs.isEmpty()) {
@@ -117,14 +134,16 @@ final class Backtest {
    * Fits every recipient of {@code h} on its events before {@code cutoff}: engagement types update
    * the state with their weights and the hour histogram; context types of the last seven days
    * become context at the cutoff; evaluation types in [cutoff, cutoff + horizon) are the ground
-   * truth and never fit anything.
+   * truth and never fit anything. With {@link Fit#OUTSIDE_WINDOW} the engagement events after the
+   * window fit the state and the histograms too (see {@link #fitAfterWindow}).
    */
   static Fitted fit(
       SignalHistory h,
       Instant cutoff,
       Duration horizon,
       Set<SignalType> evalTypes,
-      ModelConfig cfg) {
+      ModelConfig cfg,
+      Fit fit) {
     Fitted f = new Fitted(h.recipients());
     long c = cutoff.toEpochMilli();
     long end = cutoff.plus(horizon).toEpochMilli();
@@ -171,9 +190,55 @@ final class Backtest {
           f.ignored++;
         }
       }
+      if (fit == Fit.OUTSIDE_WINDOW) {
+        rec = fitAfterWindow(h, r, c, end, cfg, rec, f);
+      }
       f.recipients[r] = rec;
     }
     return f;
+  }
+
+  /**
+   * Adds recipient {@code r}'s engagement events at or after {@code end} (the window's end) to its
+   * fit. The state decays by time, so each is added at its mirror image before the cutoff ({@code c
+   * - (t - end)}) with its own minute of the week: an event a day after the window counts like one
+   * a day before the cutoff. Bursts are de-duplicated among these events in time order, as the
+   * state does for the past ones.
+   */
+  private static Recipient fitAfterWindow(
+      SignalHistory h, int r, long c, long end, ModelConfig cfg, Recipient rec, Fitted f) {
+    long[] ts = h.times(r);
+    long previous = Long.MIN_VALUE;
+    for (int i = 0; i < ts.length; i++) {
+      SignalType type = h.type(r, i);
+      if (ts[i] < end || type.category() != SignalType.Category.ENGAGEMENT) {
+        continue;
+      }
+      Instant t = Instant.ofEpochMilli(ts[i]);
+      rec = rec == null ? new Recipient() : rec;
+      if (rec.histogram == null) {
+        rec.histogram = new HourHistogram();
+      }
+      rec.histogram.add(t);
+      f.global.add(t);
+      f.fitEvents++;
+      double w = cfg.weightOf(type);
+      if (w <= 0) {
+        continue;
+      }
+      if (cfg.burstMinutes() > 0 && previous != Long.MIN_VALUE) {
+        w = RecipientState.burstWeight(w, (ts[i] - previous) / 60_000.0, cfg.burstMinutes());
+      }
+      previous = ts[i];
+      if (w > 0) {
+        if (rec.state == null) {
+          rec.state = new RecipientState();
+        }
+        long mirrored = Math.floorDiv(c - (ts[i] - end), 1000L) - 1;
+        rec.state.update(w, mirrored, MinuteOfWeek.fractionalOf(t), cfg.halfLife());
+      }
+    }
+    return rec;
   }
 
   /** One recipient's decision line in decisions.jsonl ({@code cutoff} only when rolling). */
@@ -333,6 +398,7 @@ final class Backtest {
       String horizon,
       List<String> evalTypes,
       String configuration,
+      String fit,
       ModelSummary model,
       Input input,
       long recipientsEvaluated,
@@ -481,7 +547,7 @@ final class Backtest {
                 ? PolicyMetrics.round((System.nanoTime() - tc) / 1e9)
                 : null;
         lastConfig = cfg;
-        Fitted f = fit(h, cutoff, o.horizon(), o.evalTypes(), cfg);
+        Fitted f = fit(h, cutoff, o.horizon(), o.evalTypes(), cfg, o.fit());
         int before = scores.windows().size();
         EngineStats s =
             score(
@@ -555,6 +621,7 @@ final class Backtest {
             pinned
                 ? "pinned: " + ((Configuration.Pinned) o.configuration()).source()
                 : "calibrated per cutoff on the events before it",
+            o.fit().wire(),
             pinned || !o.rolling() ? ModelSummary.of(lastConfig) : null,
             input,
             o.rolling() ? pooled.recipients() : evaluated,

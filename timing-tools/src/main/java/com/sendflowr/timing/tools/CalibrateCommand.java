@@ -52,7 +52,9 @@ final class CalibrateCommand {
 
   /** The prior of every recipient with history before {@code until}, in id order. */
   static PopulationPrior prior(SignalHistory h, Instant until, ModelConfig cfg) {
-    Backtest.Fitted f = Backtest.fit(h.before(until), until, Duration.ofSeconds(1), Set.of(), cfg);
+    Backtest.Fitted f =
+        Backtest.fit(
+            h.before(until), until, Duration.ofSeconds(1), Set.of(), cfg, Backtest.Fit.PAST);
     PopulationPrior.Builder pb = PopulationPrior.builder(cfg);
     for (Backtest.Recipient r : f.recipients) {
       if (r != null && r.state != null) {

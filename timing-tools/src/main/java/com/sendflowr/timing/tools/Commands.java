@@ -86,6 +86,20 @@ final class Commands {
     }
   }
 
+  /** {@code past} or {@code outside-window}. */
+  static final class FitConverter implements CommandLine.ITypeConverter<Backtest.Fit> {
+    @Override
+    public Backtest.Fit convert(String v) {
+      for (Backtest.Fit f : Backtest.Fit.values()) {
+        if (f.wire().equals(v)) {
+          return f;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "must be 'past' or 'outside-window', got '" + v + "'");
+    }
+  }
+
   static long range(String name, long v, long min, long max) {
     if (v < min || v > max) {
       throw new UsageException("--" + name + " must be in [" + min + ", " + max + "], got " + v);
@@ -310,8 +324,18 @@ final class Commands {
 
     @Option(
         names = "--bootstrap",
-        description = "bootstrap resamples of recipients for the 95 % intervals (default 1000)")
+        description = "bootstrap resamples of recipients for the 95 %% intervals (default 1000)")
     int bootstrap = 1000;
+
+    @Option(
+        names = "--fit",
+        paramLabel = "past|outside-window",
+        converter = FitConverter.class,
+        description =
+            "what each cutoff fits: 'past' (default), the events before it, a forecast; or"
+                + " 'outside-window', every event but the evaluation window's, the future"
+                + " included: a reference for what the model could reach, not a forecast")
+    Backtest.Fit fit = Backtest.Fit.PAST;
 
     @Option(
         names = "--seed",
@@ -367,7 +391,8 @@ final class Commands {
           seed,
           progressEvery,
           decideAll,
-          bootstrap);
+          bootstrap,
+          fit);
     }
 
     @Override

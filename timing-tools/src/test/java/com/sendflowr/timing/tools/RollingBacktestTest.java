@@ -69,11 +69,111 @@ class RollingBacktestTest {
     b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli() - 1);
     b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli());
     Backtest.Fitted f =
-        Backtest.fit(b.build(), UNTIL, Duration.ofDays(7), Set.of(SignalType.CLICK), cfg());
+        Backtest.fit(
+            b.build(),
+            UNTIL,
+            Duration.ofDays(7),
+            Set.of(SignalType.CLICK),
+            cfg(),
+            Backtest.Fit.PAST);
     assertThat(f.fitEvents).isEqualTo(1);
     assertThat(f.evalEvents).isEqualTo(2);
     assertThat(f.recipients[0].state.signalCount()).isEqualTo(1);
     assertThat(f.recipients[0].evalCount).isEqualTo(2);
+  }
+
+  @Test
+  void theOutsideWindowReferenceAlsoFitsTheFutureButNeverTheWindow() {
+    long day = Duration.ofDays(1).toMillis();
+    long end = UNTIL.plus(Duration.ofDays(7)).toEpochMilli();
+    // Wednesday 14:00 after the window, a day away from it like the event a day before the cutoff.
+    Instant after = Instant.parse("2026-03-11T14:00:00Z");
+    assertThat(after.toEpochMilli()).isEqualTo(end + 2 * day + 14 * 3_600_000L);
+    SignalHistory.Builder b = new SignalHistory.Builder();
+    b.add("a", SignalType.CLICK, UNTIL.toEpochMilli() - 2 * day - 10 * 3_600_000L);
+    b.add("a", SignalType.CLICK, UNTIL.toEpochMilli() + day);
+    b.add("a", SignalType.CLICK, after.toEpochMilli());
+    b.add("only-after", SignalType.CLICK, after.toEpochMilli());
+    SignalHistory h = b.build();
+    Set<SignalType> eval = Set.of(SignalType.CLICK);
+    Duration week = Duration.ofDays(7);
+
+    Backtest.Fitted past = Backtest.fit(h, UNTIL, week, eval, cfg(), Backtest.Fit.PAST);
+    Backtest.Fitted all = Backtest.fit(h, UNTIL, week, eval, cfg(), Backtest.Fit.OUTSIDE_WINDOW);
+
+    assertThat(past.fitEvents).isEqualTo(1);
+    assertThat(past.recipients[1]).isNull();
+    assertThat(all.fitEvents).isEqualTo(3);
+    assertThat(all.evalEvents).isEqualTo(past.evalEvents).isEqualTo(1);
+    Backtest.Recipient a = all.recipients[0];
+    assertThat(a.state.signalCount()).isEqualTo(2);
+    assertThat(a.evalCount).isEqualTo(1);
+    // Both fitted events lie 2 days 10 hours (before) and 2 days 14 hours (after) from the window:
+    // each weighs its distance from the window, not from the cutoff.
+    double halfLifeHours = cfg().halfLife().toHours();
+    double expected = Math.pow(0.5, 58 / halfLifeHours) + Math.pow(0.5, 62 / halfLifeHours);
+    assertThat(a.state.massAt(UNTIL, cfg().halfLife()))
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    // The event after the window keeps its own minute of the week.
+    Backtest.Recipient onlyAfter = all.recipients[1];
+    ModelConfig sharp = cfg().withDayOfWeekEvidence(0).withSmoothingMinutes(30);
+    int peak =
+        com.sendflowr.timing.model.EngagementCurve.blend(onlyAfter.state, 1, null, sharp)
+            .peakMinute();
+    assertThat(peak)
+        .isCloseTo(
+            (int) Math.round(com.sendflowr.contract.MinuteOfWeek.fractionalOf(after)),
+            org.assertj.core.data.Offset.offset(10));
+    assertThat(onlyAfter.histogram).isNotNull();
+    assertThat(onlyAfter.evalCount).isZero();
+  }
+
+  @Test
+  void theReferenceFitIsNamedInTheReportAndABadValueIsAUsageError(@TempDir Path dir)
+      throws Exception {
+    Path file = signals(dir);
+    String[] args = {
+      "backtest",
+      "--signals",
+      file.toString(),
+      "--cutoffs",
+      "2026-01-05..2026-01-19/P7D",
+      "--horizon",
+      "P7D",
+      "--model",
+      "defaults",
+      "--bootstrap",
+      "50",
+      "--out",
+      dir.resolve("out").toString(),
+      "--fit"
+    };
+    String bad = run(append(args, "future"));
+    assertThat(bad).startsWith("2:").contains("must be 'past' or 'outside-window', got 'future'");
+    assertThat(run(append(args, "outside-window"))).startsWith("0:");
+    JsonNode r = Contracts.mapper().readTree(dir.resolve("out/report.json").toFile());
+    assertThat(r.get("fit").asText()).isEqualTo("outside-window");
+  }
+
+  @Test
+  void everyCommandsHelpRendersWithoutFormatWarnings() {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      for (String command : List.of("backtest", "calibrate", "simulate")) {
+        assertThat(run(command, "--help")).startsWith("0:").contains("Usage:");
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("WARN");
+  }
+
+  private static String[] append(String[] args, String last) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = last;
+    return all;
   }
 
   private static ModelConfig cfg() {
@@ -105,6 +205,7 @@ class RollingBacktestTest {
     assertThat(r.at("/cutoffs/count").asInt()).isEqualTo(7);
     assertThat(r.get("per_cutoff")).hasSize(7);
     assertThat(r.get("configuration").asText()).startsWith("pinned: defaults");
+    assertThat(r.get("fit").asText()).isEqualTo("past");
     long windows = r.get("recipient_windows").asLong();
     assertThat(windows).isGreaterThan(7 * 20);
     for (String p : Policies.ALL) {
