@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sendflowr.contract.Contracts;
+import com.sendflowr.contract.MinuteOfWeek;
 import com.sendflowr.contract.SignalType;
+import com.sendflowr.timing.model.EngagementCurve;
 import com.sendflowr.timing.model.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +90,8 @@ class RollingBacktestTest {
   void theOutsideWindowReferenceAlsoFitsTheFutureButNeverTheWindow() {
     long day = Duration.ofDays(1).toMillis();
     long end = UNTIL.plus(Duration.ofDays(7)).toEpochMilli();
-    // Wednesday 14:00 after the window, a day away from it like the event a day before the cutoff.
+    // Wednesday 14:00, 2 days 14 hours after the window; the past event is 2 days 10 hours before
+    // it.
     Instant after = Instant.parse("2026-03-11T14:00:00Z");
     assertThat(after.toEpochMilli()).isEqualTo(end + 2 * day + 14 * 3_600_000L);
     SignalHistory.Builder b = new SignalHistory.Builder();
@@ -112,20 +117,39 @@ class RollingBacktestTest {
     // each weighs its distance from the window, not from the cutoff.
     double halfLifeHours = cfg().halfLife().toHours();
     double expected = Math.pow(0.5, 58 / halfLifeHours) + Math.pow(0.5, 62 / halfLifeHours);
-    assertThat(a.state.massAt(UNTIL, cfg().halfLife()))
-        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(a.state.massAt(UNTIL, cfg().halfLife())).isCloseTo(expected, Offset.offset(1e-6));
     // The event after the window keeps its own minute of the week.
     Backtest.Recipient onlyAfter = all.recipients[1];
     ModelConfig sharp = cfg().withDayOfWeekEvidence(0).withSmoothingMinutes(30);
-    int peak =
-        com.sendflowr.timing.model.EngagementCurve.blend(onlyAfter.state, 1, null, sharp)
-            .peakMinute();
+    int peak = EngagementCurve.blend(onlyAfter.state, 1, null, sharp).peakMinute();
     assertThat(peak)
-        .isCloseTo(
-            (int) Math.round(com.sendflowr.contract.MinuteOfWeek.fractionalOf(after)),
-            org.assertj.core.data.Offset.offset(10));
+        .isCloseTo((int) Math.round(MinuteOfWeek.fractionalOf(after)), Offset.offset(10));
     assertThat(onlyAfter.histogram).isNotNull();
     assertThat(onlyAfter.evalCount).isZero();
+  }
+
+  @Test
+  void afterTheWindowABurstCountsAboutOnceAsItDoesBeforeTheCutoff() {
+    long end = UNTIL.plus(Duration.ofDays(7)).toEpochMilli();
+    long minute = 60_000L;
+    SignalHistory.Builder b = new SignalHistory.Builder();
+    b.add("a", SignalType.CLICK, UNTIL.toEpochMilli() + minute);
+    b.add("a", SignalType.CLICK, end);
+    b.add("a", SignalType.CLICK, end + minute);
+    b.add("a", SignalType.CLICK, end + 2 * minute);
+    ModelConfig bursts = cfg().withBurstMinutes(30).withHalfLife(Duration.ofDays(100_000));
+    Backtest.Fitted f =
+        Backtest.fit(
+            b.build(),
+            UNTIL,
+            Duration.ofDays(7),
+            Set.of(SignalType.CLICK),
+            bursts,
+            Backtest.Fit.OUTSIDE_WINDOW);
+    // The first counts fully, the next two a minute apart add 1 - exp(-1/30) each.
+    double expected = 1 + 2 * -Math.expm1(-1 / 30.0);
+    assertThat(f.recipients[0].state.mass()).isCloseTo(expected, Offset.offset(1e-6));
+    assertThat(f.recipients[0].state.signalCount()).isEqualTo(3);
   }
 
   @Test
@@ -171,7 +195,7 @@ class RollingBacktestTest {
   }
 
   private static String[] append(String[] args, String last) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = last;
     return all;
   }
