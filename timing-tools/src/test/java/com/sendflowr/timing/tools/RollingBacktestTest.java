@@ -72,14 +72,7 @@ class RollingBacktestTest {
     b.add("a", SignalType.CLICK, UNTIL.toEpochMilli());
     b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli() - 1);
     b.add("a", SignalType.CLICK, UNTIL.plus(Duration.ofDays(7)).toEpochMilli());
-    Backtest.Fitted f =
-        Backtest.fit(
-            b.build(),
-            UNTIL,
-            Duration.ofDays(7),
-            Set.of(SignalType.CLICK),
-            cfg(),
-            Backtest.Fit.PAST);
+    Backtest.Fitted f = fitWeek(b.build(), cfg(), Backtest.Fit.PAST);
     assertThat(f.fitEvents).isEqualTo(1);
     assertThat(f.evalEvents).isEqualTo(2);
     assertThat(f.recipients[0].state.signalCount()).isEqualTo(1);
@@ -100,11 +93,9 @@ class RollingBacktestTest {
     b.add("a", SignalType.CLICK, after.toEpochMilli());
     b.add("only-after", SignalType.CLICK, after.toEpochMilli());
     SignalHistory h = b.build();
-    Set<SignalType> eval = Set.of(SignalType.CLICK);
-    Duration week = Duration.ofDays(7);
 
-    Backtest.Fitted past = Backtest.fit(h, UNTIL, week, eval, cfg(), Backtest.Fit.PAST);
-    Backtest.Fitted all = Backtest.fit(h, UNTIL, week, eval, cfg(), Backtest.Fit.OUTSIDE_WINDOW);
+    Backtest.Fitted past = fitWeek(h, cfg(), Backtest.Fit.PAST);
+    Backtest.Fitted all = fitWeek(h, cfg(), Backtest.Fit.OUTSIDE_WINDOW);
 
     assertThat(past.fitEvents).isEqualTo(1);
     assertThat(past.recipients[1]).isNull();
@@ -138,14 +129,7 @@ class RollingBacktestTest {
     b.add("a", SignalType.CLICK, end + minute);
     b.add("a", SignalType.CLICK, end + 2 * minute);
     ModelConfig bursts = cfg().withBurstMinutes(30).withHalfLife(Duration.ofDays(100_000));
-    Backtest.Fitted f =
-        Backtest.fit(
-            b.build(),
-            UNTIL,
-            Duration.ofDays(7),
-            Set.of(SignalType.CLICK),
-            bursts,
-            Backtest.Fit.OUTSIDE_WINDOW);
+    Backtest.Fitted f = fitWeek(b.build(), bursts, Backtest.Fit.OUTSIDE_WINDOW);
     // The first counts fully, the next two a minute apart add 1 - exp(-1/30) each.
     double expected = 1 + 2 * -Math.expm1(-1 / 30.0);
     assertThat(f.recipients[0].state.mass()).isCloseTo(expected, Offset.offset(1e-6));
@@ -198,6 +182,11 @@ class RollingBacktestTest {
     String[] all = Arrays.copyOf(args, args.length + 1);
     all[args.length] = last;
     return all;
+  }
+
+  /** Fits at {@code UNTIL} with a 7-day click window. */
+  private static Backtest.Fitted fitWeek(SignalHistory h, ModelConfig cfg, Backtest.Fit fit) {
+    return Backtest.fit(h, UNTIL, Duration.ofDays(7), Set.of(SignalType.CLICK), cfg, fit);
   }
 
   private static ModelConfig cfg() {
